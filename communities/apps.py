@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommunitiesConfig(AppConfig):
+    name = "communities"
+    verbose_name = "社区"
+
+    def ready(self):
+        from . import exports  # noqa: F401  registers the community list export

@@ -1,0 +1,27 @@
+from core import exports
+
+from .filtersets import CommunityFilterSet
+from .models import Community
+
+exports.register(
+    exports.ExportSpec(
+        name="communities",
+        title="社区名录",
+        model=Community,
+        filterset=CommunityFilterSet,
+        select_related=("unit__parent",),
+        columns=[
+            ("编号", lambda c: c.pk),
+            ("社区名称", lambda c: c.name),
+            ("区县", lambda c: c.unit.parent.name),
+            ("乡镇(街道)", lambda c: c.unit.name),
+            ("类别", lambda c: c.get_kind_display()),
+            ("类型", lambda c: c.get_subtype_display()),
+            ("户数", lambda c: c.households),
+            ("人口", lambda c: c.residents),
+            ("成立日期", lambda c: c.established_on),
+            ("办公地址", lambda c: c.address),
+            ("办公电话", lambda c: c.phone),
+        ],
+    )
+)

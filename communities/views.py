@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.views import generic
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+
+from core.roles import Action
+from core.views import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    ScopedUpdateView,
+)
+
+from .filtersets import CommunityFilterSet
+from .forms import CommunityForm, GrantViewerForm
+from .models import Community
+
+
+class CommunityListView(ScopedListView):
+    model = Community
+    filterset_class = CommunityFilterSet
+    template_name = "communities/community_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit__parent")
+
+
+class CommunityDetailView(ScopedDetailView):
+    model = Community
+    template_name = "communities/community_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["may_edit"] = Community.objects.within_scope(user).filter(pk=self.object.pk).exists() and user.can(
+            Action.EDIT_RECORDS
+        )
+        if user.can(Action.MANAGE_USERS):
+            context["viewers"] = get_users_with_perms(
+                self.object, only_with_perms_in=["view_community"], with_superusers=False, with_group_users=False
+            )
+            context["grant_form"] = GrantViewerForm(user=user)
+        return context
+
+
+class CommunityCreateView(ScopedCreateView):
+    model = Community
+    form_class = CommunityForm
+    template_name = "communities/community_form.html"
+    success_message = "社区已创建。"
+
+    def get_success_url(self):
+        return reverse("community-detail", args=[self.object.pk])
+
+
+class CommunityUpdateView(ScopedUpdateView):
+    model = Community
+    form_class = CommunityForm
+    template_name = "communities/community_form.html"
+    success_message = "社区信息已保存。"
+
+    def get_success_url(self):
+        return reverse("community-detail", args=[self.object.pk])
+
+
+class CommunityDeleteView(ScopedDeleteView):
+    model = Community
+    template_name = "communities/community_confirm_delete.html"
+    success_url = reverse_lazy("community-list")
+
+
+class CommunityViewerView(ScopedObjectMixin, generic.View):
+    """Grant or withdraw one named user's read access to one community (a guardian exception)."""
+
+    model = Community
+    required_action = Action.MANAGE_USERS
+
+    def post(self, request, pk):
+        community = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_action(community)
+        if "revoke" in request.POST:
+            account = get_object_or_404(
+                community.communityuserobjectpermission_set.filter(
+                    user_id=request.POST["revoke"], permission__codename="view_community"
+                ).select_related("user")
+            ).user
+            remove_perm("view_community", account, community)
+            messages.success(request, f"已撤销 {account} 的查看授权。")
+            return redirect("community-detail", pk=pk)
+        form = GrantViewerForm(request.POST, user=request.user)
+        if form.is_valid():
+            assign_perm("view_community", form.cleaned_data["username"], community)
+            messages.success(request, f"已授权 {form.cleaned_data['username']} 查看本社区。")
+        else:
+            messages.error(request, form.errors["username"][0])
+        return redirect("community-detail", pk=pk)

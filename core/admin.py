@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Job, Tenant, Unit, User
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active", "created_at"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "tier", "zone", "parent", "tenant", "code"]
+    list_filter = ["tenant", "tier", "zone"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "tenant", "unit", "role", "is_active", "is_superuser"]
+    list_filter = ["tenant", "role", "is_active", "is_superuser"]
+    search_fields = ["username", "full_name", "phone"]
+    autocomplete_fields = ["unit"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("岗位", {"fields": ["full_name", "phone", "tenant", "unit", "role"]}),
+    ]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "owner", "state", "done", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [field.name for field in Job._meta.fields]

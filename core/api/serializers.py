@@ -1,0 +1,67 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from rest_framework import serializers
+
+from core.models import Job, Unit
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are the caller's write scope: an id the caller cannot see is
+    refused as bad input of that field (400), exactly like an id that does not exist."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None or not hasattr(queryset, "within_scope"):
+            return queryset
+        return queryset.within_scope(request.user)
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """Base serializer: scoped foreign-key choices, and the model's own `clean()` rules applied so
+    the API refuses exactly what the forms refuse, with the same Chinese messages keyed by field."""
+
+    serializer_related_field = ScopedPrimaryKeyRelatedField
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = model(**{k: v for k, v in attrs.items() if not _is_many(model, k)})
+        if self.instance is not None:
+            instance = self.instance
+            for key, value in attrs.items():
+                if not _is_many(model, key):
+                    setattr(instance, key, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+def _is_many(model, name: str) -> bool:
+    field = model._meta.get_field(name)
+    return field.many_to_many or field.one_to_many
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "code", "tier", "parent", "zone"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    result_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "state", "done", "total", "errors", "created_at", "finished_at", "result_url"]
+
+    def get_result_url(self, job) -> str | None:
+        if not job.result:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("job-download", args=[job.pk]))
+
+
+class JobCreatedSerializer(serializers.Serializer):
+    job = serializers.IntegerField()

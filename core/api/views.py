@@ -1,0 +1,90 @@
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from core import exports
+from core.filtersets import JobFilterSet, UnitFilterSet
+from core.models import Job, Unit
+from core.roles import Action
+from core.scope import assert_within_scope
+
+from .serializers import JobCreatedSerializer, JobSerializer, UnitSerializer
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """The one base viewset. Subclasses are declarations: model, serializer, filterset.
+
+    - Every handler starts from `Model.objects.visible_to(user)` (404 outside scope).
+    - Writes run in a transaction and the saved object is re-checked against the caller's role
+      scope before commit, so nobody creates or moves an object out of their scope.
+    """
+
+    model = None
+    write_action = Action.EDIT_RECORDS
+    # Set per extra route with @action(..., action_requires=Action.X).
+    action_requires = None
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            assert_within_scope(self.request.user, serializer.save())
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            assert_within_scope(self.request.user, serializer.save())
+
+
+class ReadOnlyScopedViewSet(ScopedViewSet):
+    http_method_names = ["get", "head", "options"]
+
+
+class UnitViewSet(ReadOnlyScopedViewSet):
+    model = Unit
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+
+
+class JobViewSet(ReadOnlyScopedViewSet):
+    model = Job
+    serializer_class = JobSerializer
+    filterset_class = JobFilterSet
+    search_fields = []
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}. Wrong, disabled or locked-out users get no token."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class ExportActionMixin:
+    """`POST <list>/export/` with the list's filters → 202 {"job": id}; the file is built by Celery."""
+
+    export_name: str = ""
+
+    @extend_schema(request=None, responses={202: JobCreatedSerializer})
+    @action(detail=False, methods=["post"], url_path="export", action_requires=Action.READ)
+    def export(self, request):
+        job, errors = exports.start_export(request.user, self.export_name, request.query_params.dict())
+        if errors:
+            raise ValidationError(errors)
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from .models import Unit, User
+
+
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget, so templates render fields with one include."""
+
+    def apply_bootstrap(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ScopedModelForm(BootstrapMixin, forms.ModelForm):
+    """A model form for `user`: every foreign-key choice is limited to the user's write scope, so a
+    tampered POST naming another town's id fails validation like an id that does not exist."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "within_scope"):
+                field.queryset = queryset.within_scope(user)
+        self.apply_bootstrap()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UserForm(ScopedModelForm):
+    """Create or re-role a user. Units and roles are limited to the administrator's own scope."""
+
+    password = forms.CharField(
+        label="密码", required=False, widget=forms.PasswordInput(render_value=False),
+        help_text="新用户必填;编辑时留空则不修改。至少10位,不能全为数字。",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "email", "unit", "role", "is_active"]
+        labels = {"username": "登录名", "email": "电子邮箱", "is_active": "启用"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if not self.instance.pk:
+            self.instance.tenant_id = user.tenant_id  # model validation checks unit against tenant
+        self.fields["unit"].required = True
+        self.fields["role"].required = True
+        self.fields["full_name"].required = True
+        self.fields["unit"].queryset = Unit.objects.within_scope(user).order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: f"{'— ' * (unit.path.count('/') - 1)}{unit.name}"
+        if self.instance.pk == user.pk:
+            # Nobody can lock themselves out or change their own role.
+            for name in ("unit", "role", "is_active"):
+                self.fields[name].disabled = True
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if not password and not self.instance.pk:
+            raise forms.ValidationError("新用户须设置密码。")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def save(self, commit=True):
+        account = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            account.set_password(self.cleaned_data["password"])
+        if commit:
+            account.save()
+        return account
+
+
+class BulkUserForm(forms.Form):
+    ACTIONS = [("disable", "停用"), ("enable", "启用")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    users = forms.ModelMultipleChoiceField(queryset=User.objects.none(), error_messages={"required": "请先勾选用户。"})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = User.objects.within_scope(user).exclude(pk=user.pk)

@@ -1,0 +1,154 @@
+"""Demo data: one city, its districts and towns, 120+ communities of every kind, the demo users.
+
+Idempotent: everything is looked up by its natural key first, so a second run changes nothing.
+"""
+
+import random
+from datetime import date
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from communities.models import Community
+from core.models import Tenant, Unit, User
+from core.roles import Role
+
+CITY = ("临江市", "linjiang")
+
+# district: (zone, towns); a town: (name, community kinds it holds)
+DISTRICTS = {
+    "东城区": ("central", [("东华街道", "urban"), ("建设街道", "urban"), ("光明街道", "urban")]),
+    "西湖区": ("central", [("湖滨街道", "urban"), ("南苑街道", "urban"), ("西关街道", "urban")]),
+    "青山县": ("outer", [("四十里镇", "mixed"), ("石桥乡", "rural"), ("青山镇", "mixed")]),
+    "白河旗": ("outer", [("白河镇", "mixed"), ("柳树乡", "rural"), ("红旗苏木", "rural")]),
+}
+
+URBAN_NAMES = [
+    "幸福", "和平", "光华", "新华", "朝阳", "民主", "胜利", "团结", "文化", "友谊", "建国", "春晖",
+    "锦绣", "丽景", "翠园", "金桥", "银河", "长青", "康乐", "花园", "滨江", "紫荆", "桂苑", "阳光",
+    "育才", "铁路", "电厂", "纺织", "机械", "新苑", "水岸", "嘉和", "惠民", "安居", "御景", "永安",
+]
+RURAL_NAMES = ["红光", "兴隆", "太平", "丰收", "长胜", "永丰", "前进", "富民", "新兴", "北山", "南湾", "杏花"]
+VILLAGE_NAMES = [
+    "王家", "李家", "张庄", "刘屯", "赵家沟", "孙家洼", "马坊", "杨树", "柳条", "石门", "东营子", "西营子",
+    "后屯", "前屯", "三道河", "五里铺", "沙河", "大营", "小营", "黄土坎", "榆树", "高家", "何家湾", "庙前",
+]
+GACHA_NAMES = ["巴彦", "乌兰", "额尔敦", "宝力根", "阿拉坦", "查干", "呼和", "赛罕"]
+
+DEMO_USERS = [
+    # username, full name, role, unit name
+    ("city_officer", "周建华", Role.CITY_OFFICER, "临江市"),
+    ("district_reviewer", "陈丽萍", Role.DISTRICT_REVIEWER, "青山县"),
+    ("town_clerk", "王志刚", Role.TOWN_CLERK, "四十里镇"),
+    ("town_clerk_other", "李秀英", Role.TOWN_CLERK, "东华街道"),
+    ("api_reader", "省民政厅数据接口", Role.API_READER, "临江市"),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据(一个市、4个区县、12个乡镇街道、120余个社区和演示用户)。可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭的环境中也运行")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG 已关闭:这看来是生产环境,演示数据不会写入。确需写入请加 --force。")
+        with transaction.atomic():
+            created = self.seed()
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪(本次新建 {created} 条记录)。"))
+        self.stdout.write(f"演示用户:{', '.join(u[0] for u in DEMO_USERS)};密码为 DEMO_PASSWORD 的值。")
+
+    def seed(self) -> int:
+        rng = random.Random(20261125)  # fixed seed: the same demo data on every machine
+        created = 0
+        tenant, new = Tenant.objects.get_or_create(code=CITY[1], defaults={"name": CITY[0]})
+        created += new
+        city, new = self._unit(tenant, None, CITY[0], Unit.Tier.CITY, "")
+        created += new
+        units = {city.name: city}
+        for district_name, (zone, towns) in DISTRICTS.items():
+            district, new = self._unit(tenant, city, district_name, Unit.Tier.DISTRICT, zone)
+            created += new
+            units[district_name] = district
+            for town_name, mix in towns:
+                town, new = self._unit(tenant, district, town_name, Unit.Tier.TOWN, "")
+                created += new
+                units[town_name] = town
+                for fields in self._communities(rng, town, mix):
+                    _, new = Community.objects.get_or_create(unit=town, name=fields.pop("name"), defaults=fields)
+                    created += new
+        for username, full_name, role, unit_name in DEMO_USERS:
+            created += self._user(tenant, username, full_name, role, units[unit_name])
+        created += self._platform_admin()
+        return created
+
+    def _unit(self, tenant, parent, name, tier, zone):
+        unit = Unit.objects.filter(tenant=tenant, parent=parent, name=name).first()
+        if unit:
+            return unit, False
+        return Unit.objects.create(tenant=tenant, parent=parent, name=name, tier=tier, zone=zone), True
+
+    def _communities(self, rng, town, mix):
+        short = town.name.removesuffix("街道").removesuffix("镇").removesuffix("乡").removesuffix("苏木")
+        if mix == "urban":
+            names = rng.sample(URBAN_NAMES, 10)
+            subtypes = ["ordinary"] * 6 + ["unit", "unit", "new_residential", "ordinary"]
+            for name, subtype in zip(names, subtypes, strict=True):
+                households = {
+                    "unit": rng.randint(600, 1800),
+                    "new_residential": rng.randint(2800, 5200),
+                }.get(subtype, rng.randint(1500, 4200))
+                yield self._fields(rng, f"{name}社区", "urban", subtype, households, 2.6, town)
+            return
+        if mix == "mixed":
+            yield self._fields(rng, f"{short}集镇社区", "urban", "market_town", rng.randint(1200, 2600), 2.8, town)
+        rural = rng.sample(RURAL_NAMES, 3 if mix == "mixed" else 2)
+        for index, name in enumerate(rural):
+            # One rural community per town deliberately breaks the 〈镇〉〈名〉社区 rule (R-NAME).
+            full = f"{name}社区" if index == len(rural) - 1 and mix == "mixed" else f"{town.name}{name}社区"
+            yield self._fields(rng, full, "rural", "ordinary", rng.randint(1000, 1900), 3.2, town)
+        pool = GACHA_NAMES if town.name.endswith("苏木") else VILLAGE_NAMES
+        suffix = "嘎查" if town.name.endswith("苏木") else "村"
+        for name in rng.sample(pool, 10 - len(rural) - (mix == "mixed")):
+            yield self._fields(rng, f"{name}{suffix}", "village", "ordinary", rng.randint(180, 620), 3.3, town)
+
+    def _fields(self, rng, name, kind, subtype, households, persons_per_household, town):
+        residents = int(households * rng.uniform(persons_per_household - 0.4, persons_per_household + 0.4))
+        established = date(rng.randint(1998, 2023), rng.randint(1, 12), rng.randint(1, 28))
+        return {
+            "name": name,
+            "kind": kind,
+            "subtype": subtype,
+            "households": households,
+            "residents": residents,
+            "established_on": established,
+            "address": f"{town.parent.name}{town.name}{name}{'办公楼' if kind == 'urban' else '服务中心'}",
+            "phone": f"0{rng.randint(310, 479)}-{rng.randint(2000000, 8999999)}",
+        }
+
+    def _user(self, tenant, username, full_name, role, unit) -> int:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"tenant": tenant, "unit": unit, "role": role, "full_name": full_name}
+        )
+        changed = created
+        for field, value in {"tenant": tenant, "unit": unit, "role": role, "is_active": True}.items():
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed = True
+        if not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+            changed = True
+        if changed:
+            user.save()
+        return int(created)
+
+    def _platform_admin(self) -> int:
+        admin, created = User.objects.get_or_create(
+            username="platform_admin", defaults={"is_superuser": True, "is_staff": True, "full_name": "平台管理员"}
+        )
+        if not admin.check_password(settings.DEMO_PASSWORD):
+            admin.set_password(settings.DEMO_PASSWORD)
+            admin.save()
+        return int(created)

@@ -1,0 +1,238 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
+from .scope import ScopedQuerySet
+
+
+class Tenant(models.Model):
+    """A city (or league, 盟): its own tree of units, users and standard editions."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    code = models.SlugField("代码", max_length=30, unique=True, help_text="英文字母、数字或连字符")
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "租户(市/盟)"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def root(self):
+        return self.units.filter(parent__isnull=True).first()
+
+
+class UnitQuerySet(ScopedQuerySet):
+    unit_field = ""
+
+    def visible_to(self, user):
+        # units/ also shows the ancestors of the caller's unit, so that `parent` always resolves.
+        qs = super().visible_to(user)
+        if getattr(user, "is_authenticated", False) and user.is_active and user.unit_id:
+            qs = qs | self.filter(pk__in=user.unit.ancestor_ids)
+        return qs
+
+    def towns(self):
+        return self.filter(tier=Tier.TOWN)
+
+
+class Unit(models.Model):
+    """An administrative unit: city → district → town. `path` is the chain of ids, e.g. "1/4/17/",
+    so that everything under a unit is one indexed `path LIKE 'x%'` filter."""
+
+    Tier = Tier
+
+    class Zone(models.TextChoices):
+        CENTRAL = "central", "中心城区"
+        OUTER = "outer", "外围区县"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="units", verbose_name="租户")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位"
+    )
+    name = models.CharField("名称", max_length=60)
+    code = models.CharField("区划代码", max_length=12, blank=True)
+    tier = models.CharField("层级", max_length=10, choices=Tier.choices)
+    zone = models.CharField("区域", max_length=10, choices=Zone.choices, blank=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政单位"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_under_parent"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(parent__isnull=True), name="unit_one_root_per_tenant"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+    def is_within(self, other: "Unit") -> bool:
+        return self.tenant_id == other.tenant_id and self.path.startswith(other.path)
+
+    def clean(self):
+        expected_parent_tier = PARENT_TIER.get(self.tier)
+        if self.parent is None and expected_parent_tier is not None:
+            raise ValidationError({"parent": "区县须属于市,乡镇(街道)须属于区县。"})
+        if self.parent is not None:
+            if self.parent.tier != expected_parent_tier:
+                raise ValidationError({"parent": f"{self.get_tier_display()}的上级须为{Tier(expected_parent_tier).label}。"})
+            if self.parent.tenant_id != self.tenant_id:
+                raise ValidationError({"parent": "上级单位须属于同一租户。"})
+            if self.pk and self.parent.path.startswith(self.path):
+                raise ValidationError({"parent": "不能移到自身的下级单位之下。"})
+        if self.tier == Tier.DISTRICT and not self.zone:
+            raise ValidationError({"zone": "区县须注明属于中心城区还是外围区县。"})
+        if self.tier != Tier.DISTRICT and self.zone:
+            raise ValidationError({"zone": "只有区县设置区域。"})
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
+        if new_path != old_path:
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:  # moved: rewrite the descendants' paths in one statement
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
+                )
+            self.path = new_path
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A portal user: one role at one unit of one tenant. Platform superusers have no tenant."""
+
+    Role = Role
+
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, verbose_name="租户")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所在单位"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        ordering = ["username"]
+        indexes = [models.Index(fields=["tenant", "role"])]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def can(self, action: str) -> bool:
+        return self.is_active and role_may(self.role, action)
+
+    @property
+    def tier(self) -> str | None:
+        return self.unit.tier if self.unit_id else None
+
+    def clean(self):
+        super().clean()
+        if self.is_superuser:
+            return
+        if not (self.tenant_id and self.unit_id and self.role):
+            raise ValidationError("用户须属于一个租户,并在一个单位担任一个角色。")
+        if self.unit.tenant_id != self.tenant_id:
+            raise ValidationError({"unit": "单位须属于用户所在的租户。"})
+        required_tier = ROLE_TIER.get(self.role)
+        if required_tier and self.unit.tier != required_tier:
+            raise ValidationError({"unit": f"“{Role(self.role).label}”须设在{Tier(required_tier).label}一级的单位。"})
+
+
+class JobQuerySet(ScopedQuerySet):
+    unit_field = "owner__unit"
+
+    def visible_to(self, user):
+        # A job is seen by its creator and by the tiers above the creator, not by colleagues.
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return super().visible_to(user).filter(models.Q(owner=user) | ~models.Q(owner__unit_id=user.unit_id))
+
+
+class Job(models.Model):
+    """A background job the browser and API poll: created in the request, run by Celery."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "导出Excel"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jobs", verbose_name="发起人")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    params = models.JSONField("参数", default=dict, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    worker = models.CharField("执行节点", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    def mark_running(self, total: int, worker: str):
+        self._set(state=self.State.RUNNING, total=total, done=0, worker=worker, started_at=timezone.now())
+
+    def advance(self, done: int):
+        self._set(done=done)
+
+    def mark_done(self):
+        self._set(state=self.State.DONE, done=self.total, finished_at=timezone.now())
+
+    def mark_failed(self, message: str):
+        self._set(state=self.State.FAILED, errors=[*self.errors, message], finished_at=timezone.now())
+
+    def _set(self, **fields):
+        # Progress is written with UPDATE so pollers see it while the task is still running.
+        for name, value in fields.items():
+            setattr(self, name, value)
+        Job.objects.filter(pk=self.pk).update(**fields)

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/", views.UserListView.as_view(), name="user-list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user-create"),
+    path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user-update"),
+    path("users/bulk/", views.UserBulkView.as_view(), name="user-bulk"),
+    path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job-download"),
+    path("exports/<slug:name>/", views.ExportView.as_view(), name="export"),
+]

@@ -1,0 +1,242 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import generic
+
+from . import exports
+from .filtersets import UserFilterSet
+from .forms import BulkUserForm, UserForm
+from .models import Job, Unit, User
+from .roles import Action
+from .scope import assert_within_scope, may
+
+
+class ScopedViewMixin(AccessMixin):
+    """Base of every portal view: login, then scope (404), then role (403).
+
+    Querysets come from `Model.objects.visible_to(user)` only. Views on one object check the role
+    after the object was found, so an id outside the caller's scope is a 404 whatever the role.
+    """
+
+    model = None
+    required_action = Action.READ
+    object_view = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.object_view:
+            self.check_action()
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_action(self, obj=None):
+        if not may(self.request.user, self.required_action, obj):
+            raise PermissionDenied
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class ScopedObjectMixin(ScopedViewMixin):
+    object_view = True
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.check_action(obj)
+        return obj
+
+
+class ScopedListView(ScopedViewMixin, generic.ListView):
+    filterset_class = None
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(self.request.GET, queryset=super().get_queryset(), request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
+        context["filter_form"] = form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class ScopedDetailView(ScopedObjectMixin, generic.DetailView):
+    pass
+
+
+class ScopedFormMixin:
+    """Writes: the form gets the user (scoped choices); the save and a re-check of the saved object
+    against the role scope share one transaction, so nothing out of scope is ever committed."""
+
+    required_action = Action.EDIT_RECORDS
+    success_message = "已保存。"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            assert_within_scope(self.request.user, self.object)
+        messages.success(self.request, self.success_message)
+        for warning in getattr(self.object, "warnings", []):
+            messages.warning(self.request, warning)
+        return redirect(self.get_success_url())
+
+
+class ScopedCreateView(ScopedFormMixin, ScopedViewMixin, generic.CreateView):
+    pass
+
+
+class ScopedUpdateView(ScopedFormMixin, ScopedObjectMixin, generic.UpdateView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    required_action = Action.EDIT_RECORDS
+
+    def form_valid(self, form):
+        name = str(self.object)
+        with transaction.atomic():
+            self.object.delete()
+        messages.success(self.request, f"已删除“{name}”。")
+        return redirect(self.get_success_url())
+
+
+class DashboardView(ScopedViewMixin, generic.TemplateView):
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from communities.models import Community
+
+        user = self.request.user
+        communities = Community.objects.visible_to(user)
+        by_kind = dict(communities.values_list("kind").annotate(n=Count("id")).order_by())
+        kinds = [(label, by_kind.get(value, 0), value) for value, label in Community.Kind.choices]
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kinds=kinds,
+            total=sum(by_kind.values()),
+            breakdown=self._breakdown(user, communities) if user.unit_id else [],
+            jobs=Job.objects.filter(owner=user)[:5],
+        )
+        return context
+
+    def _breakdown(self, user, communities):
+        """Community counts per child unit of the user's unit (districts for the city, towns for a
+        district), each a link to the community list of that unit: two queries whatever the size."""
+        children = list(Unit.objects.within_scope(user).filter(parent_id=user.unit_id).order_by("name"))
+        if not children:
+            return []
+        counts = {child.pk: {} for child in children}
+        depth = len(user.unit.ancestor_ids) + 1
+        rows = communities.values_list("unit__path", "kind").annotate(n=Count("id")).order_by()
+        for path, kind, n in rows:
+            parts = path.strip("/").split("/")
+            child_id = int(parts[depth]) if len(parts) > depth else None
+            if child_id in counts:
+                counts[child_id][kind] = counts[child_id].get(kind, 0) + n
+        return [(child, counts[child.pk], sum(counts[child.pk].values())) for child in children]
+
+
+class JobDetailView(ScopedDetailView):
+    model = Job
+    template_name = "core/job_detail.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["core/_job_progress.html"]
+        return [self.template_name]
+
+
+class JobDownloadView(ScopedObjectMixin, generic.View):
+    model = Job
+
+    def get(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_action(job)
+        if not job.result:
+            raise Http404
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1])
+
+
+class ExportView(ScopedViewMixin, generic.View):
+    """POST from any list page: start the export of that list with its current filters."""
+
+    def post(self, request, name):
+        if not exports.exportable(name):
+            raise Http404
+        job, errors = exports.start_export(request.user, name, request.POST.dict())
+        if errors:
+            messages.error(request, "筛选条件有误,未能导出。")
+            return redirect(request.META.get("HTTP_REFERER") or "dashboard")
+        return redirect("job-detail", pk=job.pk)
+
+
+class UserAdminMixin:
+    model = User
+    required_action = Action.MANAGE_USERS
+
+    def check_action(self, obj=None):
+        if not self.request.user.tenant_id:  # platform superusers manage accounts in the Django admin
+            raise PermissionDenied
+        super().check_action(obj)
+
+
+class UserListView(UserAdminMixin, ScopedListView):
+    filterset_class = UserFilterSet
+    template_name = "core/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class UserCreateView(UserAdminMixin, ScopedCreateView):
+    form_class = UserForm
+    template_name = "core/user_form.html"
+    success_message = "用户已创建。"
+
+    def get_success_url(self):
+        return reverse("user-list")
+
+
+class UserUpdateView(UserAdminMixin, ScopedUpdateView):
+    form_class = UserForm
+    template_name = "core/user_form.html"
+    success_message = "用户已更新。"
+
+    def get_success_url(self):
+        return reverse("user-list")
+
+
+class UserBulkView(UserAdminMixin, ScopedViewMixin, generic.View):
+    def post(self, request):
+        form = BulkUserForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect("user-list")
+        active = form.cleaned_data["action"] == "enable"
+        changed = User.objects.filter(pk__in=form.cleaned_data["users"]).update(is_active=active)
+        messages.success(request, f"已{'启用' if active else '停用'} {changed} 个用户。")
+        return redirect(request.META.get("HTTP_REFERER") or "user-list")
+
+
+def handler404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def handler403(request, exception=None):
+    return render(request, "403.html", status=403)

@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 
 from .models import Job, Unit, User
@@ -9,6 +11,7 @@ def _visible_units(request):
     return Unit.objects.visible_to(request.user) if request else Unit.objects.none()
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
     """`?unit=<id>` matches everything under that unit. Only units the caller can see are valid
     choices, so a foreign unit id is a 400 on the field, never a probe into another subtree."""

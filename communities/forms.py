@@ -12,10 +12,6 @@ class CommunityForm(ScopedModelForm):
         model = Community
         fields = ["unit", "name", "kind", "subtype", "households", "residents", "established_on", "address", "phone"]
         widgets = {"established_on": DateInput()}
-        error_messages = {
-            "households": {"min_value": "户数必须为正整数。"},
-            "residents": {"min_value": "人口必须为正整数。"},
-        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -93,6 +93,10 @@ class Community(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def validate_constraints(self, exclude=None):
+        # The unique name per town is checked in clean(), where its error belongs to `name`.
+        super().validate_constraints(exclude={*(exclude or ()), "name"})
+
     def follows_rural_naming(self) -> bool:
         """R-NAME: a rural community is named 〈镇〉〈名〉社区, e.g. 四十里镇红光社区."""
         town = self.unit.name

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from .models import Unit, User
+from .validators import bound_messages
 
 
 class BootstrapMixin:
@@ -26,10 +27,12 @@ class ScopedModelForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "within_scope"):
                 field.queryset = queryset.within_scope(user)
+            if name in self._meta.model._meta._forward_fields_map:
+                field.error_messages.update(bound_messages(self._meta.model._meta.get_field(name)))
         self.apply_bootstrap()
 
 

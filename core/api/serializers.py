@@ -3,6 +3,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.models import Job, Unit
+from core.validators import bound_messages
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -23,6 +24,18 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
 
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        messages = bound_messages(model_field)
+        if messages:
+            kwargs["error_messages"] = {**kwargs.get("error_messages", {}), **messages}
+        return field_class, kwargs
+
+    def get_validators(self):
+        # Unique-together checks are the model's own (validate_constraints/clean, run below), so
+        # their messages and field keys match the forms'.
+        return []
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
@@ -34,6 +47,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                     setattr(instance, key, value)
         try:
             instance.clean()
+            instance.validate_constraints()
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
         return attrs

@@ -1,0 +1,155 @@
+"""API.md's conventions: token auth, paging, filters, field-keyed 400s, the schema's status codes."""
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Community
+from tests.factories import PASSWORD, CommunityFactory
+
+
+class TestToken:
+    url = "/api/v1/auth/token/"
+
+    def test_good_credentials_give_a_token_that_authenticates(self, world, api):
+        response = api.post(self.url, {"username": "clerk", "password": PASSWORD}, format="json")
+        assert response.status_code == 200
+        api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        assert api.get("/api/v1/communities/").json()["count"] == 1
+
+    @pytest.mark.parametrize("password", ["wrong-password", ""])
+    def test_wrong_credentials_give_no_token(self, world, api, password):
+        response = api.post(self.url, {"username": "clerk", "password": password}, format="json")
+        assert response.status_code == 400
+        assert "token" not in response.json()
+
+    def test_disabled_user_gets_no_token_and_old_token_stops_working(self, world, api):
+        client = api.as_user(world.clerk)
+        world.clerk.is_active = False
+        world.clerk.save()
+        assert client.get("/api/v1/communities/").status_code == 401
+        client.credentials()
+        response = client.post(self.url, {"username": "clerk", "password": PASSWORD}, format="json")
+        assert response.status_code == 400 and "token" not in response.json()
+
+    def test_missing_fields_are_keyed(self, db, api):
+        response = api.post(self.url, {}, format="json")
+        assert response.status_code == 400
+        assert set(response.json()) == {"username", "password"}
+
+    def test_unauthenticated_is_401_with_challenge(self, db, api):
+        response = api.get("/api/v1/communities/")
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"].startswith("Token")
+
+
+class TestCommunityContract:
+    def test_key_fields(self, world, api):
+        row = api.as_user(world.clerk).get("/api/v1/communities/").json()["results"][0]
+        assert {"id", "name", "unit", "kind", "subtype", "households", "residents", "established_on"} <= set(row)
+        assert row["unit"] == world.t1.pk and row["established_on"] == "2010-05-01"
+
+    def test_paging_clamps_page_size_to_500(self, world, api):
+        Community.objects.bulk_create(
+            Community(unit=world.t1, name=f"批量{i}社区", kind="urban", households=10, residents=20,
+                      established_on="2001-01-01")
+            for i in range(505)
+        )
+        body = api.as_user(world.clerk).get("/api/v1/communities/?page_size=1000").json()
+        assert body["count"] == 506 and len(body["results"]) == 500
+        assert body["next"].endswith("page=2&page_size=1000") and body["previous"] is None
+
+    def test_list_queries_do_not_grow_with_rows(self, world, api, django_assert_max_num_queries):
+        client = api.as_user(world.officer)
+        for i in range(30):
+            CommunityFactory(unit=world.t2)
+        # token, count, page (+ one for throttling is cached, none per row)
+        with django_assert_max_num_queries(4):
+            assert client.get("/api/v1/communities/?page_size=100").json()["count"] == 33
+
+    def test_unit_filter_matches_the_subtree(self, world, api):
+        client = api.as_user(world.officer)
+        got = client.get(f"/api/v1/communities/?unit={world.d1.pk}").json()["results"]
+        assert sorted(r["name"] for r in got) == ["和平社区", "幸福社区"]
+
+    def test_unit_filter_with_a_foreign_unit_is_400_on_the_field(self, world, api):
+        response = api.as_user(world.clerk).get(f"/api/v1/communities/?unit={world.t3.pk}")
+        assert response.status_code == 400 and list(response.json()) == ["unit"]
+
+    @pytest.mark.parametrize("query,expected", [("kind=rural", ["四十里镇红光社区"]), ("search=幸福", ["幸福社区"])])
+    def test_filters(self, world, api, query, expected):
+        got = api.as_user(world.officer).get(f"/api/v1/communities/?{query}").json()["results"]
+        assert [r["name"] for r in got] == expected
+
+    @pytest.mark.parametrize(
+        "change,field,message",
+        [
+            ({"households": 0}, "households", "户数必须为正整数。"),
+            ({"residents": -5}, "residents", "人口必须为正整数。"),
+            ({"households": 3000, "residents": 100}, "residents", "人口不能少于户数。"),
+            ({"established_on": "2999-01-01"}, "established_on", "日期不能晚于今天。"),
+            ({"kind": "metropolis"}, "kind", None),
+        ],
+    )
+    def test_bad_input_is_keyed_by_field_and_changes_nothing(self, world, api, change, field, message):
+        response = api.as_user(world.clerk).patch(f"/api/v1/communities/{world.c1.pk}/", change)
+        assert response.status_code == 400, response.json()
+        assert field in response.json()
+        if message:
+            assert response.json()[field] == [message]
+        world.c1.refresh_from_db()
+        assert (world.c1.households, world.c1.name) == (2400, "幸福社区")
+
+    def test_duplicate_name_in_a_town_is_refused(self, world, api):
+        other = CommunityFactory(unit=world.t1, name="另一社区")
+        response = api.as_user(world.clerk).patch(f"/api/v1/communities/{other.pk}/", {"name": "幸福社区"})
+        assert response.status_code == 400
+        assert response.json() == {"name": ["该乡镇(街道)下已有同名社区。"]}
+
+    def test_cannot_move_a_community_out_of_scope(self, world, api):
+        response = api.as_user(world.clerk).patch(f"/api/v1/communities/{world.c1.pk}/", {"unit": world.t3.pk})
+        assert response.status_code == 400 and "unit" in response.json()
+        assert Community.objects.get(pk=world.c1.pk).unit_id == world.t1.pk
+
+    def test_unit_must_be_a_town(self, world, api):
+        body = {"name": "区直社区", "unit": world.d1.pk, "kind": "urban", "households": 5, "residents": 9,
+                "established_on": "2020-01-01"}
+        response = api.as_user(world.clerk).post("/api/v1/communities/", body)
+        assert response.status_code == 400 and "unit" in response.json()
+
+    def test_rural_name_warning_is_returned_not_refused(self, world, api):
+        body = {"name": "红星社区", "unit": world.t1.pk, "kind": "rural", "households": 900, "residents": 3100,
+                "established_on": "2012-06-01"}
+        response = api.as_user(world.clerk).post("/api/v1/communities/", body)
+        assert response.status_code == 201
+        assert "R-NAME" in response.json()["warnings"][0]
+
+    def test_put_is_not_offered(self, world, api):
+        response = api.as_user(world.clerk).put(f"/api/v1/communities/{world.c1.pk}/", {})
+        assert response.status_code == 405
+
+
+class TestSchema:
+    def test_every_operation_declares_its_refusals(self, db, client):
+        schema = client.get("/api/schema/?format=json").json()
+        assert schema["openapi"].startswith("3.")
+        operations = [
+            (path, method, op)
+            for path, item in schema["paths"].items()
+            for method, op in item.items()
+            if method in {"get", "post", "patch", "delete", "put"}
+        ]
+        assert len(operations) >= 10
+        for path, method, op in operations:
+            codes = set(op["responses"])
+            assert "429" in codes, (path, method)
+            if path != "/api/v1/auth/token/":
+                assert {"401", "403"} <= codes, (path, method, codes)
+            if "{" in path:
+                assert "404" in codes, (path, method)
+            if method in {"post", "patch"}:
+                assert "400" in codes, (path, method)
+
+    def test_docs_are_served_without_a_cdn(self, db, client):
+        response = client.get(reverse("api-docs"))
+        assert response.status_code == 200
+        assert b"cdn" not in response.content.lower()

@@ -170,9 +170,10 @@ class JobQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         # A job is seen by its creator and by the tiers above the creator, not by colleagues.
-        if getattr(user, "is_superuser", False) and user.is_active:
-            return self.all()
-        return super().visible_to(user).filter(models.Q(owner=user) | ~models.Q(owner__unit_id=user.unit_id))
+        visible = super().visible_to(user)
+        if not getattr(user, "is_authenticated", False) or user.is_superuser:
+            return visible
+        return visible.filter(models.Q(owner=user) | ~models.Q(owner__unit_id=user.unit_id))
 
 
 class Job(models.Model):

@@ -1,7 +1,6 @@
 """Browser tests: headless Debian Chromium (never a Playwright download) against pytest-django's live server.
 
-Every test under tests/browser gets the `browser` marker and the `xdist_group("browser")` marker, so with
-`-n 2 --dist loadgroup` one worker runs them all with one Chromium. Any console error or uncaught script
+Every test under tests/browser gets the `browser` marker (`make test-fast` leaves them out). Any console error or uncaught script
 error logged by any page of the test's browser context fails the test (a test may `console_watch.allow()`
 an error it provokes on purpose), and a failed test leaves a screenshot in test-results/.
 """
@@ -31,24 +30,15 @@ def results_dir(config) -> Path:
     return config.rootpath / "test-results"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # `world` hashes a password for each of its 7 users; PBKDF2 costs ~1 s each on this machine. The live
-    # server runs in this process, so the login form checks against the same cheap hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group markers
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 class ConsoleWatch:

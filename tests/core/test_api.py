@@ -153,3 +153,20 @@ class TestSchema:
         response = client.get(reverse("api-docs"))
         assert response.status_code == 200
         assert b"cdn" not in response.content.lower()
+
+
+class TestSessionAuth:
+    def test_browser_session_reads_the_api(self, world, client):
+        client.force_login(world.clerk)
+        assert client.get("/api/v1/communities/").json()["count"] == 1
+
+    def test_session_writes_need_the_csrf_token(self, world):
+        from django.test import Client
+
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(world.clerk)
+        response = browser.patch(
+            f"/api/v1/communities/{world.c1.pk}/", {"households": 5}, content_type="application/json"
+        )
+        assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+        assert Community.objects.get(pk=world.c1.pk).households == 2400

@@ -1,0 +1,146 @@
+"""The production set-up: docker-compose.yml is valid, and settings pass `check --deploy` with the
+environment the containers get. Each check runs in a subprocess with a clean DJANGO_* environment,
+so neither the test settings nor a developer's shell leak into it."""
+
+import os
+import secrets
+import shutil
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = REPO / "docker-compose.yml"
+SERVICES = {"web", "worker", "beat", "db", "redis"}
+DOCKER_COMPOSE = shutil.which("docker-compose")
+
+needs_docker_compose = pytest.mark.skipif(
+    DOCKER_COMPOSE is None,
+    reason="the docker-compose binary is not installed (`make test` installs it through `make system-deps`)",
+)
+
+
+def _clean_env(**overrides) -> dict:
+    # No DJANGO_* variable from the caller (manage.py sets DJANGO_SETTINGS_MODULE itself).
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(overrides)
+    return env
+
+
+def _random_secret_key(length: int = 50) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _run(args, env, cwd=REPO, timeout=180) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+    )
+
+
+def _compose(tmp_path, *args, **env_overrides) -> subprocess.CompletedProcess:
+    # An empty --env-file: a developer's .env must not decide whether the file is valid.
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    env = _clean_env(**env_overrides)
+    for name in ("POSTGRES_PASSWORD", "WEB_CONCURRENCY", "PORTAL_PORT", "LOG_LEVEL"):
+        env.pop(name, None)
+    return _run([DOCKER_COMPOSE, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), *args], env)
+
+
+def _manage(*args, **env_overrides) -> subprocess.CompletedProcess:
+    return _run([sys.executable, "manage.py", *args], _clean_env(**env_overrides))
+
+
+# --- docker-compose.yml ---------------------------------------------------------------------------
+
+
+@needs_docker_compose
+def test_compose_file_is_valid_and_defines_the_five_services(tmp_path):
+    quiet = _compose(tmp_path, "config", "-q", DJANGO_SECRET_KEY="dummy-secret-for-config-check")
+    assert quiet.returncode == 0, quiet.stderr
+
+    resolved = _compose(tmp_path, "config", DJANGO_SECRET_KEY="dummy-secret-for-config-check")
+    assert resolved.returncode == 0, resolved.stderr
+    try:
+        import yaml
+    except ImportError:  # PyYAML comes with drf-spectacular, so this is only a fallback
+        for service in SERVICES:
+            assert f"\n  {service}:\n" in resolved.stdout, service
+        return
+
+    config = yaml.safe_load(resolved.stdout)
+    services = config["services"]
+    assert set(services) == SERVICES
+
+    web_command = " ".join(services["web"]["command"])
+    assert "migrate" in web_command and "collectstatic" in web_command
+    assert "gunicorn config.wsgi" in web_command and "0.0.0.0:8000" in web_command
+    assert any(str(port.get("target", port)).startswith("8000") for port in services["web"]["ports"])
+    assert " ".join(services["worker"]["command"]).startswith("celery -A config worker")
+    beat_command = " ".join(services["beat"]["command"])
+    assert "beat" in beat_command and "django_celery_beat.schedulers:DatabaseScheduler" in beat_command
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
+
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DJANGO_DEBUG"] == "false"
+        assert env["DJANGO_SECRET_KEY"] == "dummy-secret-for-config-check"
+        assert env["DJANGO_ALLOWED_HOSTS"]
+        assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        # The worker writes exports where web serves them from: one shared volume at PORTAL_VAR_DIR.
+        var_dir = env["PORTAL_VAR_DIR"]
+        assert any(volume.split(":")[1] == var_dir for volume in services[name]["volumes"]), services[name]
+    assert any(volume.split(":")[1] == "/var/lib/postgresql/data" for volume in services["db"]["volumes"])
+    assert {"pgdata"} <= set(config["volumes"])
+
+
+@needs_docker_compose
+def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _compose(tmp_path, "config", "-q")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- settings for production ----------------------------------------------------------------------
+
+
+def test_check_deploy_passes_with_production_environment():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=_random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="portal.example.cn",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output
+
+
+def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
+    result = _manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr, result.stderr
+
+
+def test_collectstatic_works_with_production_storage(tmp_path):
+    # The web container runs this on every start; with DEBUG off the manifest storage fails on any
+    # CSS/JS reference to a file that is not there (e.g. a vendored library's missing source map).
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=_random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="portal.example.cn",
+        PORTAL_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert (tmp_path / "staticfiles" / "staticfiles.json").exists()

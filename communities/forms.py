@@ -10,7 +10,17 @@ from .models import Community
 class CommunityForm(ScopedModelForm):
     class Meta:
         model = Community
-        fields = ["unit", "name", "kind", "subtype", "households", "residents", "established_on", "address", "phone"]
+        fields = [
+            "unit",
+            "name",
+            "kind",
+            "subtype",
+            "households",
+            "residents",
+            "established_on",
+            "address",
+            "phone",
+        ]
         widgets = {"established_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
@@ -34,7 +44,9 @@ class GrantViewerForm(forms.Form):
 
     def clean_username(self):
         name = self.cleaned_data["username"]
-        account = get_user_model().objects.within_scope(self.user).filter(username=name, is_active=True).first()
+        account = (
+            get_user_model().objects.within_scope(self.user).filter(username=name, is_active=True).first()
+        )
         if account is None:
             raise forms.ValidationError("本市没有这个启用中的用户。")
         return account

@@ -72,7 +72,9 @@ class Community(models.Model):
         ordering = ["unit__path", "name"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="community_unique_name_in_town"),
-            models.CheckConstraint(condition=models.Q(households__gt=0), name="community_households_positive"),
+            models.CheckConstraint(
+                condition=models.Q(households__gt=0), name="community_households_positive"
+            ),
             models.CheckConstraint(condition=models.Q(residents__gt=0), name="community_residents_positive"),
         ]
         indexes = [models.Index(fields=["kind", "subtype"])]
@@ -86,8 +88,10 @@ class Community(models.Model):
             errors["unit"] = "社区须属于一个乡镇(街道)。"
         if self.households and self.residents and self.residents < self.households:
             errors["residents"] = "人口不能少于户数。"
-        if self.unit_id and self.name and (
-            Community.objects.filter(unit_id=self.unit_id, name=self.name).exclude(pk=self.pk).exists()
+        if (
+            self.unit_id
+            and self.name
+            and (Community.objects.filter(unit_id=self.unit_id, name=self.name).exclude(pk=self.pk).exists())
         ):
             errors["name"] = "该乡镇(街道)下已有同名社区。"
         if errors:

@@ -38,12 +38,15 @@ class CommunityDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["may_edit"] = Community.objects.within_scope(user).filter(pk=self.object.pk).exists() and user.can(
-            Action.EDIT_RECORDS
-        )
+        context["may_edit"] = Community.objects.within_scope(user).filter(
+            pk=self.object.pk
+        ).exists() and user.can(Action.EDIT_RECORDS)
         if user.can(Action.MANAGE_USERS):
             context["viewers"] = get_users_with_perms(
-                self.object, only_with_perms_in=["view_community"], with_superusers=False, with_group_users=False
+                self.object,
+                only_with_perms_in=["view_community"],
+                with_superusers=False,
+                with_group_users=False,
             )
             context["grant_form"] = GrantViewerForm(user=user)
         return context

@@ -5,9 +5,10 @@ scope (`visible_to`) and the same filterset the list page and the API use, so an
 show more than its owner may read.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any, Callable
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -50,7 +51,9 @@ def start_export(user, name: str, query: dict):
 
     spec = get(name)
     query = {key: value for key, value in query.items() if key in spec.filterset.base_filters and value}
-    filterset = spec.filterset(data=query, queryset=spec.model.objects.visible_to(user), request=_RequestStub(user))
+    filterset = spec.filterset(
+        data=query, queryset=spec.model.objects.visible_to(user), request=_RequestStub(user)
+    )
     if not filterset.is_valid():
         return None, filterset.errors
     job = Job.objects.create(owner=user, kind=Job.Kind.EXPORT, params={"list": name, "query": query})

@@ -1,7 +1,7 @@
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.db.models import Q
 
 from .models import Job, Unit, User
 from .roles import Role

@@ -47,7 +47,9 @@ class UserForm(ScopedModelForm):
     """Create or re-role a user. Units and roles are limited to the administrator's own scope."""
 
     password = forms.CharField(
-        label="密码", required=False, widget=forms.PasswordInput(render_value=False),
+        label="密码",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text="新用户必填;编辑时留空则不修改。至少10位,不能全为数字。",
     )
 
@@ -64,7 +66,9 @@ class UserForm(ScopedModelForm):
         self.fields["role"].required = True
         self.fields["full_name"].required = True
         self.fields["unit"].queryset = Unit.objects.within_scope(user).order_by("path")
-        self.fields["unit"].label_from_instance = lambda unit: f"{'— ' * (unit.path.count('/') - 1)}{unit.name}"
+        self.fields["unit"].label_from_instance = lambda unit: (
+            f"{'— ' * (unit.path.count('/') - 1)}{unit.name}"
+        )
         if self.instance.pk == user.pk:
             # Nobody can lock themselves out or change their own role.
             for name in ("unit", "role", "is_active"):
@@ -90,7 +94,9 @@ class UserForm(ScopedModelForm):
 class BulkUserForm(forms.Form):
     ACTIONS = [("disable", "停用"), ("enable", "启用")]
     action = forms.ChoiceField(choices=ACTIONS)
-    users = forms.ModelMultipleChoiceField(queryset=User.objects.none(), error_messages={"required": "请先勾选用户。"})
+    users = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), error_messages={"required": "请先勾选用户。"}
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -54,7 +54,12 @@ class Unit(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="units", verbose_name="租户")
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级单位",
     )
     name = models.CharField("名称", max_length=60)
     code = models.CharField("区划代码", max_length=12, blank=True)
@@ -77,6 +82,19 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
+        if new_path != old_path:
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:  # moved: rewrite the descendants' paths in one statement
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
+                )
+            self.path = new_path
+
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
@@ -90,7 +108,9 @@ class Unit(models.Model):
             raise ValidationError({"parent": "区县须属于市,乡镇(街道)须属于区县。"})
         if self.parent is not None:
             if self.parent.tier != expected_parent_tier:
-                raise ValidationError({"parent": f"{self.get_tier_display()}的上级须为{Tier(expected_parent_tier).label}。"})
+                raise ValidationError(
+                    {"parent": f"{self.get_tier_display()}的上级须为{Tier(expected_parent_tier).label}。"}
+                )
             if self.parent.tenant_id != self.tenant_id:
                 raise ValidationError({"parent": "上级单位须属于同一租户。"})
             if self.pk and self.parent.path.startswith(self.path):
@@ -99,19 +119,6 @@ class Unit(models.Model):
             raise ValidationError({"zone": "区县须注明属于中心城区还是外围区县。"})
         if self.tier != Tier.DISTRICT and self.zone:
             raise ValidationError({"zone": "只有区县设置区域。"})
-
-    @transaction.atomic
-    def save(self, *args, **kwargs):
-        old_path = self.path
-        super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
-        if new_path != old_path:
-            Unit.objects.filter(pk=self.pk).update(path=new_path)
-            if old_path:  # moved: rewrite the descendants' paths in one statement
-                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                    path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
-                )
-            self.path = new_path
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -162,7 +169,9 @@ class User(AbstractUser):
             raise ValidationError({"unit": "单位须属于用户所在的租户。"})
         required_tier = ROLE_TIER.get(self.role)
         if required_tier and self.unit.tier != required_tier:
-            raise ValidationError({"unit": f"“{Role(self.role).label}”须设在{Tier(required_tier).label}一级的单位。"})
+            raise ValidationError(
+                {"unit": f"“{Role(self.role).label}”须设在{Tier(required_tier).label}一级的单位。"}
+            )
 
 
 class JobQuerySet(ScopedQuerySet):

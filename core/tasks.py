@@ -17,10 +17,12 @@ def run_export(self, job_id: int) -> None:
     job = Job.objects.select_related("owner__unit").get(pk=job_id)
     if job.finished:
         return  # a redelivered message for a job that already ended: nothing to do again
-    job.worker = self.request.hostname or "eager"
+    job.worker = "eager" if self.request.is_eager else self.request.hostname
     try:
         exports.write_workbook(job)
-    except TRANSIENT:
+    except TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            job.mark_failed(f"数据库多次暂时不可用,导出失败:{exc}")
         raise
     except Exception as exc:
         logger.exception("export job %s failed", job_id)

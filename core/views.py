@@ -56,14 +56,18 @@ class ScopedListView(ScopedViewMixin, generic.ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(self.request.GET, queryset=super().get_queryset(), request=self.request)
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=super().get_queryset(), request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         for field in form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field, "choices") else "form-control"
+            )
         context["filter_form"] = form
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -168,7 +172,9 @@ class JobDownloadView(ScopedObjectMixin, generic.View):
         self.check_action(job)
         if not job.result:
             raise Http404
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1])
+        return FileResponse(
+            job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1]
+        )
 
 
 class ExportView(ScopedViewMixin, generic.View):

@@ -44,8 +44,16 @@ def world(db):
     other_city = CityFactory(tenant=other_tenant, name="乙市")
     other_town = TownFactory(parent=DistrictFactory(parent=other_city, name="乙区"), name="乙镇")
     w = SimpleNamespace(
-        tenant=tenant, city=city, d1=d1, d2=d2, t1=t1, t2=t2, t3=t3,
-        other_tenant=other_tenant, other_city=other_city, other_town=other_town,
+        tenant=tenant,
+        city=city,
+        d1=d1,
+        d2=d2,
+        t1=t1,
+        t2=t2,
+        t3=t3,
+        other_tenant=other_tenant,
+        other_city=other_city,
+        other_town=other_town,
     )
     w.c1 = CommunityFactory(unit=t1, name="幸福社区")
     w.c2 = CommunityFactory(unit=t2, name="和平社区")
@@ -59,6 +67,15 @@ def world(db):
     w.reader_d1 = UserFactory(username="reader_d1", unit=d1, role=Role.API_READER)
     w.other_officer = UserFactory(username="other_officer", unit=other_city, role=Role.CITY_OFFICER)
     return w
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Run Celery tasks in this process even in the pass with a real broker: for tests whose data
+    lives in an uncommitted test transaction that a separate worker could never see."""
+    from config.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture

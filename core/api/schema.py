@@ -9,7 +9,7 @@ class ErrorSerializer(serializers.Serializer):
 
 FIELD_ERRORS = {
     "type": "object",
-    "description": "输入有误:按字段给出错误信息,如 {\"households\": [\"户数必须为正整数。\"]}",
+    "description": '输入有误:按字段给出错误信息,如 {"households": ["户数必须为正整数。"]}',
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 
@@ -46,4 +46,3 @@ class AutoSchema(BaseAutoSchema):
 
     def _has_query_filters(self):
         return self.method == "GET" and bool(getattr(self.view, "filterset_class", None))
-

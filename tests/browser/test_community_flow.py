@@ -44,8 +44,14 @@ def test_clerk_creates_community_and_sees_it_listed(transactional_db, world, liv
     log_in(page, live_server, world.clerk)
     open_create_form(page)
     fill_form(
-        page, world.t1, name="光明社区", kind="urban", subtype="new_residential",
-        households=1234, residents=3456, established_on=datetime.date(2015, 6, 1),
+        page,
+        world.t1,
+        name="光明社区",
+        kind="urban",
+        subtype="new_residential",
+        households=1234,
+        residents=3456,
+        established_on=datetime.date(2015, 6, 1),
     )
     page.get_by_role("button", name="保存").click()
 
@@ -81,8 +87,14 @@ def test_invalid_form_shows_chinese_errors_and_creates_nothing(transactional_db,
     open_create_form(page)
     future = datetime.date.today() + datetime.timedelta(days=400)
     fill_form(
-        page, world.t1, name="未来社区", kind="urban", subtype="ordinary",
-        households=0, residents=100, established_on=future,
+        page,
+        world.t1,
+        name="未来社区",
+        kind="urban",
+        subtype="ordinary",
+        households=0,
+        residents=100,
+        established_on=future,
     )
     page.get_by_role("button", name="保存").click()
 
@@ -101,8 +113,14 @@ def test_rural_community_with_irregular_name_is_saved_with_warning(
     log_in(page, live_server, world.clerk)
     open_create_form(page)
     fill_form(
-        page, world.t1, name="红星社区", kind="rural", subtype="ordinary",
-        households=300, residents=900, established_on=datetime.date(2012, 3, 15),
+        page,
+        world.t1,
+        name="红星社区",
+        kind="rural",
+        subtype="ordinary",
+        households=300,
+        residents=900,
+        established_on=datetime.date(2012, 3, 15),
     )
     page.get_by_role("button", name="保存").click()
 

@@ -10,8 +10,14 @@ from core.models import Job
 from tests.factories import CommunityFactory
 
 GOOD = {
-    "name": "光华社区", "kind": "urban", "subtype": "ordinary", "households": "2100",
-    "residents": "6100", "established_on": "2016-04-01", "address": "光华路1号", "phone": "0471-1234567",
+    "name": "光华社区",
+    "kind": "urban",
+    "subtype": "ordinary",
+    "households": "2100",
+    "residents": "6100",
+    "established_on": "2016-04-01",
+    "address": "光华路1号",
+    "phone": "0471-1234567",
 }
 
 
@@ -134,7 +140,9 @@ def test_dashboard_counts_and_drills_down(world, client):
     assert f"/communities/?unit={world.d1.pk}" in response.content.decode()
 
 
-def test_page_export_runs_a_job_and_downloads_only_the_scope(world, client, django_capture_on_commit_callbacks):
+def test_page_export_runs_a_job_and_downloads_only_the_scope(
+    world, client, django_capture_on_commit_callbacks
+):
     client.force_login(world.reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/exports/communities/", {"kind": "urban"})
@@ -152,7 +160,9 @@ def test_page_export_runs_a_job_and_downloads_only_the_scope(world, client, djan
 
 
 def test_job_progress_fragment_for_htmx(world, client):
-    job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, total=10, done=4, state=Job.State.RUNNING)
+    job = Job.objects.create(
+        owner=world.clerk, kind=Job.Kind.EXPORT, total=10, done=4, state=Job.State.RUNNING
+    )
     client.force_login(world.clerk)
     fragment = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment and "<html" not in fragment

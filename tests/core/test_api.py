@@ -45,13 +45,21 @@ class TestToken:
 class TestCommunityContract:
     def test_key_fields(self, world, api):
         row = api.as_user(world.clerk).get("/api/v1/communities/").json()["results"][0]
-        assert {"id", "name", "unit", "kind", "subtype", "households", "residents", "established_on"} <= set(row)
+        assert {"id", "name", "unit", "kind", "subtype", "households", "residents", "established_on"} <= set(
+            row
+        )
         assert row["unit"] == world.t1.pk and row["established_on"] == "2010-05-01"
 
     def test_paging_clamps_page_size_to_500(self, world, api):
         Community.objects.bulk_create(
-            Community(unit=world.t1, name=f"批量{i}社区", kind="urban", households=10, residents=20,
-                      established_on="2001-01-01")
+            Community(
+                unit=world.t1,
+                name=f"批量{i}社区",
+                kind="urban",
+                households=10,
+                residents=20,
+                established_on="2001-01-01",
+            )
             for i in range(505)
         )
         body = api.as_user(world.clerk).get("/api/v1/communities/?page_size=1000").json()
@@ -60,7 +68,7 @@ class TestCommunityContract:
 
     def test_list_queries_do_not_grow_with_rows(self, world, api, django_assert_max_num_queries):
         client = api.as_user(world.officer)
-        for i in range(30):
+        for _ in range(30):
             CommunityFactory(unit=world.t2)
         # token, count, page (+ one for throttling is cached, none per row)
         with django_assert_max_num_queries(4):
@@ -75,7 +83,9 @@ class TestCommunityContract:
         response = api.as_user(world.clerk).get(f"/api/v1/communities/?unit={world.t3.pk}")
         assert response.status_code == 400 and list(response.json()) == ["unit"]
 
-    @pytest.mark.parametrize("query,expected", [("kind=rural", ["四十里镇红光社区"]), ("search=幸福", ["幸福社区"])])
+    @pytest.mark.parametrize(
+        "query,expected", [("kind=rural", ["四十里镇红光社区"]), ("search=幸福", ["幸福社区"])]
+    )
     def test_filters(self, world, api, query, expected):
         got = api.as_user(world.officer).get(f"/api/v1/communities/?{query}").json()["results"]
         assert [r["name"] for r in got] == expected
@@ -106,19 +116,33 @@ class TestCommunityContract:
         assert response.json() == {"name": ["该乡镇(街道)下已有同名社区。"]}
 
     def test_cannot_move_a_community_out_of_scope(self, world, api):
-        response = api.as_user(world.clerk).patch(f"/api/v1/communities/{world.c1.pk}/", {"unit": world.t3.pk})
+        response = api.as_user(world.clerk).patch(
+            f"/api/v1/communities/{world.c1.pk}/", {"unit": world.t3.pk}
+        )
         assert response.status_code == 400 and "unit" in response.json()
         assert Community.objects.get(pk=world.c1.pk).unit_id == world.t1.pk
 
     def test_unit_must_be_a_town(self, world, api):
-        body = {"name": "区直社区", "unit": world.d1.pk, "kind": "urban", "households": 5, "residents": 9,
-                "established_on": "2020-01-01"}
+        body = {
+            "name": "区直社区",
+            "unit": world.d1.pk,
+            "kind": "urban",
+            "households": 5,
+            "residents": 9,
+            "established_on": "2020-01-01",
+        }
         response = api.as_user(world.clerk).post("/api/v1/communities/", body)
         assert response.status_code == 400 and "unit" in response.json()
 
     def test_rural_name_warning_is_returned_not_refused(self, world, api):
-        body = {"name": "红星社区", "unit": world.t1.pk, "kind": "rural", "households": 900, "residents": 3100,
-                "established_on": "2012-06-01"}
+        body = {
+            "name": "红星社区",
+            "unit": world.t1.pk,
+            "kind": "rural",
+            "households": 900,
+            "residents": 3100,
+            "established_on": "2012-06-01",
+        }
         response = api.as_user(world.clerk).post("/api/v1/communities/", body)
         assert response.status_code == 201
         assert "R-NAME" in response.json()["warnings"][0]

@@ -161,3 +161,21 @@ def test_export_task_retries_after_transient_database_error(world, monkeypatch, 
     assert job.errors == []
     assert job.result.name.endswith(".xlsx")
     assert job.total == 1
+
+
+@pytest.mark.django_db
+def test_export_that_never_recovers_is_marked_failed(world, monkeypatch):
+    def always_down(job):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(exports, "write_workbook", always_down)
+    job = Job.objects.create(
+        owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities", "query": {}}
+    )
+
+    result = tasks.run_export.apply(args=[job.pk])
+
+    assert result.failed()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert job.errors and "数据库多次暂时不可用" in job.errors[0]

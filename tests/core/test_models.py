@@ -16,7 +16,13 @@ from core.roles import Action, Role
     ],
 )
 def test_unit_tree_rules(world, tier, parent, zone, field):
-    unit = Unit(tenant=world.tenant, parent=getattr(world, parent) if parent else None, tier=tier, zone=zone, name="新单位")
+    unit = Unit(
+        tenant=world.tenant,
+        parent=getattr(world, parent) if parent else None,
+        tier=tier,
+        zone=zone,
+        name="新单位",
+    )
     with pytest.raises(ValidationError) as error:
         unit.full_clean()
     assert field in error.value.message_dict
@@ -31,10 +37,14 @@ def test_unit_cannot_move_under_itself(world):
 @pytest.mark.parametrize(
     "role,unit,ok",
     [
-        (Role.TOWN_CLERK, "t1", True), (Role.TOWN_CLERK, "d1", False),
-        (Role.DISTRICT_REVIEWER, "d1", True), (Role.DISTRICT_REVIEWER, "city", False),
-        (Role.CITY_OFFICER, "city", True), (Role.CITY_OFFICER, "t1", False),
-        (Role.API_READER, "t1", True), (Role.API_READER, "city", True),
+        (Role.TOWN_CLERK, "t1", True),
+        (Role.TOWN_CLERK, "d1", False),
+        (Role.DISTRICT_REVIEWER, "d1", True),
+        (Role.DISTRICT_REVIEWER, "city", False),
+        (Role.CITY_OFFICER, "city", True),
+        (Role.CITY_OFFICER, "t1", False),
+        (Role.API_READER, "t1", True),
+        (Role.API_READER, "city", True),
     ],
 )
 def test_role_sits_at_its_tier(world, role, unit, ok):
@@ -56,11 +66,29 @@ def test_user_unit_must_be_in_their_tenant(world):
     "role,allowed",
     [
         (Role.TOWN_CLERK, {Action.READ, Action.EDIT_RECORDS, Action.RUN_SELF_CHECKS, Action.SUBMIT}),
-        (Role.DISTRICT_REVIEWER, {Action.READ, Action.RUN_SELF_CHECKS, Action.ENROL, Action.REVIEW,
-                                  Action.REOPEN_DISTRICT_APPROVED}),
-        (Role.CITY_OFFICER, {Action.READ, Action.RUN_SELF_CHECKS, Action.ENROL, Action.ACCEPT,
-                             Action.REOPEN_DISTRICT_APPROVED, Action.REOPEN_DECIDED, Action.MANAGE_STANDARDS,
-                             Action.MANAGE_USERS}),
+        (
+            Role.DISTRICT_REVIEWER,
+            {
+                Action.READ,
+                Action.RUN_SELF_CHECKS,
+                Action.ENROL,
+                Action.REVIEW,
+                Action.REOPEN_DISTRICT_APPROVED,
+            },
+        ),
+        (
+            Role.CITY_OFFICER,
+            {
+                Action.READ,
+                Action.RUN_SELF_CHECKS,
+                Action.ENROL,
+                Action.ACCEPT,
+                Action.REOPEN_DISTRICT_APPROVED,
+                Action.REOPEN_DECIDED,
+                Action.MANAGE_STANDARDS,
+                Action.MANAGE_USERS,
+            },
+        ),
         (Role.API_READER, {Action.READ}),
     ],
 )

@@ -13,8 +13,12 @@ SEES_C1 = {"clerk": 200, "reviewer": 200, "officer": 200, "reader": 200, "reader
 NOT_C1 = {"clerk_t3": 404, "other_officer": 404}
 
 COMMUNITY_BODY = {
-    "name": "新建社区", "kind": "urban", "subtype": "ordinary",
-    "households": 2100, "residents": 6000, "established_on": "2015-03-01",
+    "name": "新建社区",
+    "kind": "urban",
+    "subtype": "ordinary",
+    "households": 2100,
+    "residents": 6000,
+    "established_on": "2015-03-01",
 }
 
 API = [
@@ -22,18 +26,38 @@ API = [
     ("get", "/api/v1/communities/{c1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     ("get", "/api/v1/communities/{c_other}/", None, {"anon": 401, "other_officer": 200, "*": 404}),
     # create in T1: only the T1 clerk; the T3 clerk may create but not there (400 on `unit`)
-    ("post", "/api/v1/communities/", {**COMMUNITY_BODY, "unit": "{t1}"},
-     {"anon": 401, "clerk": 201, "clerk_t3": 400, "*": 403}),
-    ("patch", "/api/v1/communities/{c1}/", {"households": 2500},
-     {"anon": 401, "clerk": 200, **NOT_C1, "*": 403}),
+    (
+        "post",
+        "/api/v1/communities/",
+        {**COMMUNITY_BODY, "unit": "{t1}"},
+        {"anon": 401, "clerk": 201, "clerk_t3": 400, "*": 403},
+    ),
+    (
+        "patch",
+        "/api/v1/communities/{c1}/",
+        {"households": 2500},
+        {"anon": 401, "clerk": 200, **NOT_C1, "*": 403},
+    ),
     ("delete", "/api/v1/communities/{c1}/", None, {"anon": 401, "clerk": 204, **NOT_C1, "*": 403}),
     ("post", "/api/v1/communities/export/", None, {"anon": 401, "*": 202}),
     ("get", "/api/v1/units/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/units/{t1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     ("get", "/api/v1/units/{city}/", None, {"anon": 401, "other_officer": 404, "*": 200}),
     # a job of the T1 clerk: its creator and the tiers above, not colleagues elsewhere
-    ("get", "/api/v1/jobs/{clerk_job}/", None,
-     {"anon": 401, "clerk": 200, "reviewer": 200, "officer": 200, "reader": 200, "reader_d1": 200, "*": 404}),
+    (
+        "get",
+        "/api/v1/jobs/{clerk_job}/",
+        None,
+        {
+            "anon": 401,
+            "clerk": 200,
+            "reviewer": 200,
+            "officer": 200,
+            "reader": 200,
+            "reader_d1": 200,
+            "*": 404,
+        },
+    ),
 ]
 
 PAGES = [
@@ -42,25 +66,57 @@ PAGES = [
     ("get", "/communities/{c1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
     ("get", "/communities/{c_other}/", None, {"anon": 302, "other_officer": 200, "*": 404}),
     ("get", "/communities/new/", None, {"anon": 302, "clerk": 200, "clerk_t3": 200, "*": 403}),
-    ("post", "/communities/new/", {**COMMUNITY_BODY, "unit": "{t1}"},
-     {"anon": 302, "clerk": 302, "clerk_t3": 200, "*": 403}),  # 200: form shown again, unit refused
+    (
+        "post",
+        "/communities/new/",
+        {**COMMUNITY_BODY, "unit": "{t1}"},
+        {"anon": 302, "clerk": 302, "clerk_t3": 200, "*": 403},
+    ),  # 200: form shown again, unit refused
     ("get", "/communities/{c1}/edit/", None, {"anon": 302, "clerk": 200, **NOT_C1, "*": 403}),
-    ("post", "/communities/{c1}/edit/", {**COMMUNITY_BODY, "unit": "{t1}"},
-     {"anon": 302, "clerk": 302, **NOT_C1, "*": 403}),
+    (
+        "post",
+        "/communities/{c1}/edit/",
+        {**COMMUNITY_BODY, "unit": "{t1}"},
+        {"anon": 302, "clerk": 302, **NOT_C1, "*": 403},
+    ),
     ("get", "/communities/{c1}/delete/", None, {"anon": 302, "clerk": 200, **NOT_C1, "*": 403}),
     ("post", "/communities/{c1}/delete/", {}, {"anon": 302, "clerk": 302, **NOT_C1, "*": 403}),
-    ("post", "/communities/{c1}/viewers/", {"username": "clerk_t3"},
-     {"anon": 302, "officer": 302, **NOT_C1, "*": 403}),
+    (
+        "post",
+        "/communities/{c1}/viewers/",
+        {"username": "clerk_t3"},
+        {"anon": 302, "officer": 302, **NOT_C1, "*": 403},
+    ),
     ("post", "/exports/communities/", {}, {"anon": 302, "*": 302}),
     ("get", "/users/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
     ("get", "/users/new/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
     # clerk_t3 lives in district D2: outside D1 and T1, inside the city
-    ("get", "/users/{clerk_t3_user}/edit/", None,
-     {"anon": 302, "officer": 200, "reader": 403, "clerk_t3": 403, "*": 404}),
-    ("post", "/users/bulk/", {"action": "disable", "users": ["{clerk_t3_user}"]},
-     {"anon": 302, "officer": 302, "other_officer": 302, "*": 403}),
-    ("get", "/jobs/{clerk_job}/", None,
-     {"anon": 302, "clerk": 200, "reviewer": 200, "officer": 200, "reader": 200, "reader_d1": 200, "*": 404}),
+    (
+        "get",
+        "/users/{clerk_t3_user}/edit/",
+        None,
+        {"anon": 302, "officer": 200, "reader": 403, "clerk_t3": 403, "*": 404},
+    ),
+    (
+        "post",
+        "/users/bulk/",
+        {"action": "disable", "users": ["{clerk_t3_user}"]},
+        {"anon": 302, "officer": 302, "other_officer": 302, "*": 403},
+    ),
+    (
+        "get",
+        "/jobs/{clerk_job}/",
+        None,
+        {
+            "anon": 302,
+            "clerk": 200,
+            "reviewer": 200,
+            "officer": 200,
+            "reader": 200,
+            "reader_d1": 200,
+            "*": 404,
+        },
+    ),
 ]
 
 
@@ -82,8 +138,12 @@ def targets(world):
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
     return {
-        "c1": world.c1.pk, "c_other": world.c_other.pk, "t1": world.t1.pk, "city": world.city.pk,
-        "clerk_job": job.pk, "clerk_t3_user": world.clerk_t3.pk,
+        "c1": world.c1.pk,
+        "c_other": world.c_other.pk,
+        "t1": world.t1.pk,
+        "city": world.city.pk,
+        "clerk_job": job.pk,
+        "clerk_t3_user": world.clerk_t3.pk,
     }
 
 

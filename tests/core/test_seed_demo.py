@@ -31,21 +31,27 @@ def test_demo_users_match_the_contract(seeded):
     assert clerk.unit.parent == reviewer.unit, "town_clerk works in the reviewer's district"
     assert other.unit.parent != reviewer.unit, "town_clerk_other works in another district"
     assert users["api_reader"].role == Role.API_READER and users["api_reader"].unit.tier == "city"
-    assert all(users[name].check_password("demo-pass-2026") for name in
-               ["city_officer", "district_reviewer", "town_clerk", "town_clerk_other", "api_reader"])
+    assert all(
+        users[name].check_password("demo-pass-2026")
+        for name in ["city_officer", "district_reviewer", "town_clerk", "town_clerk_other", "api_reader"]
+    )
     kinds = set(Community.objects.filter(unit=clerk.unit).values_list("kind", flat=True))
     assert kinds == set(Community.Kind.values)
 
 
 def test_second_run_changes_nothing(seeded):
     before = {
-        "communities": list(Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")),
+        "communities": list(
+            Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")
+        ),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
         "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
     }
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     after = {
-        "communities": list(Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")),
+        "communities": list(
+            Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")
+        ),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
         "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
     }

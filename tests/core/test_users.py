@@ -14,8 +14,14 @@ def officer_client(world, client):
     return client
 
 
-NEW = {"username": "zhangsan", "full_name": "张三", "phone": "13800000000", "email": "", "is_active": "on",
-       "password": "Qiang-Mima-2026"}
+NEW = {
+    "username": "zhangsan",
+    "full_name": "张三",
+    "phone": "13800000000",
+    "email": "",
+    "is_active": "on",
+    "password": "Qiang-Mima-2026",
+}
 
 
 def test_list_shows_only_the_citys_users_with_search_and_filters(world, officer_client):
@@ -29,9 +35,12 @@ def test_list_shows_only_the_citys_users_with_search_and_filters(world, officer_
     assert [u.username for u in found] == ["clerk_t3"]
 
 
-def test_thousands_of_users_page_and_query_count_stays_flat(world, officer_client, django_assert_max_num_queries):
+def test_thousands_of_users_page_and_query_count_stays_flat(
+    world, officer_client, django_assert_max_num_queries
+):
     User.objects.bulk_create(
-        User(username=f"bulk{i}", tenant=world.tenant, unit=world.t2, role=Role.TOWN_CLERK) for i in range(1200)
+        User(username=f"bulk{i}", tenant=world.tenant, unit=world.t2, role=Role.TOWN_CLERK)
+        for i in range(1200)
     )
     with django_assert_max_num_queries(10):
         response = officer_client.get("/users/?role=town_clerk")
@@ -68,7 +77,13 @@ def test_create_refuses_bad_input(world, officer_client, change, field):
 
 
 def test_rerole_and_reset_password(world, officer_client):
-    data = {**NEW, "username": "clerk_t3", "unit": world.d2.pk, "role": Role.DISTRICT_REVIEWER, "password": ""}
+    data = {
+        **NEW,
+        "username": "clerk_t3",
+        "unit": world.d2.pk,
+        "role": Role.DISTRICT_REVIEWER,
+        "password": "",
+    }
     assert officer_client.post(f"/users/{world.clerk_t3.pk}/edit/", data).status_code == 302
     world.clerk_t3.refresh_from_db()
     assert (world.clerk_t3.unit, world.clerk_t3.role) == (world.d2, Role.DISTRICT_REVIEWER)
@@ -79,7 +94,11 @@ def test_officer_cannot_demote_or_disable_themself(world, officer_client):
     data = {**NEW, "username": "officer", "unit": world.t1.pk, "role": Role.API_READER, "password": ""}
     officer_client.post(f"/users/{world.officer.pk}/edit/", data)
     world.officer.refresh_from_db()
-    assert (world.officer.role, world.officer.unit, world.officer.is_active) == (Role.CITY_OFFICER, world.city, True)
+    assert (world.officer.role, world.officer.unit, world.officer.is_active) == (
+        Role.CITY_OFFICER,
+        world.city,
+        True,
+    )
 
 
 def test_bulk_disable_and_enable(world, officer_client):
@@ -92,7 +111,9 @@ def test_bulk_disable_and_enable(world, officer_client):
 
 
 def test_bulk_refuses_foreign_and_own_accounts(world, officer_client):
-    officer_client.post("/users/bulk/", {"action": "disable", "users": [world.other_officer.pk, world.clerk.pk]})
+    officer_client.post(
+        "/users/bulk/", {"action": "disable", "users": [world.other_officer.pk, world.clerk.pk]}
+    )
     officer_client.post("/users/bulk/", {"action": "disable", "users": [world.officer.pk]})
     assert User.objects.get(pk=world.other_officer.pk).is_active
     assert User.objects.get(pk=world.clerk.pk).is_active  # the whole request was refused
@@ -121,7 +142,9 @@ def test_grant_and_revoke_a_named_viewer(world, officer_client):
 
 def test_grant_to_a_user_of_another_city_is_refused(world, officer_client):
     client = Client()
-    response = officer_client.post(f"/communities/{world.c1.pk}/viewers/", {"username": "other_officer"}, follow=True)
+    response = officer_client.post(
+        f"/communities/{world.c1.pk}/viewers/", {"username": "other_officer"}, follow=True
+    )
     assert "本市没有这个启用中的用户。" in response.content.decode()
     client.force_login(world.other_officer)
     assert client.get(f"/communities/{world.c1.pk}/").status_code == 404

@@ -25,14 +25,69 @@ DISTRICTS = {
 }
 
 URBAN_NAMES = [
-    "幸福", "和平", "光华", "新华", "朝阳", "民主", "胜利", "团结", "文化", "友谊", "建国", "春晖",
-    "锦绣", "丽景", "翠园", "金桥", "银河", "长青", "康乐", "花园", "滨江", "紫荆", "桂苑", "阳光",
-    "育才", "铁路", "电厂", "纺织", "机械", "新苑", "水岸", "嘉和", "惠民", "安居", "御景", "永安",
+    "幸福",
+    "和平",
+    "光华",
+    "新华",
+    "朝阳",
+    "民主",
+    "胜利",
+    "团结",
+    "文化",
+    "友谊",
+    "建国",
+    "春晖",
+    "锦绣",
+    "丽景",
+    "翠园",
+    "金桥",
+    "银河",
+    "长青",
+    "康乐",
+    "花园",
+    "滨江",
+    "紫荆",
+    "桂苑",
+    "阳光",
+    "育才",
+    "铁路",
+    "电厂",
+    "纺织",
+    "机械",
+    "新苑",
+    "水岸",
+    "嘉和",
+    "惠民",
+    "安居",
+    "御景",
+    "永安",
 ]
 RURAL_NAMES = ["红光", "兴隆", "太平", "丰收", "长胜", "永丰", "前进", "富民", "新兴", "北山", "南湾", "杏花"]
 VILLAGE_NAMES = [
-    "王家", "李家", "张庄", "刘屯", "赵家沟", "孙家洼", "马坊", "杨树", "柳条", "石门", "东营子", "西营子",
-    "后屯", "前屯", "三道河", "五里铺", "沙河", "大营", "小营", "黄土坎", "榆树", "高家", "何家湾", "庙前",
+    "王家",
+    "李家",
+    "张庄",
+    "刘屯",
+    "赵家沟",
+    "孙家洼",
+    "马坊",
+    "杨树",
+    "柳条",
+    "石门",
+    "东营子",
+    "西营子",
+    "后屯",
+    "前屯",
+    "三道河",
+    "五里铺",
+    "沙河",
+    "大营",
+    "小营",
+    "黄土坎",
+    "榆树",
+    "高家",
+    "何家湾",
+    "庙前",
 ]
 GACHA_NAMES = ["巴彦", "乌兰", "额尔敦", "宝力根", "阿拉坦", "查干", "呼和", "赛罕"]
 
@@ -77,7 +132,9 @@ class Command(BaseCommand):
                 created += new
                 units[town_name] = town
                 for fields in self._communities(rng, town, mix):
-                    _, new = Community.objects.get_or_create(unit=town, name=fields.pop("name"), defaults=fields)
+                    _, new = Community.objects.get_or_create(
+                        unit=town, name=fields.pop("name"), defaults=fields
+                    )
                     created += new
         for username, full_name, role, unit_name in DEMO_USERS:
             created += self._user(tenant, username, full_name, role, units[unit_name])
@@ -103,7 +160,9 @@ class Command(BaseCommand):
                 yield self._fields(rng, f"{name}社区", "urban", subtype, households, 2.6, town)
             return
         if mix == "mixed":
-            yield self._fields(rng, f"{short}集镇社区", "urban", "market_town", rng.randint(1200, 2600), 2.8, town)
+            yield self._fields(
+                rng, f"{short}集镇社区", "urban", "market_town", rng.randint(1200, 2600), 2.8, town
+            )
         rural = rng.sample(RURAL_NAMES, 3 if mix == "mixed" else 2)
         for index, name in enumerate(rural):
             # One rural community per town deliberately breaks the 〈镇〉〈名〉社区 rule (R-NAME).
@@ -112,7 +171,9 @@ class Command(BaseCommand):
         pool = GACHA_NAMES if town.name.endswith("苏木") else VILLAGE_NAMES
         suffix = "嘎查" if town.name.endswith("苏木") else "村"
         for name in rng.sample(pool, 10 - len(rural) - (mix == "mixed")):
-            yield self._fields(rng, f"{name}{suffix}", "village", "ordinary", rng.randint(180, 620), 3.3, town)
+            yield self._fields(
+                rng, f"{name}{suffix}", "village", "ordinary", rng.randint(180, 620), 3.3, town
+            )
 
     def _fields(self, rng, name, kind, subtype, households, persons_per_household, town):
         residents = int(households * rng.uniform(persons_per_household - 0.4, persons_per_household + 0.4))
@@ -146,7 +207,8 @@ class Command(BaseCommand):
 
     def _platform_admin(self) -> int:
         admin, created = User.objects.get_or_create(
-            username="platform_admin", defaults={"is_superuser": True, "is_staff": True, "full_name": "平台管理员"}
+            username="platform_admin",
+            defaults={"is_superuser": True, "is_staff": True, "full_name": "平台管理员"},
         )
         if not admin.check_password(settings.DEMO_PASSWORD):
             admin.set_password(settings.DEMO_PASSWORD)

@@ -141,7 +141,7 @@ def test_dashboard_counts_and_drills_down(world, client):
 
 
 def test_page_export_runs_a_job_and_downloads_only_the_scope(
-    world, client, django_capture_on_commit_callbacks
+    world, client, eager_tasks, django_capture_on_commit_callbacks
 ):
     client.force_login(world.reviewer)
     with django_capture_on_commit_callbacks(execute=True):

@@ -70,12 +70,15 @@ def world(db):
 
 
 @pytest.fixture
-def eager_tasks(monkeypatch):
+def eager_tasks():
     """Run Celery tasks in this process even in the pass with a real broker: for tests whose data
     lives in an uncommitted test transaction that a separate worker could never see."""
     from config.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # Celery's Settings object does not survive monkeypatch's undo
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

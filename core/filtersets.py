@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,6 +20,7 @@ class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, path_field: str = "unit__path", **kwargs):
         kwargs.setdefault("queryset", _visible_units)
         kwargs.setdefault("label", "单位")
+        kwargs.setdefault("empty_label", "全部")
         kwargs.setdefault("method", self.filter_subtree)
         self.path_field = path_field
         super().__init__(*args, **kwargs)
@@ -41,8 +43,10 @@ class UnitFilterSet(django_filters.FilterSet):
 class UserFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="search_users", label="搜索")
     unit = UnitSubtreeFilter()
-    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
-    is_active = django_filters.BooleanFilter(label="启用")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色", empty_label="全部")
+    is_active = django_filters.BooleanFilter(
+        label="状态", widget=forms.Select(choices=[("", "全部"), ("true", "启用"), ("false", "停用")])
+    )
 
     class Meta:
         model = User

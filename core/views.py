@@ -1,8 +1,8 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views import generic
 from . import exports
 from .filtersets import UserFilterSet
 from .forms import BulkUserForm, UserForm
-from .models import Job, Unit, User
+from .models import Job, User
 from .roles import Action
 from .scope import assert_within_scope, may
 
@@ -65,9 +65,8 @@ class ScopedListView(ScopedViewMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         for field in form.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if hasattr(field, "choices") else "form-control"
-            )
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
         context["filter_form"] = form
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -116,42 +115,6 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
             self.object.delete()
         messages.success(self.request, f"已删除“{name}”。")
         return redirect(self.get_success_url())
-
-
-class DashboardView(ScopedViewMixin, generic.TemplateView):
-    template_name = "core/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        from communities.models import Community
-
-        user = self.request.user
-        communities = Community.objects.visible_to(user)
-        by_kind = dict(communities.values_list("kind").annotate(n=Count("id")).order_by())
-        kinds = [(label, by_kind.get(value, 0), value) for value, label in Community.Kind.choices]
-        context = super().get_context_data(**kwargs)
-        context.update(
-            kinds=kinds,
-            total=sum(by_kind.values()),
-            breakdown=self._breakdown(user, communities) if user.unit_id else [],
-            jobs=Job.objects.filter(owner=user)[:5],
-        )
-        return context
-
-    def _breakdown(self, user, communities):
-        """Community counts per child unit of the user's unit (districts for the city, towns for a
-        district), each a link to the community list of that unit: two queries whatever the size."""
-        children = list(Unit.objects.within_scope(user).filter(parent_id=user.unit_id).order_by("name"))
-        if not children:
-            return []
-        counts = {child.pk: {} for child in children}
-        depth = len(user.unit.ancestor_ids) + 1
-        rows = communities.values_list("unit__path", "kind").annotate(n=Count("id")).order_by()
-        for path, kind, n in rows:
-            parts = path.strip("/").split("/")
-            child_id = int(parts[depth]) if len(parts) > depth else None
-            if child_id in counts:
-                counts[child_id][kind] = counts[child_id].get(kind, 0) + n
-        return [(child, counts[child.pk], sum(counts[child.pk].values())) for child in children]
 
 
 class JobDetailView(ScopedDetailView):

@@ -136,7 +136,10 @@ def test_dashboard_counts_and_drills_down(world, client):
     response = client.get("/")
     assert response.context["total"] == 3
     rows = {child.name: (counts, total) for child, counts, total in response.context["breakdown"]}
-    assert rows == {"东城区": ({"urban": 2}, 2), "青山县": ({"rural": 1}, 1)}
+    assert rows == {
+        "东城区": ([("urban", 2), ("rural", 0), ("village", 0)], 2),
+        "青山县": ([("urban", 0), ("rural", 1), ("village", 0)], 1),
+    }
     assert f"/communities/?unit={world.d1.pk}" in response.content.decode()
 
 

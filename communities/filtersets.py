@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from core.filtersets import UnitSubtreeFilter
@@ -18,3 +19,20 @@ class CommunityFilterSet(django_filters.FilterSet):
 
     def search_names(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+
+def _visible_communities(request):
+    return Community.objects.visible_to(request.user) if request else Community.objects.none()
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Base filterset of every record type: `?community=`, `?unit=` (subtree) and whatever the
+    subclass adds in Meta.fields (`kind`, `year`, ...)."""
+
+    community = django_filters.ModelChoiceFilter(
+        queryset=_visible_communities,
+        label="社区编号",
+        # a number box, not a <select> of every community in a city
+        widget=forms.NumberInput,
+    )
+    unit = UnitSubtreeFilter(path_field="community__unit__path")

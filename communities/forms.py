@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import DateInput, ScopedModelForm
+from core.forms import ScopedModelForm
 from core.models import Unit
 
 from .models import Community
@@ -21,7 +21,6 @@ class CommunityForm(ScopedModelForm):
             "address",
             "phone",
         ]
-        widgets = {"established_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -50,3 +49,17 @@ class GrantViewerForm(forms.Form):
         if account is None:
             raise forms.ValidationError("本市没有这个启用中的用户。")
         return account
+
+
+class RecordForm(ScopedModelForm):
+    """Base form of every community record: the community choice is the user's own communities,
+    preselected when there is only one or when the page came from a community."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        community = self.fields.get("community")
+        if community is not None:
+            community.queryset = community.queryset.select_related("unit").order_by("unit__name", "name")
+            community.label_from_instance = lambda c: f"{c.unit.name} / {c.name}"
+            if not self.instance.pk and community.queryset.count() == 1:
+                community.initial = community.queryset.first()

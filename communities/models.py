@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from core.models import Unit
 from core.roles import Tier
@@ -66,6 +67,7 @@ class Community(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = CommunityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "社区"
@@ -125,3 +127,25 @@ class CommunityUserObjectPermission(UserObjectPermissionBase):
 
 class CommunityGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Community, on_delete=models.CASCADE)
+
+
+class CommunityRecord(models.Model):
+    """Base of every record kept about a community (members, facilities, meetings, funds, ...).
+
+    Scoped through its community; every change is kept by django-simple-history (who, when, what),
+    append-only. Subclasses add fields, `clean()` rules and `warnings` for valid-but-unusual values.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, verbose_name="社区")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = CommunityScopedQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+
+    class Meta:
+        abstract = True
+
+    @property
+    def warnings(self) -> list[str]:
+        return []

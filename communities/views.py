@@ -7,6 +7,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from core.models import Job, Unit
 from core.roles import Action
+from core.scope import may
 from core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -17,6 +18,7 @@ from core.views import (
     ScopedViewMixin,
 )
 
+from . import records
 from .filtersets import CommunityFilterSet
 from .forms import CommunityForm, GrantViewerForm
 from .models import Community
@@ -41,9 +43,8 @@ class CommunityDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["may_edit"] = Community.objects.within_scope(user).filter(
-            pk=self.object.pk
-        ).exists() and user.can(Action.EDIT_RECORDS)
+        context["may_edit"] = may(user, Action.EDIT_RECORDS, self.object)
+        context["sections"] = self._sections()
         if user.can(Action.MANAGE_USERS):
             context["viewers"] = get_users_with_perms(
                 self.object,
@@ -53,6 +54,18 @@ class CommunityDetailView(ScopedDetailView):
             )
             context["grant_form"] = GrantViewerForm(user=user)
         return context
+
+    def _sections(self):
+        """Each registered record type's rows for this community, grouped as the standard groups them."""
+        grouped = {}
+        for record_type in records.all_types():
+            rows = record_type.model.objects.filter(community=self.object).order_by(*record_type.ordering)
+            grouped.setdefault(record_type.section, []).append((record_type, list(rows[:RECORDS_SHOWN])))
+        return list(grouped.items())
+
+
+# Rows of each record type shown on the community page; the full list is one click away.
+RECORDS_SHOWN = 20
 
 
 class CommunityCreateView(ScopedCreateView):

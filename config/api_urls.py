@@ -1,12 +1,18 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from communities import records
+from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet
 from core.api.views import JobViewSet, TokenView, UnitViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("communities", CommunityViewSet, basename="community")
+# Every registered community record type (members/, facilities/, meetings/, ...) from its declaration.
+for record_type in records.all_types():
+    router.register(record_type.slug, viewset_for(record_type), basename=record_type.slug)
+router.register("history", HistoryViewSet, basename="history")
 router.register("jobs", JobViewSet, basename="job")
 
 urlpatterns = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from communities.urls import record_urlpatterns
 from communities.views import DashboardView
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", DashboardView.as_view(), name="dashboard"),
     path("communities/", include("communities.urls")),
+    path("records/", include(record_urlpatterns)),
     path("", include("core.urls")),
 ]
 

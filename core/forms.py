@@ -20,6 +20,13 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class ScopedModelForm(BootstrapMixin, forms.ModelForm):
     """A model form for `user`: every foreign-key choice is limited to the user's write scope, so a
     tampered POST naming another town's id fails validation like an id that does not exist."""
@@ -28,19 +35,14 @@ class ScopedModelForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         for name, field in self.fields.items():
+            if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
+                field.widget = DateInput()  # the browser's date picker, ISO values
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "within_scope"):
                 field.queryset = queryset.within_scope(user)
             if name in self._meta.model._meta._forward_fields_map:
                 field.error_messages.update(bound_messages(self._meta.model._meta.get_field(name)))
         self.apply_bootstrap()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class UserForm(ScopedModelForm):

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = "人员"
+
+    def ready(self):
+        from . import records  # noqa: F401  registers the personnel record types

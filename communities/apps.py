@@ -6,4 +6,4 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "社区"
 
     def ready(self):
-        from . import exports  # noqa: F401  registers the community list export
+        from . import exports, record_types  # noqa: F401  registers the community list and record types

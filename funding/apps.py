@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "经费"
+
+    def ready(self):
+        from . import records  # noqa: F401  registers the funding record types

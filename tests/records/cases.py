@@ -77,3 +77,7 @@ case(
         ],
     )
 )
+
+
+# Each records area declares its cases in its own module.
+from . import cases_communities_life, cases_facilities_funding, cases_personnel  # noqa: E402, F401

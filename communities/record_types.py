@@ -1,0 +1,1 @@
+"""Record types of community life (organisations, activities, meetings, ...)."""

@@ -1,0 +1,1 @@
+"""Record types of this app: see communities/records.py and personnel/records.py."""

@@ -1,0 +1,1 @@
+"""Record cases for the communities_life record types (see cases.py)."""

@@ -1,0 +1,1 @@
+"""Record cases for the facilities_funding record types (see cases.py)."""

@@ -1,0 +1,1 @@
+"""Record cases for the personnel record types (see cases.py)."""

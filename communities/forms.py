@@ -1,4 +1,6 @@
+import magic
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from core.forms import ScopedModelForm
@@ -63,3 +65,25 @@ class RecordForm(ScopedModelForm):
             community.label_from_instance = lambda c: f"{c.unit.name} / {c.name}"
             if not self.instance.pk and community.queryset.count() == 1:
                 community.initial = community.queryset.first()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label="Excel 工作簿(.xlsx)")
+    check_only = forms.BooleanField(label="只校验,不保存", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workbook"].widget.attrs["class"] = "form-control"
+        self.fields["check_only"].widget.attrs["class"] = "form-check-input"
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError("文件过大。")
+        if magic.from_buffer(upload.read(4096), mime=True) != XLSX:
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。")
+        upload.seek(0)
+        return upload

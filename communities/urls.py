@@ -5,6 +5,8 @@ from . import record_views, views
 urlpatterns = [
     path("", views.CommunityListView.as_view(), name="community-list"),
     path("new/", views.CommunityCreateView.as_view(), name="community-create"),
+    path("import/", views.ImportView.as_view(), name="community-import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="community-import-template"),
     path("<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
     path("<int:pk>/edit/", views.CommunityUpdateView.as_view(), name="community-update"),
     path("<int:pk>/delete/", views.CommunityDeleteView.as_view(), name="community-delete"),

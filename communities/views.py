@@ -1,7 +1,10 @@
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views import generic
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
@@ -20,8 +23,10 @@ from core.views import (
 
 from . import records
 from .filtersets import CommunityFilterSet
-from .forms import CommunityForm, GrantViewerForm
+from .forms import XLSX, CommunityForm, GrantViewerForm, ImportForm
+from .imports import template_workbook
 from .models import Community
+from .tasks import run_import
 
 
 class CommunityListView(ScopedListView):
@@ -161,3 +166,34 @@ class DashboardView(ScopedViewMixin, generic.TemplateView):
             )
             for child in children
         ]
+
+
+class ImportView(ScopedViewMixin, generic.FormView):
+    """Upload a workbook of communities, members and facilities; it is checked (and, unless only a
+    check was asked for, imported) by a background job whose page shows every bad row."""
+
+    required_action = Action.EDIT_RECORDS
+    form_class = ImportForm
+    template_name = "communities/import.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["workbook"]
+        stored = default_storage.save(f"imports/{timezone.now():%Y/%m}/{upload.name}", upload)
+        job = Job.objects.create(
+            owner=self.request.user,
+            kind=Job.Kind.IMPORT,
+            params={"file": stored, "name": upload.name, "check_only": form.cleaned_data["check_only"]},
+        )
+        run_import.delay_on_commit(job.pk)
+        return redirect("job-detail", pk=job.pk)
+
+
+class ImportTemplateView(ScopedViewMixin, generic.View):
+    required_action = Action.EDIT_RECORDS
+
+    def get(self, request):
+        response = HttpResponse(template_workbook(request.user), content_type=XLSX)
+        response["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        )
+        return response

@@ -190,6 +190,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         EXPORT = "export", "导出Excel"
+        IMPORT = "import", "导入Excel"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -204,6 +205,7 @@ class Job(models.Model):
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
+    summary = models.JSONField("结果摘要", default=dict, blank=True)
     result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
     worker = models.CharField("执行节点", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -232,14 +234,24 @@ class Job(models.Model):
     def mark_running(self, total: int, worker: str):
         self._set(state=self.State.RUNNING, total=total, done=0, worker=worker, started_at=timezone.now())
 
-    def advance(self, done: int):
-        self._set(done=done)
+    def advance(self, done: int, total: int | None = None):
+        self._set(done=done, **({"total": total} if total is not None else {}))
 
-    def mark_done(self):
-        self._set(state=self.State.DONE, done=self.total, finished_at=timezone.now())
+    def mark_done(self, summary: dict | None = None):
+        self._set(
+            state=self.State.DONE,
+            done=self.total,
+            finished_at=timezone.now(),
+            summary=summary or self.summary,
+        )
 
-    def mark_failed(self, message: str):
-        self._set(state=self.State.FAILED, errors=[*self.errors, message], finished_at=timezone.now())
+    def mark_failed(self, message: str, details: list[str] = (), summary: dict | None = None):
+        self._set(
+            state=self.State.FAILED,
+            errors=[*self.errors, message, *details],
+            finished_at=timezone.now(),
+            summary=summary or self.summary,
+        )
 
     def _set(self, **fields):
         # Progress is written with UPDATE so pollers see it while the task is still running.

@@ -1,0 +1,212 @@
+"""Excel import of communities, members and facilities, validated by the same forms as the pages.
+
+A workbook is read sheet by sheet, row by row; each row becomes the form data the page would have
+posted and is validated and saved by that form for the importing user (so scope, choices and every
+rule are exactly the page's). Everything runs in one transaction: a workbook with any bad row, or a
+"check only" run, is rolled back whole and saves nothing; the report lists each bad row.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from django import forms
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from core.models import Unit
+
+from . import records
+from .forms import CommunityForm
+from .models import Community
+
+TOWN, COMMUNITY_OF_RECORD = "乡镇(街道)", "社区"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    form: type
+    key: tuple[str, ...]  # fields that find an existing row to update instead of adding one
+    exclude: tuple[str, ...] = ()
+
+    def form_class(self):
+        return records.get(self.form).form if isinstance(self.form, str) else self.form
+
+    def fields(self, user) -> list[tuple[str, forms.Field]]:
+        """(name, field) in column order; the town/community choices become name columns."""
+        form = self.form_class()(user=user)
+        return [
+            (name, field)
+            for name, field in form.fields.items()
+            if name not in ("unit", "community", *self.exclude)
+        ]
+
+    def headers(self, user) -> list[str]:
+        # Records name their community by town and community name; a community row names itself.
+        parents = [TOWN] if self.form is CommunityForm else [TOWN, COMMUNITY_OF_RECORD]
+        return [*parents, *[str(field.label) for _, field in self.fields(user)]]
+
+
+SHEETS = [
+    Sheet("社区", CommunityForm, key=("unit", "name")),
+    Sheet("成员", "members", key=("community", "name", "body")),
+    # Sheet("设施", "facilities", key=("community", "kind", "name"), exclude=("photo",)),
+]
+
+
+class ImportReport:
+    def __init__(self):
+        self.errors: list[str] = []
+        self.created: dict[str, int] = {}
+        self.updated: dict[str, int] = {}
+        self.rows = 0
+
+    def error(self, sheet: str, row: int, column: str, message: str):
+        self.errors.append(f"“{sheet}”第{row}行 {column}:{message}")
+
+    def as_summary(self) -> dict:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated}
+
+
+def template_workbook(user) -> bytes:
+    """The workbook to fill in: one sheet per kind of row, headers as the forms label them, and a
+    sheet that lists the accepted values of every choice column."""
+    book = Workbook()
+    book.remove(book.active)
+    codes = book.create_sheet("填写说明")
+    codes.append(["表", "列", "可填写的值"])
+    for sheet in SHEETS:
+        ws = book.create_sheet(sheet.title)
+        ws.append(sheet.headers(user))
+        for _, field in sheet.fields(user):
+            choices = [label for value, label in getattr(field, "choices", []) if value != ""]
+            if isinstance(field, forms.BooleanField):
+                choices = ["是", "否"]
+            if choices:
+                codes.append([sheet.title, str(field.label), "、".join(map(str, choices))])
+    codes.append(["全部", "日期", "YYYY-MM-DD,或 Excel 日期单元格"])
+    codes.append(["全部", "多选", "用顿号或逗号分隔,如:一门式综合服务厅、居民文体活动室"])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def run_import(user, data: bytes, *, check_only: bool, progress=None) -> ImportReport:
+    report = ImportReport()
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        report.errors.append("无法读取该文件:请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。")
+        return report
+    sheets = [
+        (sheet, list(book[sheet.title].iter_rows(values_only=True)))
+        for sheet in SHEETS
+        if sheet.title in book.sheetnames
+    ]
+    if not sheets:
+        report.errors.append(f"工作簿中没有“{'”“'.join(s.title for s in SHEETS)}”中的任何一张表。")
+        return report
+    total = sum(max(len(rows) - 1, 0) for _, rows in sheets)
+    with transaction.atomic():
+        for sheet, rows in sheets:
+            _import_sheet(user, sheet, rows, report, progress, total)
+        if report.errors or check_only:
+            transaction.set_rollback(True)
+    if report.errors:
+        report.created, report.updated = {}, {}
+    return report
+
+
+def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, total):
+    if not rows:
+        return
+    header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
+    expected = sheet.headers(user)
+    missing = [title for title in expected if title not in header]
+    if missing:
+        report.error(sheet.title, 1, "表头", f"缺少列:{'、'.join(missing)}(请使用模板)。")
+        return
+    fields = sheet.fields(user)
+    form_class = sheet.form_class()
+    towns = {town.name: town for town in Unit.objects.within_scope(user).towns()}
+    for number, values in enumerate(rows[1:], start=2):
+        if all(value in (None, "") for value in values):
+            continue
+        report.rows += 1
+        cells = dict(zip(header, values, strict=False))  # trailing empty cells may be missing
+        town = towns.get(_text(cells.get(TOWN)))
+        if town is None:
+            report.error(sheet.title, number, TOWN, f"“{_text(cells.get(TOWN))}”不是您管辖的乡镇(街道)。")
+            continue
+        data = {name: _form_value(field, cells.get(str(field.label))) for name, field in fields}
+        if sheet.form is CommunityForm:
+            data["unit"] = town.pk
+        else:
+            name = _text(cells.get(COMMUNITY_OF_RECORD))
+            community = Community.objects.within_scope(user).filter(unit=town, name=name).first()
+            if community is None:
+                report.error(sheet.title, number, COMMUNITY_OF_RECORD, f"{town.name}没有名为“{name}”的社区。")
+                continue
+            data["community"] = community.pk
+        existing = _existing(form_class, sheet, data, user)
+        form = form_class(data=data, instance=existing, user=user)
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column = str(form.fields[name].label) if name in form.fields else "整行"
+                for message in messages:
+                    report.error(sheet.title, number, column, message)
+            continue
+        instance = form.save(commit=False)
+        instance._history_user = user  # who made the change, as on the page
+        instance.save()
+        form.save_m2m()
+        bucket = report.updated if existing else report.created
+        bucket[sheet.title] = bucket.get(sheet.title, 0) + 1
+        if progress and report.rows % 200 == 0:
+            progress(report.rows, total)
+
+
+def _existing(form_class, sheet: Sheet, data: dict, user):
+    model = form_class._meta.model
+    lookup = {}
+    for name in sheet.key:
+        value = data.get(name)
+        if value in (None, ""):
+            return None
+        lookup[f"{name}_id" if name in ("unit", "community") else name] = value
+    return model.objects.within_scope(user).filter(**lookup).first()
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _form_value(field: forms.Field, value):
+    """An Excel cell as the form would receive it from the page: labels become codes, 是/否 booleans,
+    Excel dates ISO strings, lists split on 、 or commas."""
+    if value is None:
+        return "" if not isinstance(field, forms.MultipleChoiceField) else []
+    if isinstance(field, forms.BooleanField):
+        return _text(value) in ("是", "1", "True", "true", "TRUE", "Y", "y")
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(field, forms.MultipleChoiceField):
+        by_label = {str(label): code for code, label in field.choices}
+        parts = [
+            part.strip()
+            for part in _text(value).replace(",", "、").replace(",", "、").split("、")
+            if part.strip()
+        ]
+        return [by_label.get(part, part) for part in parts]
+    if isinstance(field, forms.ChoiceField):
+        by_label = {str(label): code for code, label in field.choices}
+        return by_label.get(_text(value), _text(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return _text(value)

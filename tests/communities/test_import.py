@@ -1,0 +1,203 @@
+"""Excel import: the page forms validate every row; one bad row imports nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from communities.imports import run_import, template_workbook
+from communities.models import Community
+from core.models import Job
+from personnel.models import Member
+
+COMMUNITY_HEADER = [
+    "乡镇(街道)",
+    "社区名称",
+    "类别",
+    "类型",
+    "户数",
+    "人口",
+    "成立日期",
+    "办公地址",
+    "办公电话",
+]
+
+
+def workbook(communities=(), members=()) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("社区")
+    sheet.append(COMMUNITY_HEADER)
+    for row in communities:
+        sheet.append(row)
+    if members:
+        sheet = book.create_sheet("成员")
+        sheet.append(
+            [
+                "乡镇(街道)",
+                "社区",
+                "姓名",
+                "所属组织",
+                "职务",
+                "专职",
+                "在本社区居住起始日期",
+                "联系电话",
+                "经选举产生",
+                "持有社会工作者职业水平证书",
+                "其他证书",
+                "报酬方式",
+            ]
+        )
+        for row in members:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD_COMMUNITY = [
+    "东华街道",
+    "朝阳社区",
+    "城市社区",
+    "普通型",
+    2600,
+    7300,
+    "2012-05-01",
+    "朝阳路8号",
+    "0471-6612345",
+]
+GOOD_MEMBER = [
+    "东华街道",
+    "朝阳社区",
+    "刘洋",
+    "社区居委会",
+    "主任",
+    "是",
+    "2003-04-01",
+    "13900000000",
+    "是",
+    "否",
+    "",
+    "",
+]
+
+
+def test_template_has_the_form_headers(world):
+    book = load_workbook(io.BytesIO(template_workbook(world.clerk)))
+    assert book["社区"][1][0].value == "乡镇(街道)"
+    assert [c.value for c in book["社区"][1]][:9] == COMMUNITY_HEADER
+    assert "姓名" in [c.value for c in book["成员"][1]]
+    codes = {(row[0], row[1]): row[2] for row in book["填写说明"].iter_rows(min_row=2, values_only=True)}
+    assert "城市社区" in codes[("社区", "类别")]
+
+
+def test_import_creates_communities_and_members_with_history(world):
+    report = run_import(world.clerk, workbook([GOOD_COMMUNITY], [GOOD_MEMBER]), check_only=False)
+    assert report.errors == []
+    community = Community.objects.get(name="朝阳社区")
+    assert (community.unit, community.kind, community.households) == (world.t1, "urban", 2600)
+    member = Member.objects.get(name="刘洋")
+    assert (member.community, member.body, member.role, member.full_time) == (
+        community,
+        "residents_committee",
+        "director",
+        True,
+    )
+    assert member.history.get().history_user == world.clerk
+    assert report.as_summary()["created"] == {"社区": 1, "成员": 1}
+
+
+def test_second_import_updates_instead_of_duplicating(world):
+    run_import(world.clerk, workbook([GOOD_COMMUNITY], [GOOD_MEMBER]), check_only=False)
+    changed = [*GOOD_COMMUNITY[:4], 2700, *GOOD_COMMUNITY[5:]]
+    report = run_import(world.clerk, workbook([changed], [GOOD_MEMBER]), check_only=False)
+    assert report.as_summary()["updated"] == {"社区": 1, "成员": 1}
+    assert Community.objects.get(name="朝阳社区").households == 2700
+    assert Member.objects.filter(name="刘洋").count() == 1
+
+
+def test_one_bad_row_reports_that_row_and_imports_nothing(world):
+    bad = ["东华街道", "坏数据社区", "城市社区", "普通型", 0, 100, "2999-01-01", "", ""]
+    report = run_import(world.clerk, workbook([GOOD_COMMUNITY, bad], [GOOD_MEMBER]), check_only=False)
+    assert "“社区”第3行 户数:户数必须为正整数。" in report.errors
+    assert "“社区”第3行 成立日期:日期不能晚于今天。" in report.errors
+    assert not any("第2行" in error for error in report.errors)
+    assert not Community.objects.filter(name__in=["朝阳社区", "坏数据社区"]).exists()
+    assert not Member.objects.exists()
+
+
+def test_rows_outside_the_scope_are_refused(world):
+    foreign = [*GOOD_COMMUNITY]
+    foreign[0] = "四十里镇"
+    report = run_import(world.clerk, workbook([foreign]), check_only=False)
+    assert report.errors == ["“社区”第2行 乡镇(街道):“四十里镇”不是您管辖的乡镇(街道)。"]
+    member_elsewhere = ["四十里镇", "四十里镇红光社区", *GOOD_MEMBER[2:]]
+    report = run_import(world.clerk, workbook([], [member_elsewhere]), check_only=False)
+    assert report.errors and not Member.objects.exists()
+
+
+def test_check_only_validates_without_saving(world):
+    report = run_import(world.clerk, workbook([GOOD_COMMUNITY], [GOOD_MEMBER]), check_only=True)
+    assert report.errors == [] and report.rows == 2
+    assert not Community.objects.filter(name="朝阳社区").exists() and not Member.objects.exists()
+
+
+def test_not_a_workbook(world):
+    report = run_import(world.clerk, b"PK\x03\x04 not really", check_only=False)
+    assert report.errors and "xlsx" in report.errors[0]
+
+
+def test_missing_columns_are_reported(world):
+    book = Workbook()
+    book.active.title = "社区"
+    book.active.append(["乡镇(街道)", "社区名称"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run_import(world.clerk, buffer.getvalue(), check_only=False)
+    assert report.errors and "缺少列" in report.errors[0]
+
+
+class TestPage:
+    def test_upload_runs_a_job_that_lists_bad_rows(
+        self, world, client, eager_tasks, django_capture_on_commit_callbacks
+    ):
+        client.force_login(world.clerk)
+        bad = ["东华街道", "坏数据社区", "城市社区", "普通型", -1, 100, "2010-01-01", "", ""]
+        upload = io.BytesIO(workbook([GOOD_COMMUNITY, bad]))
+        upload.name = "社区.xlsx"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/communities/import/", {"workbook": upload})
+        job = Job.objects.get(kind=Job.Kind.IMPORT)
+        assert response["Location"] == f"/jobs/{job.pk}/"
+        assert job.state == Job.State.FAILED
+        page = client.get(f"/jobs/{job.pk}/").content.decode()
+        assert "“社区”第3行 户数:户数必须为正整数。" in page
+        assert not Community.objects.filter(name="朝阳社区").exists()
+
+    def test_upload_imports_when_all_rows_are_good(
+        self, world, client, eager_tasks, django_capture_on_commit_callbacks
+    ):
+        client.force_login(world.clerk)
+        upload = io.BytesIO(workbook([GOOD_COMMUNITY], [GOOD_MEMBER]))
+        upload.name = "社区.xlsx"
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/communities/import/", {"workbook": upload})
+        job = Job.objects.get(kind=Job.Kind.IMPORT)
+        assert job.state == Job.State.DONE and job.summary["created"] == {"社区": 1, "成员": 1}
+        assert "社区新增 1" in client.get(f"/jobs/{job.pk}/").content.decode()
+
+    def test_a_renamed_file_that_is_not_xlsx_is_refused(self, world, client):
+        client.force_login(world.clerk)
+        upload = io.BytesIO(b"name,households\n")
+        upload.name = "社区.xlsx"
+        response = client.post("/communities/import/", {"workbook": upload})
+        assert "请上传 .xlsx 格式" in response.content.decode()
+        assert not Job.objects.exists()
+
+    @pytest.mark.parametrize(
+        "user,status", [("clerk", 200), ("reviewer", 403), ("officer", 403), ("reader", 403)]
+    )
+    def test_only_record_keepers_import(self, world, client, user, status):
+        client.force_login(getattr(world, user))
+        assert client.get("/communities/import/").status_code == status
+        assert client.get("/communities/import/template.xlsx").status_code == status

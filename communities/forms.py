@@ -29,7 +29,7 @@ class CommunityForm(ScopedModelForm):
         towns = self.fields["unit"].queryset.filter(tier=Unit.Tier.TOWN).select_related("parent")
         self.fields["unit"].queryset = towns
         self.fields["unit"].label_from_instance = lambda town: f"{town.parent.name} / {town.name}"
-        if towns.count() == 1 and not self.instance.pk:
+        if not self.is_bound and not self.instance.pk and towns.count() == 1:
             self.fields["unit"].initial = towns.first()
 
 
@@ -63,7 +63,7 @@ class RecordForm(ScopedModelForm):
         if community is not None:
             community.queryset = community.queryset.select_related("unit").order_by("unit__name", "name")
             community.label_from_instance = lambda c: f"{c.unit.name} / {c.name}"
-            if not self.instance.pk and community.queryset.count() == 1:
+            if not self.is_bound and not self.instance.pk and community.queryset.count() == 1:
                 community.initial = community.queryset.first()
 
 

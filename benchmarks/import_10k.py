@@ -1,0 +1,125 @@
+"""Benchmark: import a workbook of 10,000 rows (2,000 communities and 8,000 members) and print the time.
+
+Target: under 30 s. Runs against a throwaway test database on whatever DATABASE_URL selects (SQLite
+by default). Usage: `make bench-import` or `python -m benchmarks.import_10k [rows]`.
+"""
+
+import io
+import os
+import platform
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from communities.imports import run_import  # noqa: E402
+from communities.models import Community  # noqa: E402
+from core.models import Tenant, Unit, User  # noqa: E402
+from personnel.models import Member  # noqa: E402
+
+MEMBERS_PER_COMMUNITY = 4
+
+
+def build_workbook(town: str, communities: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("社区")
+    sheet.append(
+        ["乡镇(街道)", "社区名称", "类别", "类型", "户数", "人口", "成立日期", "办公地址", "办公电话"]
+    )
+    for i in range(communities):
+        sheet.append(
+            [
+                town,
+                f"测试{i:05d}社区",
+                "城市社区",
+                "普通型",
+                1500 + i % 2000,
+                5000 + i % 3000,
+                "2010-01-01",
+                f"测试路{i}号",
+                "",
+            ]
+        )
+    sheet = book.create_sheet("成员")
+    sheet.append(
+        [
+            "乡镇(街道)",
+            "社区",
+            "姓名",
+            "所属组织",
+            "职务",
+            "专职",
+            "在本社区居住起始日期",
+            "联系电话",
+            "经选举产生",
+            "持有社会工作者职业水平证书",
+            "其他证书",
+            "报酬方式",
+        ]
+    )
+    roles = ["主任", "副主任", "委员", "委员"]
+    for i in range(communities):
+        for j in range(MEMBERS_PER_COMMUNITY):
+            sheet.append(
+                [
+                    town,
+                    f"测试{i:05d}社区",
+                    f"成员{i}-{j}",
+                    "社区居委会",
+                    roles[j],
+                    "是",
+                    "2005-06-01",
+                    "",
+                    "是",
+                    "否",
+                    "",
+                    "",
+                ]
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def main(rows: int) -> None:
+    communities = rows // (1 + MEMBERS_PER_COMMUNITY)
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        tenant = Tenant.objects.create(name="基准市", code="bench")
+        city = Unit.objects.create(tenant=tenant, name="基准市", tier="city")
+        district = Unit.objects.create(
+            tenant=tenant, parent=city, name="基准区", tier="district", zone="central"
+        )
+        town = Unit.objects.create(tenant=tenant, parent=district, name="基准街道", tier="town")
+        clerk = User.objects.create(username="bench", tenant=tenant, unit=town, role="town_clerk")
+        data = build_workbook(town.name, communities)
+        started = time.perf_counter()
+        report = run_import(clerk, data, check_only=False)
+        elapsed = time.perf_counter() - started
+        assert not report.errors, report.errors[:5]
+        assert (
+            Community.objects.count() == communities
+            and Member.objects.count() == communities * MEMBERS_PER_COMMUNITY
+        )
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {connection.vendor}")
+        print(
+            f"rows imported: {report.rows} ({communities} communities, {communities * MEMBERS_PER_COMMUNITY} members)"
+        )
+        print(
+            f"import time: {elapsed:.1f} s ({report.rows / elapsed:.0f} rows/s); target < 30 s for 10,000 rows"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

@@ -6,7 +6,7 @@ APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 popp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps demo serve test test-fast lint check-deploy worker clean
+.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import worker clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ lint: install
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=portal.example.cn \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench-import: install
+	$(BIN)/python -m benchmarks.import_10k
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=info

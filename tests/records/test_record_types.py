@@ -8,17 +8,14 @@ from communities import records
 from .cases import CASES
 
 SLUGS = sorted(CASES)
-USERS = ["anon", "clerk", "clerk_t3", "reviewer", "reader"]
-# The record lives in community c1 (town T1, district D1): clerk_t3 (town T3) is outside.
-SEES = {"clerk": 200, "reviewer": 200, "reader": 200, "clerk_t3": 404}
+# Every role, plus the anonymous caller and a clerk of another town (town_clerk, district_reviewer,
+# city_officer, api_reader; the record lives in community c1, town T1 of district D1).
+USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader"]
+SEES = {"clerk": 200, "reviewer": 200, "officer": 200, "reader": 200, "clerk_t3": 404}
 
 
 def test_every_registered_record_type_has_a_case():
     assert {rt.slug for rt in records.all_types()} == set(CASES)
-
-
-def _user_client(user, world, client_factory):
-    return client_factory(None if user == "anon" else getattr(world, user))
 
 
 @pytest.fixture

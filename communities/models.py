@@ -1,9 +1,13 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.fields import ChoiceListField, EvidenceField
 from core.models import Unit
 from core.roles import Tier
 from core.scope import ScopedQuerySet
@@ -149,3 +153,343 @@ class CommunityRecord(models.Model):
     @property
     def warnings(self) -> list[str]:
         return []
+
+
+# ---- community life: organisations, activities, meetings, disclosures, volunteers, villages -------
+
+
+def year_not_in_future(value):
+    if value and value > timezone.localdate().year:
+        raise ValidationError("年度不能晚于今年。", code="future_year")
+
+
+YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
+
+
+def _community_kind(record) -> str | None:
+    return record.community.kind if record.community_id else None
+
+
+class Organization(CommunityRecord):
+    """A social, volunteer or other organisation active in the community (U-SOCORG, U-VOLORG, R-ORGS)."""
+
+    class Kind(models.TextChoices):
+        SOCIAL = "social", "社区社会组织"
+        VOLUNTEER = "volunteer", "志愿者组织"
+        COOPERATIVE = "cooperative", "专业合作社"
+        ASSOCIATION = "association", "协会"
+        OWNERS_COMMITTEE = "owners_committee", "业主委员会"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    name = models.CharField("组织名称", max_length=80)
+    registered_on = models.DateField("登记(备案)日期", null=True, blank=True, validators=[not_in_future])
+    members_count = models.PositiveIntegerField(
+        "成员人数", null=True, blank=True, validators=[MinValueValidator(1, message="成员人数必须为正整数。")]
+    )
+    hangs_plaque = models.BooleanField("在社区挂牌", default=False)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区组织"
+        ordering = ["kind", "name"]
+        indexes = [models.Index(fields=["community", "kind"])]
+
+    def __str__(self):
+        return f"{self.name}({self.get_kind_display()})"
+
+    def clean(self):
+        errors = {}
+        if (
+            self.community_id
+            and self.name
+            and Organization.objects.filter(community_id=self.community_id, name=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = "本社区已登记同名组织。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.kind == self.Kind.OWNERS_COMMITTEE and _community_kind(self) == Community.Kind.VILLAGE:
+            found.append("业主委员会一般设在有物业小区的城市社区,请核对类别。")
+        return found
+
+
+class Activity(CommunityRecord):
+    """A mutual-aid, volunteer, cultural or training activity (U-VOLACT)."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER = "volunteer", "志愿服务"
+        MUTUAL_AID = "mutual_aid", "互助活动"
+        CULTURE = "culture", "文体活动"
+        TRAINING = "training", "培训"
+        OTHER = "other", "其他"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    held_on = models.DateField("活动日期", validators=[not_in_future])
+    title = models.CharField("活动名称", max_length=100)
+    participants = models.PositiveIntegerField(
+        "参加人数", null=True, blank=True, validators=[MinValueValidator(1, message="参加人数必须为正整数。")]
+    )
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区活动"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["community", "kind", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}" if self.held_on else self.title
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        community = self.community if self.community_id else None
+        if community and self.held_on and self.held_on < community.established_on:
+            found.append(f"活动日期早于社区成立日期({community.established_on}),请核对。")
+        if community and self.participants and self.participants > community.residents:
+            found.append(f"参加人数({self.participants})超过社区人口({community.residents}),请核对。")
+        return found
+
+
+class Meeting(CommunityRecord):
+    """A meeting of the community's bodies, minuted (U-MEET, U-CONSULT, U-HEAR, U-PARTY, U-UNITS, V-JOINT)."""
+
+    class Kind(models.TextChoices):
+        RESIDENTS = "residents", "居民会议"
+        RESIDENTS_REPRESENTATIVES = "residents_representatives", "居民代表会议"
+        CONSULTATION = "consultation", "议事协商会议"
+        HEARING = "hearing", "听证会"
+        PARTY_JOINT = "party_joint", "党组织与居委会联席会议"
+        UNITS_JOINT = "units_joint", "驻区单位联席会议"
+        TWO_COMMITTEES = "two_committees", "村两委联席会议"
+        VILLAGERS = "villagers", "村民(代表)会议"
+
+    # Kinds of meeting that belong to one side only: a residents' committee (urban) or a village.
+    URBAN_KINDS = {Kind.RESIDENTS, Kind.RESIDENTS_REPRESENTATIVES, Kind.PARTY_JOINT, Kind.UNITS_JOINT}
+    VILLAGE_KINDS = {Kind.TWO_COMMITTEES, Kind.VILLAGERS}
+
+    kind = models.CharField("会议类别", max_length=30, choices=Kind.choices)
+    held_on = models.DateField("会议日期", validators=[not_in_future])
+    topic = models.CharField("议题", max_length=200)
+    attendees = models.PositiveIntegerField(
+        "参会人数", null=True, blank=True, validators=[MinValueValidator(1, message="参会人数必须为正整数。")]
+    )
+    minutes = EvidenceField("会议记录", help_text="会议记录的扫描件或照片(PDF、JPEG、PNG、Word)。")
+    decisions = models.TextField("决定事项", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议"
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["community", "kind", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}" if self.held_on else self.get_kind_display()
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if not self.minutes:
+            found.append("未上传会议记录。")
+        kind = _community_kind(self)
+        if kind == Community.Kind.VILLAGE and self.kind in self.URBAN_KINDS:
+            found.append(
+                f"“{self.get_kind_display()}”是城市社区的会议,行政村一般召开村两委联席会议或村民(代表)会议。"
+            )
+        if kind == Community.Kind.URBAN and self.kind in self.VILLAGE_KINDS:
+            found.append(f"“{self.get_kind_display()}”是行政村的会议,请核对会议类别。")
+        if self.community_id and self.held_on and self.held_on < self.community.established_on:
+            found.append(f"会议日期早于社区成立日期({self.community.established_on}),请核对。")
+        return found
+
+
+class Disclosure(CommunityRecord):
+    """One publication of 居(村)务公开: plans, work, finances and major matters (U-DISC)."""
+
+    class Channel(models.TextChoices):
+        BOARD = "board", "公开栏"
+        ONLINE = "online", "网上公开"
+        MEETING = "meeting", "会议公开"
+
+    TOPICS = [
+        ("plans", "工作计划"),
+        ("work", "工作进展"),
+        ("finances", "财务收支"),
+        ("major", "重大事项"),
+    ]
+
+    published_on = models.DateField("公开日期", validators=[not_in_future])
+    topics = ChoiceListField("公开内容", item_choices=TOPICS)
+    channel = models.CharField("公开方式", max_length=10, choices=Channel.choices)
+    evidence = EvidenceField("公开材料", help_text="公开栏照片或公开文件(PDF、JPEG、PNG、Word)。")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "居(村)务公开"
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["community", "published_on"])]
+
+    def __str__(self):
+        topics = "、".join(self._meta.get_field("topics").labels(self.topics))
+        return f"{self.published_on} 公开{topics}" if self.published_on else f"公开{topics}"
+
+    def clean(self):
+        if not self.topics:
+            raise ValidationError({"topics": "请至少选择一项公开内容。"})
+
+    @property
+    def warnings(self) -> list[str]:
+        return [] if self.evidence else ["未上传公开材料(照片或文件)。"]
+
+
+class VolunteerRegistration(CommunityRecord):
+    """The number of registered volunteers of a community in a year (U-VOLREG; a roster is optional)."""
+
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    registered = models.PositiveIntegerField(
+        "注册志愿者人数", validators=[MinValueValidator(0, message="注册志愿者人数不能为负数。")]
+    )
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿者注册"
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="volunteer_registration_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年注册志愿者{self.registered}人"
+
+    def clean(self):
+        if (
+            self.community_id
+            and self.year
+            and VolunteerRegistration.objects.filter(community_id=self.community_id, year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"year": "该社区本年度的志愿者注册人数已登记。"})
+
+    def validate_constraints(self, exclude=None):
+        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
+        super().validate_constraints(exclude={*(exclude or ()), "year"})
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.community_id and self.registered is not None and self.registered > self.community.residents:
+            found.append(
+                f"注册志愿者人数({self.registered})超过社区人口({self.community.residents}),请核对。"
+            )
+        return found
+
+
+class MemberVillage(CommunityRecord):
+    """A village served by a rural (中心村型) community (R-SCOPE: about 3 km, 5–10 villages)."""
+
+    SERVICE_RADIUS_KM = Decimal("3")
+
+    name = models.CharField("村名", max_length=40)
+    distance_km = models.DecimalField(
+        "距中心村距离(公里)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"), message="距离不能为负数。")],
+    )
+    population = models.PositiveIntegerField(
+        "人口", validators=[MinValueValidator(1, message="人口必须为正整数。")]
+    )
+    households = models.PositiveIntegerField(
+        "户数", null=True, blank=True, validators=[MinValueValidator(1, message="户数必须为正整数。")]
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "所辖村"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(distance_km__gte=0), name="member_village_distance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(population__gt=0), name="member_village_population_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.community_id and self.community.kind != Community.Kind.RURAL:
+            errors["community"] = "只有农村社区(中心村型)才登记所辖村。"
+        if self.households and self.population and self.households > self.population:
+            errors["households"] = "户数不能多于人口。"
+        if (
+            self.community_id
+            and self.name
+            and MemberVillage.objects.filter(community_id=self.community_id, name=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = "本社区已登记同名村。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.distance_km is not None and Decimal(self.distance_km) > self.SERVICE_RADIUS_KM:
+            found.append(
+                f"距中心村 {self.distance_km} 公里,超出约 {self.SERVICE_RADIUS_KM} 公里的服务半径(标准 R-SCOPE)。"
+            )
+        return found
+
+
+class VillageRecognition(CommunityRecord):
+    """Whether a village reached the "五个好" standard in a year: recorded by the town with its evidence,
+    confirmed by the district (the documents do not define the list; it is a yes/no per village and year)."""
+
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    recognised = models.BooleanField("达到“五个好”标准", default=False)
+    evidence = EvidenceField("佐证材料", help_text="认定材料(PDF、JPEG、PNG、Word)。")
+    confirmed_by_district = models.BooleanField("区县已确认", default=False)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "“五个好”认定"
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="village_recognition_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年“五个好”:{'达到' if self.recognised else '未达到'}"
+
+    def clean(self):
+        errors = {}
+        if self.community_id and self.community.kind != Community.Kind.VILLAGE:
+            errors["community"] = "“五个好”认定只适用于行政村(嘎查)。"
+        if (
+            self.community_id
+            and self.year
+            and VillageRecognition.objects.filter(community_id=self.community_id, year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["year"] = "该村本年度已有“五个好”认定记录。"
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
+        super().validate_constraints(exclude={*(exclude or ()), "year"})
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.recognised and not self.evidence:
+            found.append("认定为达到“五个好”标准,但未上传佐证材料。")
+        return found

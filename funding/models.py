@@ -1,0 +1,366 @@
+"""Work funds due and paid (U-FUND), office funds, cadres' pay against the benchmark, capital
+projects with their sources, and what plaque-hanging organisations give (STANDARD.md section F).
+
+Amounts the documents derive (the fund due, the district's share, the pay benchmark, a project's
+gap) are computed here from their parts on every save and are never taken as typed.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from communities.models import Community, CommunityRecord
+from core.validators import not_in_future
+from personnel.models import Member
+
+from . import services
+
+
+def year_not_in_future(value):
+    if value and value > timezone.localdate().year:
+        raise ValidationError("年度不能晚于今年。", code="future_year")
+
+
+YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
+NOT_NEGATIVE = [MinValueValidator(0, message="金额不能为负数。")]
+
+
+def money(verbose_name, **kwargs):
+    """Money in yuan: 12 digits, 2 decimals, never negative unless computed."""
+    kwargs.setdefault("validators", NOT_NEGATIVE)
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
+
+
+def yuan(value) -> str:
+    return f"{value:,.2f}"
+
+
+class OnePerYear(CommunityRecord):
+    """A record kept once per community and year; a second one is refused on `year`."""
+
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        if (
+            self.community_id
+            and isinstance(self.year, int)
+            and type(self)
+            .objects.filter(community_id=self.community_id, year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"year": f"该社区{self.year}年的{self._meta.verbose_name}已登记。"})
+
+    def validate_constraints(self, exclude=None):
+        # One per community and year is checked in clean(), where its error belongs to `year`.
+        super().validate_constraints(exclude={*(exclude or ()), "year"})
+
+
+class WorkFund(OnePerYear):
+    """U-FUND: the yearly work fund due to an urban community, the district's share, what was paid."""
+
+    due = money("应拨工作经费(元)", editable=False, default=Decimal("0"))
+    district_share = money("区县承担(元)", editable=False, default=Decimal("0"))
+    paid = money("实际到位(元)", help_text="应拨金额和区县承担金额由系统按户数和成立年份计算。")
+    paid_on = models.DateField("到位日期", null=True, blank=True, validators=[not_in_future])
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区工作经费"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="work_fund_one_per_year"),
+            models.CheckConstraint(condition=models.Q(paid__gte=0), name="work_fund_paid_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年工作经费"
+
+    def compute(self):
+        if not self.community_id or not isinstance(self.year, int):
+            return
+        community = self.community
+        self.due = services.work_fund_due(community.households)
+        founded_this_year = community.established_on.year == self.year
+        self.district_share = services.district_share(self.due, founded_this_year)
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if (
+            self.community_id
+            and isinstance(self.year, int)
+            and self.community.established_on
+            and self.year < self.community.established_on.year
+        ):
+            errors.setdefault("year", []).append(
+                f"社区成立于{self.community.established_on.year}年,不能登记此前年度的工作经费。"
+            )
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.community_id and self.community.kind != Community.Kind.URBAN:
+            found.append("工作经费档次依据城市社区标准(U-FUND),本社区不是城市社区,应拨金额仅供参考。")
+        if self.paid is not None and self.due and self.paid < self.due:
+            found.append(f"实际到位 {yuan(self.paid)} 元,少于应拨 {yuan(self.due)} 元。")
+        return found
+
+
+class OfficeFund(OnePerYear):
+    """A community's yearly office funds (F: the higher authority's floor is ¥10,000)."""
+
+    amount = money("金额(元)")
+    source = models.CharField("经费来源", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区办公经费"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="office_fund_one_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="office_fund_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年办公经费"
+
+    @property
+    def warnings(self) -> list[str]:
+        floor = services.OFFICE_FUND_FLOOR
+        if self.amount is not None and self.amount < floor:
+            return [f"办公经费 {yuan(self.amount)} 元,低于上级规定的下限 {yuan(floor)} 元。"]
+        return []
+
+
+class CadrePay(CommunityRecord):
+    """A hired community cadre's monthly pay in a year, against the benchmark for the post (F)."""
+
+    class Post(models.TextChoices):
+        BOTH = "both", "书记、主任一肩挑"
+        SECRETARY_OR_DIRECTOR = "secretary_or_director", "书记或主任"
+        DEPUTY = "deputy", "副职"
+
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    # SET_NULL: deleting a member keeps the money record (and its history); editing it then asks
+    # for a member again.
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, related_name="pay_records", verbose_name="成员"
+    )
+    post = models.CharField("岗位", max_length=30, choices=Post.choices)
+    monthly_pay = money("月报酬(元)", help_text="含保险。")
+    benchmark = money("参照标准(元/月)", editable=False, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区干部报酬"
+        ordering = ["-year", "post"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="cadre_pay_one_per_member_year"),
+            models.CheckConstraint(condition=models.Q(monthly_pay__gte=0), name="cadre_pay_not_negative"),
+        ]
+
+    def __str__(self):
+        name = self.member.name if self.member_id else "(成员已删除)"
+        return f"{self.year}年 {name} {self.get_post_display()}"
+
+    def compute(self):
+        self.benchmark = services.pay_benchmark(self.post) or Decimal("0")
+
+    def clean(self):
+        errors = {}
+        if self.member_id is None:
+            pass  # required by the form and the API; left empty only when its member was deleted
+        elif self.community_id and self.member.community_id != self.community_id:
+            errors["member"] = f"{self.member.name}不是所选社区的成员。"
+        elif (
+            isinstance(self.year, int)
+            and CadrePay.objects.filter(member_id=self.member_id, year=self.year).exclude(pk=self.pk).exists()
+        ):
+            errors["year"] = f"{self.member.name}{self.year}年的报酬已登记。"
+        if errors:
+            raise ValidationError(errors)
+        self.compute()
+
+    def validate_constraints(self, exclude=None):
+        # One per member and year is checked in clean(), where its error belongs to `year`.
+        super().validate_constraints(exclude={*(exclude or ()), "year"})
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    @property
+    def warnings(self) -> list[str]:
+        benchmark = services.pay_benchmark(self.post)
+        if benchmark is not None and self.monthly_pay is not None and self.monthly_pay < benchmark:
+            return [
+                f"月报酬 {yuan(self.monthly_pay)} 元,低于{self.get_post_display()}的参照标准 {yuan(benchmark)} 元。"
+            ]
+        return []
+
+
+class CapitalProject(CommunityRecord):
+    """Buying or building premises (and equipping them): the cost, each source, the gap (F)."""
+
+    SOURCES = (
+        "state_project",
+        "resettlement_project",
+        "organization_department",
+        "old_premises_sale",
+        "budget",
+        "other",
+    )
+
+    name = models.CharField("项目名称", max_length=100)
+    cost = money("总造价(元)")
+    state_project = money("国家项目(元)", default=Decimal("0"))
+    resettlement_project = money("移民项目(元)", default=Decimal("0"))
+    organization_department = money("组织部门(元)", default=Decimal("0"))
+    old_premises_sale = money("旧址出售(元)", default=Decimal("0"))
+    budget = money("财政预算(元)", default=Decimal("0"))
+    other = money("其他(元)", default=Decimal("0"))
+    gap = money("资金缺口(元)", editable=False, default=Decimal("0"), validators=[])
+    typed_total = money(
+        "申报总额(元)",
+        null=True,
+        blank=True,
+        help_text="文件中写明的总额(可不填);缺口由系统按总造价减各项来源计算,与总造价不符时提示。",
+    )
+    equipment_sets = models.PositiveSmallIntegerField(
+        "设备套数", null=True, blank=True, help_text="电脑、摄像机、打印机、扫描仪等成套设备。"
+    )
+    equipment_recipients = models.PositiveSmallIntegerField("受配单位数", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "阵地建设项目"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="capital_project_cost_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def sources_total(self) -> Decimal:
+        return sum((getattr(self, name) or Decimal("0") for name in self.SOURCES), Decimal("0"))
+
+    def compute(self):
+        if self.cost is not None:
+            self.gap = self.cost - self.sources_total
+
+    def clean(self):
+        self.compute()
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.cost is None:
+            return found
+        gap = self.cost - self.sources_total
+        if self.typed_total is not None and self.typed_total != self.cost:
+            found.append(
+                f"申报总额 {yuan(self.typed_total)} 元与总造价 {yuan(self.cost)} 元不符;"
+                f"系统按总造价减各项来源计算缺口为 {yuan(gap)} 元,请核对原始文件。"
+            )
+        if gap < 0:
+            found.append(f"各项来源合计 {yuan(self.sources_total)} 元,超过总造价 {yuan(self.cost)} 元。")
+        sets, recipients = self.equipment_sets, self.equipment_recipients
+        if sets is not None and recipients is not None and sets != recipients:
+            found.append(f"设备 {sets} 套,受配单位 {recipients} 个,套数与受配单位数不一致。")
+        return found
+
+
+class PlaqueContribution(CommunityRecord):
+    """What an organisation hanging its plaque at the community gives it in a year (F)."""
+
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    organization_name = models.CharField("单位名称", max_length=100)
+    amount = money("资助金额(元)", help_text="每个挂牌单位每年500至1000元。")
+    practical_things = models.PositiveSmallIntegerField(
+        "办实事(件)",
+        default=0,
+        validators=[MinValueValidator(0, message="件数不能为负数。")],
+        help_text="驻区单位每年为社区办1至2件实事。",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "挂牌单位共建"
+        ordering = ["-year", "organization_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "year", "organization_name"], name="plaque_contribution_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="plaque_contribution_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.organization_name}"
+
+    def clean(self):
+        if (
+            self.community_id
+            and isinstance(self.year, int)
+            and self.organization_name
+            and PlaqueContribution.objects.filter(
+                community_id=self.community_id, year=self.year, organization_name=self.organization_name
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"organization_name": f"{self.organization_name}{self.year}年的记录已登记。"}
+            )
+
+    def validate_constraints(self, exclude=None):
+        # One per organisation and year is checked in clean(), keyed on `organization_name`.
+        super().validate_constraints(exclude={*(exclude or ()), "organization_name"})
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        low, high = services.PLAQUE_CONTRIBUTION_RANGE
+        if self.amount is not None and not low <= self.amount <= high:
+            found.append(f"资助金额 {yuan(self.amount)} 元,不在每年{low:,.0f}至{high:,.0f}元之间。")
+        if self.practical_things is not None and self.practical_things < 1:
+            found.append("本年度未为社区办实事(每个单位每年应办1至2件)。")
+        return found
+
+
+@receiver(post_save, sender=Community, dispatch_uid="funding_work_fund_follows_community")
+def recompute_current_work_fund(sender, instance, raw=False, **kwargs):
+    """The fund due this year follows the community's households and founding date as they change;
+    earlier years keep the amounts computed while they were current."""
+    if raw:
+        return
+    year = timezone.localdate().year
+    for fund in WorkFund.objects.filter(community=instance, year__gte=year):
+        fund.community = instance
+        before = (fund.due, fund.district_share)
+        fund.compute()
+        if (fund.due, fund.district_share) != before:
+            fund.save()

@@ -1,6 +1,9 @@
-"""Demo data: one city, its districts and towns, 120+ communities of every kind, the demo users.
+"""Demo data: one city, its districts and towns, 120+ communities of every kind with varied record
+sets, and the demo users.
 
-Idempotent: everything is looked up by its natural key first, so a second run changes nothing.
+It lives in `assessments`, the app that depends on all the others. Idempotent: units, communities and
+users are looked up by their natural keys first, and a community's records are written only while it
+has none, so a second run changes nothing.
 """
 
 import random
@@ -10,9 +13,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.demo import RecordSet, profile_for
 from communities.models import Community
 from core.models import Tenant, Unit, User
 from core.roles import Role
+from personnel.models import Member
 
 CITY = ("临江市", "linjiang")
 
@@ -91,6 +96,9 @@ VILLAGE_NAMES = [
 ]
 GACHA_NAMES = ["巴彦", "乌兰", "额尔敦", "宝力根", "阿拉坦", "查干", "呼和", "赛罕"]
 
+# The community whose records reach 示范 once its evidence is judged: the demo journey's subject.
+JOURNEY_COMMUNITY = "四十里集镇社区"
+
 DEMO_USERS = [
     # username, full name, role, unit name
     ("city_officer", "周建华", Role.CITY_OFFICER, "临江市"),
@@ -139,7 +147,28 @@ class Command(BaseCommand):
         for username, full_name, role, unit_name in DEMO_USERS:
             created += self._user(tenant, username, full_name, role, units[unit_name])
         created += self._platform_admin()
+        created += self._records(tenant, User.objects.get(username="town_clerk"))
         return created
+
+    def _records(self, tenant, clerk) -> int:
+        """Each community's record set, written once: communities that have members already are left as they are."""
+        rng = random.Random(20261126)
+        done = set(
+            Member.objects.filter(community__unit__tenant=tenant).values_list("community_id", flat=True)
+        )
+        communities = Community.objects.filter(unit__tenant=tenant).select_related("unit").order_by("pk")
+        written = 0
+        records = RecordSet(rng)
+        for community in communities:
+            profile, gaps = profile_for(community, rng, favourite=community.name == JOURNEY_COMMUNITY)
+            if community.pk in done:
+                continue
+            records.build(
+                community, profile, gaps, user=clerk if community.unit_id == clerk.unit_id else None
+            )
+            written += 1
+        records.finish()
+        return written
 
     def _unit(self, tenant, parent, name, tier, zone):
         unit = Unit.objects.filter(tenant=tenant, parent=parent, name=name).first()

@@ -1,0 +1,136 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from communities.models import Community
+from core.models import Unit, User
+from core.roles import Role
+
+DEMO = {
+    "DEBUG": True,
+    "DEMO_PASSWORD": "demo-pass-2026",
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
+@pytest.fixture(scope="module")
+def seeded_city(django_db_setup, django_db_blocker):
+    """The demo city, built once for this module (it takes seconds) and flushed after it."""
+    with django_db_blocker.unblock(), override_settings(**DEMO):
+        call_command("seed_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded(seeded_city, db, settings):
+    settings.DEBUG, settings.DEMO_PASSWORD = True, DEMO["DEMO_PASSWORD"]
+
+
+def test_builds_a_city_of_every_kind(seeded):
+    assert Unit.objects.filter(tier="city").count() == 1
+    assert Unit.objects.filter(tier="district").count() >= 3
+    assert set(Unit.objects.filter(tier="district").values_list("zone", flat=True)) == {"central", "outer"}
+    assert Unit.objects.filter(tier="town").count() >= 10
+    assert Community.objects.count() >= 120
+    assert set(Community.objects.values_list("kind", flat=True)) == set(Community.Kind.values)
+    assert set(Community.objects.values_list("subtype", flat=True)) == set(Community.Subtype.values)
+
+
+def test_demo_users_match_the_contract(seeded):
+    users = {u.username: u for u in User.objects.select_related("unit")}
+    assert users["city_officer"].role == Role.CITY_OFFICER and users["city_officer"].unit.tier == "city"
+    reviewer, clerk, other = users["district_reviewer"], users["town_clerk"], users["town_clerk_other"]
+    assert reviewer.role == Role.DISTRICT_REVIEWER and reviewer.unit.tier == "district"
+    assert clerk.unit.parent == reviewer.unit, "town_clerk works in the reviewer's district"
+    assert other.unit.parent != reviewer.unit, "town_clerk_other works in another district"
+    assert users["api_reader"].role == Role.API_READER and users["api_reader"].unit.tier == "city"
+    assert all(
+        users[name].check_password("demo-pass-2026")
+        for name in ["city_officer", "district_reviewer", "town_clerk", "town_clerk_other", "api_reader"]
+    )
+    kinds = set(Community.objects.filter(unit=clerk.unit).values_list("kind", flat=True))
+    assert kinds == set(Community.Kind.values)
+
+
+def test_second_run_changes_nothing(seeded):
+    before = {
+        "communities": list(
+            Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")
+        ),
+        "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
+        "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
+    }
+    call_command("seed_demo", stdout=io.StringIO())
+    after = {
+        "communities": list(
+            Community.objects.order_by("pk").values_list("pk", "name", "households", "updated_at")
+        ),
+        "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
+        "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
+    }
+    assert after == before
+
+
+def test_demo_contains_a_rural_name_warning(seeded):
+    flagged = [c for c in Community.objects.filter(kind="rural").select_related("unit") if c.warnings]
+    assert flagged and all("R-NAME" in c.warnings[0] for c in flagged)
+
+
+def test_every_demo_record_passes_its_own_validation(seeded):
+    from django.core.exceptions import ValidationError
+
+    from communities import records
+
+    clerk_town = User.objects.get(username="town_clerk").unit
+    problems = []
+    for record_type in records.all_types():
+        for obj in record_type.model.objects.filter(community__unit=clerk_town):
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                problems.append((record_type.slug, str(obj), error.message_dict))
+    assert problems == []
+
+
+def test_record_sets_vary_between_communities(seeded):
+    from django.db.models import Count, Q
+
+    from communities.models import Meeting
+    from facilities.models import Facility
+    from personnel.models import Member
+
+    assert not Community.objects.annotate(n=Count("member")).filter(n=0).exists(), (
+        "every community has members"
+    )
+    urban = Community.objects.filter(kind="urban")
+    assert Facility.objects.filter(community__in=urban).count() == urban.count()
+    areas = set(Facility.objects.filter(kind="service_station").values_list("area_m2", flat=True))
+    assert min(areas) < 300 <= max(areas), "some stations fall short of 300 m², others meet it"
+    this_year = Meeting.objects.order_by("-held_on").first().held_on.year
+    q4 = urban.annotate(
+        q4=Count(
+            "meeting",
+            filter=Q(
+                meeting__kind="residents", meeting__held_on__year=this_year, meeting__held_on__month__gte=10
+            ),
+        )
+    )
+    assert {c.q4 for c in q4} >= {0, 1}, "most hold a fourth-quarter residents' meeting, some do not"
+    assert Member.history.filter(history_type="+").count() == Member.objects.count(), (
+        "records come with history"
+    )
+
+
+def test_journey_community_has_a_model_record_set(seeded):
+    from facilities.models import Facility
+    from personnel.models import BuildingLeader
+
+    community = Community.objects.get(name="四十里集镇社区")
+    assert community.unit.name == "四十里镇"
+    station = Facility.objects.get(community=community)
+    assert station.area_m2 >= 300 and station.electronic_screen
+    assert BuildingLeader.objects.filter(community=community).count() == community.households // 25

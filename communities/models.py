@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -11,7 +10,7 @@ from core.fields import ChoiceListField, EvidenceField
 from core.models import Unit
 from core.roles import Tier
 from core.scope import ScopedQuerySet
-from core.validators import not_in_future
+from core.validators import YEAR_VALIDATORS, not_in_future
 
 
 class CommunityScopedQuerySet(ScopedQuerySet):
@@ -158,12 +157,6 @@ class CommunityRecord(models.Model):
 # ---- community life: organisations, activities, meetings, disclosures, volunteers, villages -------
 
 
-def year_not_in_future(value):
-    if value and value > timezone.localdate().year:
-        raise ValidationError("年度不能晚于今年。", code="future_year")
-
-
-YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
 
 
 def _community_kind(record) -> str | None:

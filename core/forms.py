@@ -5,13 +5,32 @@ from .models import Unit, User
 from .validators import bound_messages
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """A code list (e.g. a station's rooms) as a wrapped row of Bootstrap checkboxes: the class goes
+    on each box, not on the group, which it would squeeze into one box's size."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input me-1"
+        return option
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"] = {**context["widget"]["attrs"], "class": "d-flex flex-wrap column-gap-4"}
+        return context
+
+
 class BootstrapMixin:
     """Bootstrap 5 classes on every widget, so templates render fields with one include."""
 
     def apply_bootstrap(self):
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                if not isinstance(widget, CheckboxList):
+                    field.widget = CheckboxList(choices=field.choices, attrs=widget.attrs)
+                continue
+            if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"

@@ -18,3 +18,12 @@ def bound_messages(model_field) -> dict[str, str]:
         if isinstance(validator, MaxValueValidator) and validator.message != MaxValueValidator.message:
             messages["max_value"] = validator.message
     return messages
+
+
+def year_not_in_future(value):
+    if value and value > timezone.localdate().year:
+        raise ValidationError("年度不能晚于今年。", code="future_year")
+
+
+# A record's year: from the programme's first years to this one.
+YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]

@@ -11,19 +11,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 
 from communities.models import Community, CommunityRecord
 from core.fields import ChoiceListField, EvidenceField
-
-
-def year_not_in_future(value):
-    if value and value > timezone.localdate().year:
-        raise ValidationError("年度不能晚于今年。", code="future_year")
-
-
-YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
-
+from core.validators import YEAR_VALIDATORS
 
 # Rooms. Three codes are shared by both kinds of facility; the rest belong to one kind only.
 ROOMS = [

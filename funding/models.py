@@ -15,18 +15,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from communities.models import Community, CommunityRecord
-from core.validators import not_in_future
+from core.validators import YEAR_VALIDATORS, not_in_future
 from personnel.models import Member
 
 from . import services
 
-
-def year_not_in_future(value):
-    if value and value > timezone.localdate().year:
-        raise ValidationError("年度不能晚于今年。", code="future_year")
-
-
-YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
 NOT_NEGATIVE = [MinValueValidator(0, message="金额不能为负数。")]
 
 

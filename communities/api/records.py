@@ -1,7 +1,7 @@
 """The REST side of the record registry: one base serializer and one base viewset."""
 
 from django.db import models
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
@@ -15,7 +15,6 @@ from ..history import community_history, record_history
 from ..models import Community
 
 
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class EvidenceFileField(serializers.FileField):
     """Uploads are checked by content (model validators); reads give the scoped download URL."""
 

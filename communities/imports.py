@@ -53,7 +53,7 @@ class Sheet:
 SHEETS = [
     Sheet("社区", CommunityForm, key=("unit", "name")),
     Sheet("成员", "members", key=("community", "name", "body")),
-    # Sheet("设施", "facilities", key=("community", "kind", "name"), exclude=("photo",)),
+    Sheet("设施", "facilities", key=("community", "kind", "name"), exclude=("photo",)),
 ]
 
 

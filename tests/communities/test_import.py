@@ -201,3 +201,94 @@ class TestPage:
         client.force_login(getattr(world, user))
         assert client.get("/communities/import/").status_code == status
         assert client.get("/communities/import/template.xlsx").status_code == status
+
+
+FACILITY_HEADER = [
+    "乡镇(街道)",
+    "社区",
+    "类别",
+    "名称",
+    "地址",
+    "建筑面积(平方米)",
+    "居民活动用房面积(平方米)",
+    "有院落或广场",
+    "功能用房",
+    "挂牌",
+    "服务窗口",
+    "办事程序、制度上墙公示",
+    "一站式大厅办理事项",
+    "服务站点",
+    "服务功能",
+    "宣传栏(块)",
+    "公开栏(块)",
+    "农村社区三栏",
+    "电子显示屏",
+    "办公设备",
+]
+
+
+def facility_workbook(*rows) -> bytes:
+    book = Workbook()
+    book.active.title = "设施"
+    book.active.append(FACILITY_HEADER)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def facility_row(**change):
+    row = dict(
+        zip(
+            FACILITY_HEADER,
+            [
+                "东华街道",
+                "幸福社区",
+                "社区服务站",
+                "幸福社区服务站",
+                "幸福路1号",
+                360,
+                250,
+                "否",
+                "综合服务大厅(一门式/便民)、文体活动室,警务室",
+                "社区党组织、社区服务站",
+                "",
+                "是",
+                "",
+                "",
+                "",
+                1,
+                2,
+                "",
+                "是",
+                "电脑2台",
+            ],
+            strict=True,
+        )
+    )
+    row.update(change)
+    return list(row.values())
+
+
+def test_facility_rows_take_code_lists_by_label(world):
+    from facilities.models import Facility
+
+    report = run_import(world.clerk, facility_workbook(facility_row()), check_only=False)
+    assert report.errors == []
+    station = Facility.objects.get(community=world.c1)
+    assert station.rooms == ["service_hall", "activity_room", "police_room"]
+    assert station.plaques == ["party_org", "service_station"]
+    assert (station.area_m2, station.electronic_screen) == (360, True)
+
+
+def test_facility_rules_apply_to_imported_rows(world):
+    from facilities.models import Facility
+
+    bad = facility_row(**{"居民活动用房面积(平方米)": 400, "功能用房": "卫生室"})
+    report = run_import(
+        world.clerk, facility_workbook(facility_row(**{"名称": "第二服务站"}), bad), check_only=False
+    )
+    assert any(error.startswith("“设施”第3行 居民活动用房面积(平方米):") for error in report.errors)
+    assert any(error.startswith("“设施”第3行 功能用房:") for error in report.errors)
+    assert not Facility.objects.exists()

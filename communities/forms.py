@@ -26,11 +26,12 @@ class CommunityForm(ScopedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        towns = self.fields["unit"].queryset.filter(tier=Unit.Tier.TOWN).select_related("parent")
-        self.fields["unit"].queryset = towns
-        self.fields["unit"].label_from_instance = lambda town: f"{town.parent.name} / {town.name}"
-        if not self.is_bound and not self.instance.pk and towns.count() == 1:
-            self.fields["unit"].initial = towns.first()
+        unit = self.fields.get("unit")  # the Excel import places the town itself
+        if unit is not None:
+            unit.queryset = unit.queryset.filter(tier=Unit.Tier.TOWN).select_related("parent")
+            unit.label_from_instance = lambda town: f"{town.parent.name} / {town.name}"
+            if not self.is_bound and not self.instance.pk and unit.queryset.count() == 1:
+                unit.initial = unit.queryset.first()
 
 
 class GrantViewerForm(forms.Form):

@@ -13,6 +13,7 @@ from io import BytesIO
 
 from django import forms
 from django.db import transaction
+from django.forms import modelform_factory
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history
 
@@ -138,7 +139,11 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
         report.error(sheet.title, 1, "表头", f"缺少列:{'、'.join(missing)}(请使用模板)。")
         return
     fields = sheet.fields(user)
-    form_class = sheet.form_class()
+    # The page's form without the town/community choice: the import finds the parent among the user's
+    # own towns and communities itself, which saves a choice lookup and a foreign-key check a row.
+    form_class = modelform_factory(
+        sheet.form_class()._meta.model, form=sheet.form_class(), fields=[n for n, _ in fields]
+    )
     model = form_class._meta.model
     # One query each, not one per row: the user's towns and the rows already there.
     towns = {town.name: town for town in Unit.objects.within_scope(user).towns()}
@@ -167,9 +172,6 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
         instance = current or model()
         setattr(instance, parent_field, parent)
         form = form_class(data=data, instance=instance, user=user)
-        # The parent was found among the user's own towns/communities above; leaving its field out of
-        # the form saves two queries a row (choice lookup, foreign-key check) on large workbooks.
-        del form.fields[parent_field]
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column = str(form.fields[name].label) if name in form.fields else "整行"

@@ -157,8 +157,6 @@ class CommunityRecord(models.Model):
 # ---- community life: organisations, activities, meetings, disclosures, volunteers, villages -------
 
 
-
-
 def _community_kind(record) -> str | None:
     return record.community.kind if record.community_id else None
 

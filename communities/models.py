@@ -103,8 +103,9 @@ class Community(models.Model):
             raise ValidationError(errors)
 
     def validate_constraints(self, exclude=None):
-        # The unique name per town is checked in clean(), where its error belongs to `name`.
-        super().validate_constraints(exclude={*(exclude or ()), "name"})
+        # The unique name per town is checked in clean(), where its error belongs to `name`; the
+        # positive counts by their fields' validators, in Chinese and without a query each.
+        super().validate_constraints(exclude={*(exclude or ()), "name", "households", "residents"})
 
     def follows_rural_naming(self) -> bool:
         """R-NAME: a rural community is named 〈镇〉〈名〉社区, e.g. 四十里镇红光社区."""

@@ -50,6 +50,7 @@ class CommunityDetailView(ScopedDetailView):
         user = self.request.user
         context["may_edit"] = may(user, Action.EDIT_RECORDS, self.object)
         context["sections"] = self._sections()
+        context["records_shown"] = RECORDS_SHOWN
         if user.can(Action.MANAGE_USERS):
             context["viewers"] = get_users_with_perms(
                 self.object,

@@ -13,8 +13,9 @@ from tests.browser.test_community_flow import log_in
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def open_new(page, live_server, community, title):
+def open_new(page, live_server, community, section, title):
     page.goto(f"{live_server.url}/communities/{community.pk}/")
+    page.get_by_role("tab", name=section).click()
     page.get_by_role("link", name=f"新增{title}").click()
     expect(page.locator("h1")).to_have_text(f"新增{title}")
 
@@ -27,7 +28,7 @@ def save(page):
 def test_clerk_records_member_facility_and_meeting(transactional_db, world, live_server, page, tmp_path):
     log_in(page, live_server, world.clerk)
 
-    open_new(page, live_server, world.c1, "组织成员")
+    open_new(page, live_server, world.c1, "人员", "组织成员")
     page.locator("#id_name").fill("赵红梅")
     page.locator("#id_body").select_option("residents_committee")
     page.locator("#id_role").select_option("director")
@@ -35,7 +36,7 @@ def test_clerk_records_member_facility_and_meeting(transactional_db, world, live
     save(page)
     expect(page.locator("h1")).to_contain_text("赵红梅")
 
-    open_new(page, live_server, world.c1, "社区服务站(中心)")
+    open_new(page, live_server, world.c1, "设施", "社区服务站(中心)")
     page.locator("#id_kind").select_option("service_station")
     page.locator("#id_name").fill("幸福社区服务站")
     page.locator("#id_area_m2").fill("360")
@@ -46,7 +47,7 @@ def test_clerk_records_member_facility_and_meeting(transactional_db, world, live
 
     minutes = tmp_path / "会议记录.pdf"
     minutes.write_bytes(PDF)
-    open_new(page, live_server, world.c1, "会议")
+    open_new(page, live_server, world.c1, "社区生活", "会议")
     page.locator("#id_kind").select_option("residents")
     page.locator("#id_held_on").fill("2026-03-15")
     page.locator("#id_topic").fill("年度工作计划")

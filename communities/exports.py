@@ -1,7 +1,7 @@
 from core import exports
 
-from .filtersets import CommunityFilterSet
-from .models import Community
+from .filtersets import CommunityFilterSet, TownRecognitionFilterSet
+from .models import Community, TownRecognition
 
 exports.register(
     exports.ExportSpec(
@@ -22,6 +22,25 @@ exports.register(
             ("成立日期", lambda c: c.established_on),
             ("办公地址", lambda c: c.address),
             ("办公电话", lambda c: c.phone),
+        ],
+    )
+)
+
+exports.register(
+    exports.ExportSpec(
+        name="town-recognitions",
+        title="乡镇六个好认定",
+        model=TownRecognition,
+        filterset=TownRecognitionFilterSet,
+        select_related=("unit__parent",),
+        columns=[
+            ("编号", lambda r: r.pk),
+            ("区县", lambda r: r.unit.parent.name),
+            ("乡镇(街道)", lambda r: r.unit.name),
+            ("年度", lambda r: r.year),
+            ("达到“六个好”标准", lambda r: r.recognised),
+            ("区县已确认", lambda r: r.confirmed_by_district),
+            ("备注", lambda r: r.note),
         ],
     )
 )

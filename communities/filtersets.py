@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.filtersets import UnitSubtreeFilter
 
-from .models import Community
+from .models import Community, TownRecognition
 
 
 class CommunityFilterSet(django_filters.FilterSet):
@@ -36,3 +36,11 @@ class RecordFilterSet(django_filters.FilterSet):
         widget=forms.NumberInput,
     )
     unit = UnitSubtreeFilter(path_field="community__unit__path")
+
+
+class TownRecognitionFilterSet(django_filters.FilterSet):
+    unit = UnitSubtreeFilter()
+
+    class Meta:
+        model = TownRecognition
+        fields = ["unit", "year", "recognised", "confirmed_by_district"]

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from core.forms import ScopedModelForm
 from core.models import Unit
 
-from .models import Community
+from .models import Community, TownRecognition
 
 
 class CommunityForm(ScopedModelForm):
@@ -88,3 +88,15 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。")
         upload.seek(0)
         return upload
+
+
+class TownRecognitionForm(ScopedModelForm):
+    class Meta:
+        model = TownRecognition
+        fields = ["unit", "year", "recognised", "evidence", "confirmed_by_district", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(tier=Unit.Tier.TOWN)
+        # Confirmation is the district's, in the review workflow; the town sees it but cannot set it.
+        self.fields["confirmed_by_district"].disabled = True

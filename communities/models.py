@@ -485,3 +485,60 @@ class VillageRecognition(CommunityRecord):
         if self.recognised and not self.evidence:
             found.append("认定为达到“五个好”标准,但未上传佐证材料。")
         return found
+
+
+class TownRecognitionQuerySet(ScopedQuerySet):
+    unit_field = "unit"
+
+
+class TownRecognition(models.Model):
+    """Whether a town reached the "六个好" standard in a year (V section; the documents do not define the
+    list): recorded by the town with its evidence, confirmed by the district. A town's record, not a
+    community's, so it is scoped by its unit."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, verbose_name="乡镇(街道)", limit_choices_to={"tier": Tier.TOWN}
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    recognised = models.BooleanField("达到“六个好”标准", default=False)
+    evidence = EvidenceField("佐证材料", help_text="认定材料(PDF、JPEG、PNG、Word)。")
+    confirmed_by_district = models.BooleanField("区县已确认", default=False)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = TownRecognitionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "乡镇“六个好”认定"
+        ordering = ["-year", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="town_recognition_one_per_year")]
+
+    def __str__(self):
+        return f"{self.unit}{self.year}年“六个好”:{'达到' if self.recognised else '未达到'}"
+
+    def clean(self):
+        errors = {}
+        if self.unit_id and self.unit.tier != Tier.TOWN:
+            errors["unit"] = "“六个好”认定只适用于乡镇(街道)。"
+        elif (
+            self.unit_id
+            and self.year
+            and (
+                TownRecognition.objects.filter(unit_id=self.unit_id, year=self.year)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+        ):
+            errors["year"] = "该乡镇(街道)本年度已有“六个好”认定记录。"
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
+        super().validate_constraints(exclude={*(exclude or ()), "year"})
+
+    @property
+    def warnings(self) -> list[str]:
+        return ["认定为达到“六个好”标准,但未上传佐证材料。"] if self.recognised and not self.evidence else []

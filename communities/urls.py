@@ -25,3 +25,12 @@ record_urlpatterns = [
         "<slug:slug>/<int:pk>/files/<str:field>/", record_views.RecordFileView.as_view(), name="record-file"
     ),
 ]
+
+town_urlpatterns = [
+    path("", views.TownRecognitionListView.as_view(), name="town-recognition-list"),
+    path("new/", views.TownRecognitionCreateView.as_view(), name="town-recognition-create"),
+    path("<int:pk>/edit/", views.TownRecognitionUpdateView.as_view(), name="town-recognition-update"),
+    path("<int:pk>/delete/", views.TownRecognitionDeleteView.as_view(), name="town-recognition-delete"),
+    path("<int:pk>/history/", views.TownRecognitionHistoryView.as_view(), name="town-recognition-history"),
+    path("<int:pk>/evidence/", views.TownRecognitionFileView.as_view(), name="town-recognition-file"),
+]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -22,10 +22,11 @@ from core.views import (
 )
 
 from . import records
-from .filtersets import CommunityFilterSet
-from .forms import XLSX, CommunityForm, GrantViewerForm, ImportForm
+from .filtersets import CommunityFilterSet, TownRecognitionFilterSet
+from .forms import XLSX, CommunityForm, GrantViewerForm, ImportForm, TownRecognitionForm
+from .history import describe
 from .imports import template_workbook
-from .models import Community
+from .models import Community, TownRecognition
 from .tasks import run_import
 
 
@@ -198,3 +199,57 @@ class ImportTemplateView(ScopedViewMixin, generic.View):
             "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
         )
         return response
+
+
+class TownRecognitionMixin:
+    model = TownRecognition
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit__parent")
+
+
+class TownRecognitionListView(TownRecognitionMixin, ScopedListView):
+    filterset_class = TownRecognitionFilterSet
+    template_name = "communities/town_recognition_list.html"
+
+
+class TownRecognitionFormMixin(TownRecognitionMixin):
+    form_class = TownRecognitionForm
+    template_name = "communities/town_recognition_form.html"
+    success_url = reverse_lazy("town-recognition-list")
+
+
+class TownRecognitionCreateView(TownRecognitionFormMixin, ScopedCreateView):
+    success_message = "认定记录已保存。"
+
+
+class TownRecognitionUpdateView(TownRecognitionFormMixin, ScopedUpdateView):
+    success_message = "认定记录已更新。"
+
+
+class TownRecognitionDeleteView(TownRecognitionMixin, ScopedDeleteView):
+    template_name = "communities/town_recognition_confirm_delete.html"
+    success_url = reverse_lazy("town-recognition-list")
+
+
+class TownRecognitionHistoryView(TownRecognitionMixin, ScopedDetailView):
+    template_name = "records/history.html"
+
+    def get_context_data(self, **kwargs):
+        rows = self.object.history.select_related("history_user").order_by("-history_date")
+        return super().get_context_data(
+            entries=describe(rows, "", "“六个好”认定"), subject=self.object, **kwargs
+        )
+
+
+class TownRecognitionFileView(TownRecognitionMixin, ScopedObjectMixin, generic.View):
+    def get(self, request, pk):
+        recognition = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_action(recognition)
+        if not recognition.evidence:
+            raise Http404
+        return FileResponse(
+            recognition.evidence.open("rb"),
+            as_attachment=True,
+            filename=recognition.evidence.name.rsplit("/", 1)[-1],
+        )

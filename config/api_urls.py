@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
-from communities.api.views import CommunityViewSet
+from communities.api.views import CommunityViewSet, TownRecognitionViewSet
 from core.api.views import JobViewSet, TokenView, UnitViewSet
 
 router = DefaultRouter()
@@ -12,6 +12,7 @@ router.register("communities", CommunityViewSet, basename="community")
 # Every registered community record type (members/, facilities/, meetings/, ...) from its declaration.
 for record_type in records.all_types():
     router.register(record_type.slug, viewset_for(record_type), basename=record_type.slug)
+router.register("town-recognitions", TownRecognitionViewSet, basename="town-recognition")
 router.register("history", HistoryViewSet, basename="history")
 router.register("jobs", JobViewSet, basename="job")
 

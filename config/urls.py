@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from communities.urls import record_urlpatterns
+from communities.urls import record_urlpatterns, town_urlpatterns
 from communities.views import DashboardView
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("communities/", include("communities.urls")),
     path("records/", include(record_urlpatterns)),
+    path("towns/recognitions/", include(town_urlpatterns)),
     path("", include("core.urls")),
 ]
 

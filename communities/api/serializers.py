@@ -1,9 +1,10 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.serializers import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import Unit
 
-from ..models import Community
+from ..models import Community, TownRecognition
 
 
 class CommunitySerializer(ScopedModelSerializer):
@@ -28,3 +29,33 @@ class CommunitySerializer(ScopedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+
+class TownRecognitionSerializer(ScopedModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.towns(), help_text="乡镇(街道)的 id")
+    evidence = serializers.FileField(required=False, allow_null=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = TownRecognition
+        fields = [
+            "id",
+            "unit",
+            "year",
+            "recognised",
+            "evidence",
+            "confirmed_by_district",
+            "note",
+            "warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["confirmed_by_district", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.evidence:
+            url = reverse("town-recognition-file", args=[instance.pk])
+            request = self.context.get("request")
+            data["evidence"] = request.build_absolute_uri(url) if request else url
+        return data

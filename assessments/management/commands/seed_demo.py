@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments.demo import RecordSet, profile_for
-from communities.models import Community
+from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
 from personnel.models import Member
@@ -168,6 +168,10 @@ class Command(BaseCommand):
             )
             written += 1
         records.finish()
+        for town in Unit.objects.filter(tenant=tenant, tier=Unit.Tier.TOWN).order_by("pk"):
+            recognised = rng.random() < 0.6
+            if not TownRecognition.objects.filter(unit=town).exists():
+                TownRecognition.objects.create(unit=town, year=records.year, recognised=recognised)
         return written
 
     def _unit(self, tenant, parent, name, tier, zone):

@@ -150,6 +150,16 @@ class CommunityRecord(models.Model):
     class Meta:
         abstract = True
 
+    def repeats(self, *names: str) -> bool:
+        """Whether another record of this community already has the same `names` values (the "one per
+        year" and "no two with one name" rules); False while the community or a value is not set."""
+        values = {name: getattr(self, name) for name in names}
+        if not self.community_id or any(value in (None, "") for value in values.values()):
+            return False
+        return (
+            type(self).objects.filter(community_id=self.community_id, **values).exclude(pk=self.pk).exists()
+        )
+
     @property
     def warnings(self) -> list[str]:
         return []
@@ -191,13 +201,7 @@ class Organization(CommunityRecord):
 
     def clean(self):
         errors = {}
-        if (
-            self.community_id
-            and self.name
-            and Organization.objects.filter(community_id=self.community_id, name=self.name)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("name"):
             errors["name"] = "本社区已登记同名组织。"
         if errors:
             raise ValidationError(errors)
@@ -356,13 +360,7 @@ class VolunteerRegistration(CommunityRecord):
         return f"{self.year}年注册志愿者{self.registered}人"
 
     def clean(self):
-        if (
-            self.community_id
-            and self.year
-            and VolunteerRegistration.objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("year"):
             raise ValidationError({"year": "该社区本年度的志愿者注册人数已登记。"})
 
     def validate_constraints(self, exclude=None):
@@ -419,13 +417,7 @@ class MemberVillage(CommunityRecord):
             errors["community"] = "只有农村社区(中心村型)才登记所辖村。"
         if self.households and self.population and self.households > self.population:
             errors["households"] = "户数不能多于人口。"
-        if (
-            self.community_id
-            and self.name
-            and MemberVillage.objects.filter(community_id=self.community_id, name=self.name)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("name"):
             errors["name"] = "本社区已登记同名村。"
         if errors:
             raise ValidationError(errors)
@@ -464,13 +456,7 @@ class VillageRecognition(CommunityRecord):
         errors = {}
         if self.community_id and self.community.kind != Community.Kind.VILLAGE:
             errors["community"] = "“五个好”认定只适用于行政村(嘎查)。"
-        if (
-            self.community_id
-            and self.year
-            and VillageRecognition.objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("year"):
             errors["year"] = "该村本年度已有“五个好”认定记录。"
         if errors:
             raise ValidationError(errors)

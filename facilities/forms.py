@@ -1,4 +1,3 @@
-
 from communities.forms import RecordForm
 
 from .models import EnvironmentCheck, Facility

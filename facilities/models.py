@@ -265,13 +265,7 @@ class EnvironmentCheck(CommunityRecord):
         return f"{self.year}年环境检查"
 
     def clean(self):
-        if (
-            self.community_id
-            and isinstance(self.year, int)
-            and EnvironmentCheck.objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("year"):
             raise ValidationError({"year": f"该社区{self.year}年的环境检查已登记。"})
 
     def validate_constraints(self, exclude=None):

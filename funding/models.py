@@ -42,14 +42,7 @@ class OnePerYear(CommunityRecord):
         abstract = True
 
     def clean(self):
-        if (
-            self.community_id
-            and isinstance(self.year, int)
-            and type(self)
-            .objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("year"):
             raise ValidationError({"year": f"该社区{self.year}年的{self._meta.verbose_name}已登记。"})
 
     def validate_constraints(self, exclude=None):
@@ -315,16 +308,7 @@ class PlaqueContribution(CommunityRecord):
         return f"{self.year}年 {self.organization_name}"
 
     def clean(self):
-        if (
-            self.community_id
-            and isinstance(self.year, int)
-            and self.organization_name
-            and PlaqueContribution.objects.filter(
-                community_id=self.community_id, year=self.year, organization_name=self.organization_name
-            )
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("year", "organization_name"):
             raise ValidationError(
                 {"organization_name": f"{self.organization_name}{self.year}年的记录已登记。"}
             )

@@ -116,13 +116,7 @@ class SubCommittee(CommunityRecord):
                 errors["leader"] = "负责人须为本社区的成员。"
             elif leader.body not in Member.COMMITTEES:
                 errors["leader"] = "负责人须为本社区居民委员会或村民委员会的成员。"
-        if (
-            self.community_id
-            and self.kind
-            and SubCommittee.objects.filter(community_id=self.community_id, kind=self.kind)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.repeats("kind"):
             errors["kind"] = "本社区已登记该下属委员会。"
         if errors:
             raise ValidationError(errors)

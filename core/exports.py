@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook
+
+from .scope import may
 
 CHUNK = 2000
 
@@ -26,6 +29,8 @@ class ExportSpec:
     # (Chinese header, function of one row) pairs.
     columns: list[tuple[str, Callable[[Any], Any]]]
     select_related: tuple[str, ...] = ()
+    # Who may export the list: readers of it by default; the user list needs the user administrator.
+    required_action: str = "read"
 
 
 _REGISTRY: dict[str, ExportSpec] = {}
@@ -50,6 +55,8 @@ def start_export(user, name: str, query: dict):
     from .tasks import run_export
 
     spec = get(name)
+    if not may(user, spec.required_action):
+        raise PermissionDenied("当前角色不能导出此列表。")
     query = {key: value for key, value in query.items() if key in spec.filterset.base_filters and value}
     filterset = spec.filterset(
         data=query, queryset=spec.model.objects.visible_to(user), request=_RequestStub(user)
@@ -96,3 +103,36 @@ class _RequestStub:
 
     def __init__(self, user):
         self.user = user
+
+
+def register_builtin():
+    """The lists core itself owns."""
+    from .filtersets import UserFilterSet
+    from .models import User
+    from .roles import Action
+
+    register(
+        ExportSpec(
+            name="users",
+            title="用户名单",
+            model=User,
+            filterset=UserFilterSet,
+            select_related=("unit",),
+            required_action=Action.MANAGE_USERS,
+            columns=[
+                ("登录名", lambda u: u.username),
+                ("姓名", lambda u: u.full_name),
+                ("单位", lambda u: u.unit.name if u.unit_id else ""),
+                ("角色", lambda u: u.get_role_display()),
+                ("联系电话", lambda u: u.phone),
+                ("电子邮箱", lambda u: u.email),
+                ("启用", lambda u: u.is_active),
+                (
+                    "最近登录",
+                    lambda u: (
+                        timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""
+                    ),
+                ),
+            ],
+        )
+    )

@@ -148,3 +148,33 @@ def test_grant_to_a_user_of_another_city_is_refused(world, officer_client):
     assert "本市没有这个启用中的用户。" in response.content.decode()
     client.force_login(world.other_officer)
     assert client.get(f"/communities/{world.c1.pk}/").status_code == 404
+
+
+def test_officer_exports_the_city_users(
+    world, officer_client, eager_tasks, django_capture_on_commit_callbacks
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.models import Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post("/exports/users/", {"role": "town_clerk"})
+    job = Job.objects.get(owner=world.officer)
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    sheet = load_workbook(
+        io.BytesIO(b"".join(officer_client.get(f"/jobs/{job.pk}/download/").streaming_content))
+    ).active
+    rows = list(sheet.values)
+    assert rows[0][:2] == ("登录名", "姓名")
+    assert sorted(row[0] for row in rows[1:]) == ["clerk", "clerk_t3"]
+
+
+@pytest.mark.parametrize("user", ["clerk", "reviewer", "reader"])
+def test_only_the_user_administrator_exports_users(world, client, user):
+    from core.models import Job
+
+    client.force_login(getattr(world, user))
+    assert client.post("/exports/users/", {}).status_code == 403
+    assert not Job.objects.exists()

@@ -48,11 +48,22 @@ class DateInput(forms.DateInput):
 
 class ScopedModelForm(BootstrapMixin, forms.ModelForm):
     """A model form for `user`: every foreign-key choice is limited to the user's write scope, so a
-    tampered POST naming another town's id fails validation like an id that does not exist."""
+    tampered POST naming another town's id fails validation like an id that does not exist.
+
+    Editing a record that somebody else saved after this form was opened is refused rather than
+    silently overwriting their change: the form carries the record's `updated_at` it was opened with.
+    """
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        stamp = getattr(self.instance, "updated_at", None)
+        if self.instance.pk and stamp:
+            self.fields["version"].initial = stamp.isoformat()
+        else:
+            del self.fields["version"]
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
                 field.widget = DateInput()  # the browser's date picker, ISO values
@@ -62,6 +73,13 @@ class ScopedModelForm(BootstrapMixin, forms.ModelForm):
             if name in self._meta.model._meta._forward_fields_map:
                 field.error_messages.update(bound_messages(self._meta.model._meta.get_field(name)))
         self.apply_bootstrap()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_with = cleaned.get("version")
+        if opened_with and opened_with != self.instance.updated_at.isoformat():
+            raise forms.ValidationError("该记录在您编辑期间已被他人修改,请刷新页面后重新填写。", code="stale")
+        return cleaned
 
 
 class UserForm(ScopedModelForm):

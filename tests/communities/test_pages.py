@@ -169,3 +169,25 @@ def test_job_progress_fragment_for_htmx(world, client):
     client.force_login(world.clerk)
     fragment = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "40%" in fragment and "<html" not in fragment
+
+
+def test_an_edit_does_not_silently_overwrite_a_newer_change(world, clerk_client):
+    form = clerk_client.get(f"/communities/{world.c1.pk}/edit/").context["form"]
+    opened_with = form["version"].value()
+    world.c1.households = 2500
+    world.c1.save()  # somebody else saves while the form is open
+    response = clerk_client.post(
+        f"/communities/{world.c1.pk}/edit/",
+        {**GOOD, "name": "幸福社区", "unit": world.t1.pk, "version": opened_with},
+    )
+    assert response.status_code == 200
+    assert "该记录在您编辑期间已被他人修改" in response.content.decode()
+    world.c1.refresh_from_db()
+    assert world.c1.households == 2500
+    fresh = clerk_client.get(f"/communities/{world.c1.pk}/edit/").context["form"]["version"].value()
+    clerk_client.post(
+        f"/communities/{world.c1.pk}/edit/",
+        {**GOOD, "name": "幸福社区", "unit": world.t1.pk, "version": fresh},
+    )
+    world.c1.refresh_from_db()
+    assert world.c1.households == 2100

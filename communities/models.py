@@ -22,12 +22,14 @@ class CommunityScopedQuerySet(ScopedQuerySet):
     unit_field = "community__unit"
 
     def exceptions_q(self, user):
-        granted = CommunityUserObjectPermission.objects.filter(
-            user=user,
-            permission__codename="view_community",
-            content_object__unit__tenant_id=user.tenant_id,
-        ).values("content_object_id")
-        return models.Q(**{f"{self.community_field}__in": granted})
+        grant = {"permission__codename": "view_community", "content_object__unit__tenant_id": user.tenant_id}
+        to_user = CommunityUserObjectPermission.objects.filter(user=user, **grant).values("content_object_id")
+        to_groups = CommunityGroupObjectPermission.objects.filter(group__user=user, **grant).values(
+            "content_object_id"
+        )
+        return models.Q(**{f"{self.community_field}__in": to_user}) | models.Q(
+            **{f"{self.community_field}__in": to_groups}
+        )
 
 
 class CommunityQuerySet(CommunityScopedQuerySet):

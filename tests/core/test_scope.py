@@ -112,3 +112,13 @@ def test_jobs_seen_by_owner_and_tiers_above(world):
     assert job in Job.objects.visible_to(world.reviewer)
     assert job not in Job.objects.visible_to(colleague)
     assert job not in Job.objects.visible_to(world.clerk_t3)
+
+
+def test_guardian_grant_to_a_group_reaches_its_members(world):
+    from django.contrib.auth.models import Group
+
+    inspectors = Group.objects.create(name="检查组")
+    world.clerk.groups.add(inspectors)
+    assign_perm("view_community", inspectors, world.c3)
+    assert names(Community.objects.visible_to(world.clerk)) == ["四十里镇红光社区", "幸福社区"]
+    assert names(Community.objects.visible_to(world.clerk_t3)) == ["四十里镇红光社区"]

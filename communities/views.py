@@ -66,7 +66,8 @@ class CommunityDetailView(ScopedDetailView):
         """Each registered record type's rows for this community, grouped as the standard groups them."""
         grouped = {}
         for record_type in records.all_types():
-            rows = record_type.model.objects.filter(community=self.object).order_by(*record_type.ordering)
+            rows = record_type.model.objects.visible_to(self.request.user).filter(community=self.object)
+            rows = rows.order_by(*record_type.ordering)
             grouped.setdefault(record_type.section, []).append((record_type, list(rows[:RECORDS_SHOWN])))
         return list(grouped.items())
 
@@ -141,7 +142,7 @@ class DashboardView(ScopedViewMixin, generic.TemplateView):
             kinds=kinds,
             total=sum(by_kind.values()),
             breakdown=self._breakdown(user, communities) if user.unit_id else [],
-            jobs=Job.objects.filter(owner=user)[:5],
+            jobs=Job.objects.visible_to(user).filter(owner=user)[:5],
         )
         return context
 

@@ -198,7 +198,7 @@ class UserBulkView(UserAdminMixin, ScopedViewMixin, generic.View):
                 messages.error(request, errors[0])
             return redirect("user-list")
         active = form.cleaned_data["action"] == "enable"
-        changed = User.objects.filter(pk__in=form.cleaned_data["users"]).update(is_active=active)
+        changed = form.cleaned_data["users"].update(is_active=active)  # already limited to the scope
         messages.success(request, f"已{'启用' if active else '停用'} {changed} 个用户。")
         return redirect(request.META.get("HTTP_REFERER") or "user-list")
 

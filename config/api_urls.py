@@ -15,6 +15,7 @@ for record_type in records.all_types():
 router.register("town-recognitions", TownRecognitionViewSet, basename="town-recognition")
 router.register("history", HistoryViewSet, basename="history")
 router.register("jobs", JobViewSet, basename="job")
+router.register("standards", __import__("assessments.api.views").api.views.StandardEditionViewSet, basename="standard")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

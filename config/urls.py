@@ -14,6 +14,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("records/", include(record_urlpatterns)),
     path("towns/recognitions/", include(town_urlpatterns)),
+    path("standards/", include("assessments.urls")),
     path("", include("core.urls")),
 ]
 

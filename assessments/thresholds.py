@@ -1,0 +1,341 @@
+"""What an auto indicator's rule may say, how its numbers are read, and how it reads in Chinese.
+
+A rule is a measure (a key of `measure_keys.MEASURES`) with its parameters, an operator and a
+threshold. Thresholds are JSON:
+
+- a number: `300`, `0.5`;
+- an exact fraction: `{"numerator": 2, "denominator": 3}`;
+- a measure times a factor: `{"measure": "residents", "factor": 0.1}`, optionally with the
+  referenced measure's own parameters: `{"measure": "work_fund_due", "factor": 1, "params": {...}}`;
+- for `between`: `{"min": bound, "max": bound}`, each bound one of the three forms above (inclusive);
+- for `all_in`: a list of codes the measure's list must all contain, e.g. `[1, 4]` (quarters).
+
+Numbers are compared as exact fractions (`exact`): a JSON number is read through its decimal text, so
+0.1 is 1/10 and 200 m² of 300 m² is exactly 2/3. Nothing is ever evaluated as code.
+"""
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from communities.models import Activity, Community, Meeting, Organization
+from facilities.models import Facility
+from personnel.models import Member
+
+from .measure_keys import GENERIC_PARAMS, LIST, MEASURES
+
+GTE, LTE, EQ, BETWEEN, ALL_IN = "gte", "lte", "eq", "between", "all_in"
+SYMBOLS = {GTE: "≥", LTE: "≤", EQ: "="}
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def is_fraction(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"numerator", "denominator"}
+        and all(isinstance(value[k], int) and not isinstance(value[k], bool) for k in value)
+        and value["denominator"] > 0
+    )
+
+
+def is_measure_ref(value) -> bool:
+    return isinstance(value, dict) and "measure" in value
+
+
+def exact(value) -> Fraction:
+    """A number, an exact fraction dict, a Decimal or a Fraction as an exact Fraction."""
+    if isinstance(value, Fraction):
+        return value
+    if is_fraction(value):
+        return Fraction(value["numerator"], value["denominator"])
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(Decimal(repr(value)))  # 0.1 → 1/10, not the binary double
+    if isinstance(value, str):
+        return Fraction(Decimal(value))
+    raise TypeError(f"not a number: {value!r}")
+
+
+def compare(operator: str, value, expected) -> bool:
+    """Whether a measured `value` meets `expected` (measure references already resolved to numbers:
+    a number for ≥ ≤ =, a (min, max) pair for `between`, a list of codes for `all_in`).
+    A missing value (None) never meets anything."""
+    if value is None:
+        return False
+    if operator == ALL_IN:
+        return set(expected) <= set(value)
+    value = exact(value)
+    if operator == BETWEEN:
+        low, high = expected
+        return exact(low) <= value <= exact(high)
+    target = exact(expected)
+    return {GTE: value >= target, LTE: value <= target, EQ: value == target}[operator]
+
+
+def referenced_measures(threshold) -> list[dict]:
+    """The measure references a threshold needs resolved ({"measure", "factor", "params"?})."""
+    if is_measure_ref(threshold):
+        return [threshold]
+    if isinstance(threshold, dict) and set(threshold) == {"min", "max"}:
+        return [bound for bound in (threshold["min"], threshold["max"]) if is_measure_ref(bound)]
+    return []
+
+
+# ---- validation: {field: [Chinese messages]} -------------------------------------------------------
+
+
+def validate_params(measure_key: str, params, field: str = "params") -> dict[str, list[str]]:
+    if params in (None, ""):
+        return {}
+    if not isinstance(params, dict):
+        return {field: ['参数须为 JSON 对象,如 {"kind": "social"}。']}
+    measure = MEASURES.get(measure_key)
+    allowed = {**(measure.params if measure else {}), **GENERIC_PARAMS}
+    errors = []
+    unknown = [name for name in params if name not in allowed]
+    if unknown:
+        errors.append(
+            f"测量项“{measure_key}”没有参数:{'、'.join(unknown)}"
+            f"(可用:{'、'.join(allowed) if allowed else '无'})。"
+        )
+    subtypes = set(Community.Subtype.values)
+    for name in GENERIC_PARAMS:
+        if name in params:
+            listed = params[name]
+            if not isinstance(listed, list) or not all(code in subtypes for code in listed):
+                errors.append(f"参数“{name}”须为社区类型代码的列表:{'、'.join(sorted(subtypes))}。")
+    return {field: errors} if errors else {}
+
+
+def _number_errors(value, what: str) -> list[str]:
+    if is_number(value):
+        if isinstance(value, float) and value != value:  # NaN
+            return [f"{what}须为数字。"]
+        return []
+    if is_fraction(value):
+        return []
+    if isinstance(value, dict) and set(value) == {"numerator", "denominator"}:
+        return [f"{what}的分子、分母须为整数,分母须大于0。"]
+    return [f"{what}须为数字或分数(如 2/3)。"]
+
+
+def _measure_ref_errors(ref: dict, what: str) -> list[str]:
+    errors = []
+    extra = set(ref) - {"measure", "factor", "params"}
+    if extra:
+        errors.append(f"{what}只能包含 measure、factor、params,多出:{'、'.join(sorted(extra))}。")
+    key = ref.get("measure")
+    measure = MEASURES.get(key) if isinstance(key, str) else None
+    if measure is None:
+        errors.append(f"{what}引用了未知的测量项“{key}”。")
+    elif measure.kind == LIST:
+        errors.append(f"{what}引用的测量项“{key}”不是数值,不能乘以倍数。")
+    if "factor" not in ref:
+        errors.append(f"{what}须给出倍数(factor)。")
+    elif not is_number(ref["factor"]):
+        errors.append(f"{what}的倍数须为数字。")
+    elif ref["factor"] < 0:
+        errors.append(f"{what}的倍数不能为负数。")
+    if measure is not None and "params" in ref:
+        errors += validate_params(key, ref["params"]).get("params", [])
+    return errors
+
+
+def _bound_errors(bound, what: str) -> list[str]:
+    if is_measure_ref(bound):
+        return _measure_ref_errors(bound, what)
+    return _number_errors(bound, what)
+
+
+def validate_threshold(operator: str, threshold, measure_key: str = "") -> list[str]:
+    """Messages for a threshold that does not suit the operator (and the measure's kind)."""
+    if threshold is None or threshold == "":
+        return ["请填写阈值。"]
+    measure = MEASURES.get(measure_key)
+    if operator == ALL_IN:
+        if not isinstance(threshold, list) or not threshold:
+            return ["“包含全部”的阈值须为非空的代码列表。"]
+        if not all(isinstance(code, str | int) and not isinstance(code, bool) for code in threshold):
+            return ["代码须为文字或整数。"]
+        if len(set(threshold)) != len(threshold):
+            return ["代码列表中有重复项。"]
+        if measure is not None and measure.codes:
+            unknown = [str(code) for code in threshold if code not in measure.codes]
+            if unknown:
+                return [f"测量项“{measure_key}”没有这些代码:{'、'.join(unknown)}。"]
+        return []
+    if operator == BETWEEN:
+        if not isinstance(threshold, dict) or set(threshold) != {"min", "max"}:
+            return ['“介于”的阈值须为 {"min": 下限, "max": 上限}。']
+        errors = _bound_errors(threshold["min"], "下限") + _bound_errors(threshold["max"], "上限")
+        low, high = threshold["min"], threshold["max"]
+        if not errors and not is_measure_ref(low) and not is_measure_ref(high) and exact(low) > exact(high):
+            errors.append("下限不能大于上限。")
+        return errors
+    if operator in SYMBOLS:
+        if is_measure_ref(threshold):
+            return _measure_ref_errors(threshold, "阈值")
+        return _number_errors(threshold, "阈值")
+    return ["未知的比较方式。"]
+
+
+def validate_rule(measure_key: str, params, operator: str, threshold) -> dict[str, list[str]]:
+    """All problems of an auto indicator's rule, keyed by the indicator's fields."""
+    errors: dict[str, list[str]] = {}
+    measure = MEASURES.get(measure_key)
+    if not measure_key:
+        errors["measure"] = ["自动判定的指标须选择测量项。"]
+    elif measure is None:
+        errors["measure"] = [f"未知的测量项“{measure_key}”。"]
+    errors.update(validate_params(measure_key, params) if measure else {})
+    if not operator:
+        errors["operator"] = ["请选择比较方式。"]
+    elif measure is not None:
+        if measure.kind == LIST and operator != ALL_IN:
+            errors["operator"] = [f"测量项“{measure.label}”是项目列表,只能用“包含全部”。"]
+        elif measure.kind != LIST and operator == ALL_IN:
+            errors["operator"] = [f"测量项“{measure.label}”是数值,不能用“包含全部”。"]
+    if "operator" not in errors and operator:
+        threshold_errors = validate_threshold(operator, threshold, measure_key)
+        if threshold_errors:
+            errors["threshold"] = threshold_errors
+    return errors
+
+
+# ---- reading a rule in Chinese -------------------------------------------------------------------
+
+
+def show_number(value) -> str:
+    if is_fraction(value):
+        return f"{value['numerator']}/{value['denominator']}"
+    number = exact(value)
+    if number.denominator == 1:
+        return str(number.numerator)
+    return format(Decimal(str(value)).normalize(), "f") if not isinstance(value, Fraction) else str(number)
+
+
+def _show_ref(ref: dict) -> str:
+    measure = MEASURES.get(ref.get("measure"))
+    label = measure.label if measure else str(ref.get("measure"))
+    factor = ref.get("factor")
+    return label if is_number(factor) and exact(factor) == 1 else f"{label} × {show_number(factor)}"
+
+
+def _show_bound(bound, unit: str) -> str:
+    if is_measure_ref(bound):
+        return _show_ref(bound)
+    return f"{show_number(bound)}{f' {unit}' if unit else ''}"
+
+
+def is_share(measure_key: str) -> bool:
+    """A number measure without a unit that is not yes/no: an exact share between 0 and 1."""
+    measure = MEASURES.get(measure_key)
+    return measure is not None and measure.kind != LIST and not measure.unit and not measure.yes_no
+
+
+def show_code(measure_key: str, code) -> str:
+    measure = MEASURES.get(measure_key)
+    return str(measure.codes.get(code, code)) if measure else str(code)
+
+
+def describe(measure_key: str, operator: str, threshold) -> str:
+    """A rule's threshold as a reader sees it: "≥ 300 平方米", "≥ 社区人口 × 0.1", "≥ 2/3",
+    "介于 20 户 至 30 户", "包含全部:第一季度、第四季度"."""
+    measure = MEASURES.get(measure_key)
+    unit = measure.unit if measure else ""
+    try:
+        if operator == ALL_IN:
+            return "包含全部:" + "、".join(show_code(measure_key, code) for code in threshold)
+        if operator == BETWEEN:
+            return f"介于 {_show_bound(threshold['min'], unit)} 至 {_show_bound(threshold['max'], unit)}"
+        if measure is not None and measure.yes_no and is_number(threshold) and operator == EQ:
+            return "是" if exact(threshold) == 1 else "否"
+        if (
+            is_share(measure_key)
+            and operator == GTE
+            and not is_measure_ref(threshold)
+            and exact(threshold) == 1
+        ):
+            return "全部符合(100%)"
+        return f"{SYMBOLS[operator]} {_show_bound(threshold, unit)}"
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return "(阈值有误)"
+
+
+def show_tiers(tiers: list) -> str:
+    """Work-fund tiers: "1999户及以下 40000元、3000户及以下 50000元、其余 60000元"."""
+    parts = []
+    for tier in tiers:
+        if not isinstance(tier, dict):
+            return "(见数据)"
+        upper = tier.get("max_households")
+        amount = tier.get("amount")
+        parts.append(f"{f'{upper}户及以下' if upper is not None else '其余'} {amount}元")
+    return "、".join(parts)
+
+
+def describe_threshold_params(threshold) -> str:
+    """Parameters of the measures a threshold refers to, e.g. the work-fund tiers of U-FUND."""
+    parts = []
+    for ref in referenced_measures(threshold):
+        if ref.get("params"):
+            measure = MEASURES.get(ref.get("measure"))
+            label = measure.label if measure else str(ref.get("measure"))
+            parts.append(f"{label}({describe_params(ref['measure'], ref['params'])})")
+    return ";".join(parts)
+
+
+ENVIRONMENT_FIELDS = {
+    "four_links": "四通",
+    "five_improvements": "五化",
+    "five_ones": "五个一",
+    "five_nos_five_upgrades": "五无五改",
+}
+
+
+def _value_labels(measure_key: str, name: str) -> dict:
+    if name in GENERIC_PARAMS:
+        return dict(Community.Subtype.choices)
+    if name == "body":
+        return dict(Member.Body.choices)
+    if name == "field":
+        return ENVIRONMENT_FIELDS
+    if name == "kind":
+        if measure_key.startswith("meeting"):
+            return dict(Meeting.Kind.choices)
+        if measure_key == "activities":
+            return dict(Activity.Kind.choices)
+        if measure_key == "organizations":
+            return dict(Organization.Kind.choices)
+        return dict(Facility.Kind.choices)
+    return {}
+
+
+def describe_params(measure_key: str, params: dict) -> str:
+    """Parameters in Chinese: "会议类别:居民会议;须有会议记录:是"."""
+    measure = MEASURES.get(measure_key)
+    labels = {**(measure.params if measure else {}), **GENERIC_PARAMS}
+    parts = []
+    for name, value in (params or {}).items():
+        codes = _value_labels(measure_key, name)
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(value, str) and value in codes:
+            shown = codes[value]
+        elif isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+            shown = "、".join(str(codes.get(item, item)) for item in value)
+        elif is_fraction(value):
+            shown = show_number(value)
+        elif name == "tiers" and isinstance(value, list):
+            shown = show_tiers(value)
+        elif isinstance(value, str | int | float):
+            shown = str(value)
+        else:
+            shown = "(见数据)"
+        parts.append(f"{labels.get(name, name)}:{shown}")
+    return ";".join(parts)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from assessments.api.views import StandardEditionViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet, TownRecognitionViewSet
@@ -15,7 +16,7 @@ for record_type in records.all_types():
 router.register("town-recognitions", TownRecognitionViewSet, basename="town-recognition")
 router.register("history", HistoryViewSet, basename="history")
 router.register("jobs", JobViewSet, basename="job")
-router.register("standards", __import__("assessments.api.views").api.views.StandardEditionViewSet, basename="standard")
+router.register("standards", StandardEditionViewSet, basename="standard")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

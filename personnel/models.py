@@ -388,7 +388,8 @@ class ReserveCadre(CommunityRecord):
 
 
 class PartyMemberCase(CommunityRecord):
-    """V-MEMBER, V-NOTICE: developing a new party member — appraisal, exam, public notice."""
+    """V-MEMBER: developing a new party member — appraisal, exam, public notice ("两推一评一考一公示";
+    the documents give the 7-day notice only for branch candidates, V-NOTICE, so no length is checked)."""
 
     name = models.CharField("姓名", max_length=40)
     appraisal_approval_percent = models.DecimalField(
@@ -422,25 +423,16 @@ class PartyMemberCase(CommunityRecord):
             raise ValidationError({"notice_end": "公示结束日期不能早于公示开始日期。"})
 
     @property
-    def notice_days(self) -> int | None:
-        if self.notice_start and self.notice_end:
-            return (self.notice_end - self.notice_start).days + 1
-        return None
-
-    @property
     def warnings(self) -> list[str]:
         found = []
         approval = self.appraisal_approval_percent
         if approval is not None and approval <= 60:
             found.append(f"入党积极分子民主测评赞成率需超过60%(标准 V-MEMBER),当前为{approval}%。")
-        days = self.notice_days
-        if days is not None and days < 7:
-            found.append(f"公示期应为7天(标准 V-NOTICE),当前为{days}天。")
         if self.admitted_on:
             if not self.exam_passed:
                 found.append("考试未合格即已接收(标准 V-MEMBER)。")
             if self.notice_end and self.admitted_on <= self.notice_end:
-                found.append("公示期结束前已接收(标准 V-NOTICE)。")
+                found.append("公示期结束前已接收(标准 V-MEMBER)。")
         return found
 
 

@@ -65,6 +65,9 @@ class ScopedListView(ScopedViewMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         for field in form.fields.values():
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                # As a filter, "unknown" means "do not filter".
+                field.widget.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         context["filter_form"] = form

@@ -120,3 +120,11 @@ def test_history_shows_who_changed_what(world, client, recognition):
     client.force_login(world.reviewer)
     page = client.get(f"/towns/recognitions/{recognition.pk}/history/").content.decode()
     assert str(world.clerk) in page and "达到“六个好”标准" in page and "是 → 否" in page
+
+
+def test_yes_no_filters_offer_all_yes_no(world, client, recognition):
+    client.force_login(world.officer)
+    page = client.get("/towns/recognitions/").content.decode()
+    assert ">全部</option>" in page and "未知" not in page
+    assert len(client.get("/towns/recognitions/?recognised=false").context["object_list"]) == 0
+    assert len(client.get("/towns/recognitions/?recognised=unknown").context["object_list"]) == 1

@@ -1,7 +1,7 @@
 """Pages of every registered record type: one set of views, parameterized by the record type."""
 
 from django.db import models
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import generic
@@ -15,6 +15,7 @@ from core.views import (
     ScopedListView,
     ScopedObjectMixin,
     ScopedUpdateView,
+    attachment,
 )
 
 from . import records
@@ -114,7 +115,7 @@ class RecordFileView(RecordTypeMixin, ScopedObjectMixin, generic.View):
         stored = getattr(obj, field) if isinstance(model_field, models.FileField) else None
         if not stored:
             raise Http404
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
+        return attachment(stored)
 
 
 class CommunityHistoryView(ScopedDetailView):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -19,6 +19,7 @@ from core.views import (
     ScopedObjectMixin,
     ScopedUpdateView,
     ScopedViewMixin,
+    attachment,
 )
 
 from . import records
@@ -249,8 +250,4 @@ class TownRecognitionFileView(TownRecognitionMixin, ScopedObjectMixin, generic.V
         self.check_action(recognition)
         if not recognition.evidence:
             raise Http404
-        return FileResponse(
-            recognition.evidence.open("rb"),
-            as_attachment=True,
-            filename=recognition.evidence.name.rsplit("/", 1)[-1],
-        )
+        return attachment(recognition.evidence)

@@ -16,6 +16,14 @@ from .roles import Action
 from .scope import assert_within_scope, may
 
 
+def attachment(stored_file) -> FileResponse:
+    """Stream a private file (export, evidence) as a download under its own name. Callers have already
+    found the object it belongs to through the scope."""
+    return FileResponse(
+        stored_file.open("rb"), as_attachment=True, filename=stored_file.name.rsplit("/", 1)[-1]
+    )
+
+
 class ScopedViewMixin(AccessMixin):
     """Base of every portal view: login, then scope (404), then role (403).
 
@@ -138,9 +146,7 @@ class JobDownloadView(ScopedObjectMixin, generic.View):
         self.check_action(job)
         if not job.result:
             raise Http404
-        return FileResponse(
-            job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1]
-        )
+        return attachment(job.result)
 
 
 class ExportView(ScopedViewMixin, generic.View):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 _DEV_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"

@@ -22,6 +22,9 @@ class CommunityForm(ScopedModelForm):
             "established_on",
             "address",
             "phone",
+            "filed_on",
+            "occupancy_percent",
+            "party_members",
         ]
 
     def __init__(self, *args, user, **kwargs):

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -68,6 +68,29 @@ class Community(models.Model):
     established_on = models.DateField("成立日期", validators=[not_in_future])
     address = models.CharField("办公地址", max_length=120, blank=True)
     phone = models.CharField("办公电话", max_length=20, blank=True)
+    # Facts some indicators need and nothing else records (U-FILE, U-NEW, V-BRANCH).
+    filed_on = models.DateField(
+        "报市备案日期",
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text="新成立社区由区县报市民政局备案的日期(标准 U-FILE)。",
+    )
+    occupancy_percent = models.DecimalField(
+        "入住率(%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0"), message="入住率须在0至100之间。"),
+            MaxValueValidator(Decimal("100"), message="入住率须在0至100之间。"),
+        ],
+        help_text="新建住宅区填写(标准 U-NEW)。",
+    )
+    party_members = models.PositiveIntegerField(
+        "党员人数", null=True, blank=True, help_text="行政村填写,决定党支部的设置(标准 V-BRANCH)。"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -95,6 +118,8 @@ class Community(models.Model):
             errors["unit"] = "社区须属于一个乡镇(街道)。"
         if self.households and self.residents and self.residents < self.households:
             errors["residents"] = "人口不能少于户数。"
+        if self.filed_on and self.established_on and self.filed_on < self.established_on:
+            errors["filed_on"] = "备案日期不能早于成立日期。"
         if (
             self.unit_id
             and self.name

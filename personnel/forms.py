@@ -82,6 +82,7 @@ class ElectionForm(RecordForm):
             "voters",
             "turnout_percent",
             "election_committee_size",
+            "roster_filed_on",
             "evidence",
         ]
 
@@ -89,7 +90,15 @@ class ElectionForm(RecordForm):
 class ElectionCandidateForm(RecordForm):
     class Meta:
         model = ElectionCandidate
-        fields = ["community", "election", "name", "resident_since", "on_election_committee", "elected"]
+        fields = [
+            "community",
+            "election",
+            "name",
+            "resident_since",
+            "on_election_committee",
+            "elected",
+            "notice_started_on",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -239,6 +239,13 @@ class Election(CommunityRecord):
         blank=True,
         validators=[MinValueValidator(1, message="选举委员会人数必须为正整数。")],
     )
+    roster_filed_on = models.DateField(
+        "新一届名录报市备案日期",
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text="标准 U-ROSTER:新一届居委会名录应在当年年底前报市民政局备案。",
+    )
     evidence = EvidenceField("选举材料(公告、选票统计等)")
 
     class Meta:
@@ -254,6 +261,8 @@ class Election(CommunityRecord):
     def clean(self):
         if self.method == self.Method.DIRECT and not self.direct:
             raise ValidationError({"direct": "选举方式为“直接选举”时,须勾选“直接选举”。"})
+        if self.roster_filed_on and self.held_on and self.roster_filed_on < self.held_on:
+            raise ValidationError({"roster_filed_on": "名录备案日期不能早于选举日期。"})
 
     @property
     def warnings(self) -> list[str]:
@@ -277,6 +286,13 @@ class ElectionCandidate(CommunityRecord):
     resident_since = models.DateField("在本社区居住起始日期", validators=[not_in_future])
     on_election_committee = models.BooleanField("同时为选举委员会成员", default=False)
     elected = models.BooleanField("当选", default=False)
+    notice_started_on = models.DateField(
+        "公示开始日期",
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text="村党支部候选人选举前公示的开始日期(标准 V-NOTICE:至少公示7天)。",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "选举候选人"
@@ -289,6 +305,8 @@ class ElectionCandidate(CommunityRecord):
     def clean(self):
         if self.election_id and self.community_id and self.election.community_id != self.community_id:
             raise ValidationError({"election": "所选选举不属于本社区。"})
+        if self.election_id and self.notice_started_on and self.notice_started_on > self.election.held_on:
+            raise ValidationError({"notice_started_on": "公示开始日期不能晚于选举日期。"})
 
     @property
     def warnings(self) -> list[str]:

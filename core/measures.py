@@ -1,0 +1,119 @@
+"""The measure registry: named, batched computations over the records of many communities at once.
+
+Each records app declares its measures in its own `measures.py` (imported by its AppConfig.ready), so
+that `assessments` can judge any indicator that names a measure without the records apps knowing
+about standards, and without a query per community:
+
+    @measures.register("station_area_m2", "服务站(中心)建筑面积", unit="平方米",
+                       params={"kind": "设施类别"})
+    def station_area_m2(batch, kind="service_station", with_yard_or_square=False):
+        ...  # a constant number of queries over batch.ids
+        return {community_id: value, ...}
+
+A measure is called with a `Batch` (the communities of one evaluation chunk and the year) and the
+indicator's parameters as keyword arguments, and returns one value per community id of the batch:
+
+- a number: an int, a Decimal, or an exact `Fraction` for shares (1/0 for yes/no measures);
+- a list of codes (for `kind=LIST` measures, compared with "包含全部");
+- `None`: no data (the indicator fails and says which record is missing);
+- `NOT_APPLICABLE`: the rule does not apply to this community (the indicator passes as "不适用").
+
+A community missing from the returned dict counts as `None`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+NUMBER = "number"
+LIST = "list"
+NOT_APPLICABLE = "n/a"
+
+QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def quarter(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str  # Chinese name shown in readable thresholds ("≥ 社区人口 × 0.1")
+    compute: Callable[..., dict[int, Any]]
+    unit: str = ""  # "平方米", "户", "人" …; "" for shares (exact fractions between 0 and 1)
+    kind: str = NUMBER  # NUMBER or LIST
+    params: dict[str, str] = field(default_factory=dict)  # parameter name → Chinese label
+    param_codes: dict[str, dict] = field(default_factory=dict)  # labels of a parameter's values
+    codes: dict = field(default_factory=dict)  # LIST measures: the codes the list may hold → labels
+    yes_no: bool = False  # a NUMBER measure that is 1 (yes) or 0 (no)
+    whole: bool = False  # a count: a shortfall is rounded up to whole units ("还需2个")
+
+    def __call__(self, batch: "Batch", params: dict | None = None) -> dict[int, Any]:
+        return self.compute(batch, **(params or {}))
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def register(key: str, label: str, **options) -> Callable:
+    """Decorator: register `fn(batch, **params) -> {community_id: value}` under `key`."""
+
+    def decorator(fn):
+        if key in MEASURES:
+            raise ImproperlyConfigured(f"measure {key!r} is registered twice")
+        MEASURES[key] = Measure(key=key, label=label, compute=fn, **options)
+        return fn
+
+    return decorator
+
+
+def get(key: str) -> Measure | None:
+    return MEASURES.get(key)
+
+
+class Batch:
+    """The communities of one evaluation chunk, and the year they are judged for.
+
+    `communities` maps id → Community (with its town and district loaded). Measures that read the
+    same rows (every member of the chunk, every facility) share them through `rows()`, so a chunk
+    costs one query per table rather than one per measure.
+    """
+
+    def __init__(self, communities: Iterable, year: int):
+        self.year = year
+        self.communities = {community.pk: community for community in communities}
+        self.ids = list(self.communities)
+        self.start = date(year, 1, 1)
+        self.end = date(year, 12, 31)
+        self._rows: dict[str, Any] = {}
+
+    def __len__(self):
+        return len(self.ids)
+
+    def rows(self, name: str, load: Callable[[], Any]) -> Any:
+        """`load()` once per batch under `name`; later calls return the same rows."""
+        if name not in self._rows:
+            self._rows[name] = load()
+        return self._rows[name]
+
+    def each(self, fn: Callable) -> dict[int, Any]:
+        """{id: fn(community)} — for measures read off the community row itself."""
+        return {pk: fn(community) for pk, community in self.communities.items()}
+
+    def grouped(self, name: str, queryset, key: str = "community_id") -> dict[int, list]:
+        """The rows of `queryset` restricted to this batch, grouped by community id (cached)."""
+
+        def load():
+            groups: dict[int, list] = {pk: [] for pk in self.ids}
+            for row in queryset.filter(**{f"{key}__in": self.ids}):
+                groups[row[key] if isinstance(row, dict) else getattr(row, key)].append(row)
+            return groups
+
+        return self.rows(name, load)
+
+    def in_year(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end

@@ -29,6 +29,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "评估与认定"
 
     def ready(self):
+        from . import exports, signals  # noqa: F401  exports registers the self-check list
+
+        signals.connect()
         post_migrate.connect(
             restore_shipped_editions, sender=self, dispatch_uid="assessments_shipped_editions"
         )

@@ -1,8 +1,11 @@
 import django_filters
 
 from communities.models import Community
+from core.filtersets import UnitSubtreeFilter
 
-from .models import StandardEdition
+from .models import Level, SelfCheck, StandardEdition
+
+LEVEL_CHOICES = [(SelfCheck.NO_LEVEL, "未达标"), *Level.choices]
 
 
 class StandardEditionFilterSet(django_filters.FilterSet):
@@ -25,3 +28,21 @@ class StandardEditionPageFilterSet(StandardEditionFilterSet):
 
     class Meta(StandardEditionFilterSet.Meta):
         fields = ["applies_to", "code", "status"]
+
+
+class SelfCheckFilterSet(django_filters.FilterSet):
+    """`?community=`, `?year=`, `?status=`, `?level=`, `?proposed_level=`, `?kind=` and `?unit=` (subtree)."""
+
+    unit = UnitSubtreeFilter(path_field="community__unit__path")
+    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+    year = django_filters.NumberFilter(label="年度")
+    status = django_filters.ChoiceFilter(choices=SelfCheck.Status.choices, label="状态", empty_label="全部")
+    level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, label="达到等级", empty_label="全部")
+    proposed_level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, label="预计等级", empty_label="全部")
+    kind = django_filters.ChoiceFilter(
+        field_name="community__kind", choices=Community.Kind.choices, label="社区类别", empty_label="全部"
+    )
+
+    class Meta:
+        model = SelfCheck
+        fields = ["unit", "year", "kind", "status", "level", "proposed_level", "community"]

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from communities.models import Community
+from communities.models import Community, CommunityScopedQuerySet
 from core.models import Tenant
 from core.scope import ScopedQuerySet
+from core.validators import YEAR_VALIDATORS
 
 from . import thresholds
 from .measure_keys import MEASURES
@@ -363,3 +364,91 @@ class Indicator(models.Model):
     def measure_label(self) -> str:
         measure = MEASURES.get(self.measure)
         return measure.label if measure else self.measure
+
+
+class SelfCheckQuerySet(CommunityScopedQuerySet):
+    """Self-checks are read in their community's scope, grants included (core.scope)."""
+
+
+class SelfCheck(models.Model):
+    """A community's annual self-check: one per community and year (API.md). The edition is fixed at
+    the first run; `results` hold one entry per indicator of that edition as the evaluator left it,
+    `judgements` what reviewers decided about evidence and site indicators (never copied into a
+    new year)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "已退回"
+        DISTRICT_APPROVED = "district_approved", "区县已审核"
+        ACCEPTED = "accepted", "市级已验收"
+        REJECTED = "rejected", "未通过验收"
+
+    # Only these are re-evaluated by a run or after a record changes; the others were judged as they stand.
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
+    NO_LEVEL = "none"
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="self_checks", verbose_name="社区"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    edition = models.ForeignKey(
+        StandardEdition, on_delete=models.PROTECT, related_name="self_checks", verbose_name="标准版本"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    changed_since_approval = models.BooleanField("审核后记录有变动", default=False)
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2, default=0)
+    level = models.CharField("达到等级", max_length=20, default=NO_LEVEL)
+    proposed_level = models.CharField("预计等级", max_length=20, default=NO_LEVEL)
+    results = models.JSONField("各指标结果", default=list)
+    judgements = models.JSONField("审核判定", default=dict, blank=True)
+    evaluated_at = models.DateTimeField("评估时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = SelfCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度自查"
+        ordering = ["-year", "community__unit__path", "community__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year"], name="self_check_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="self_check_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["year", "level"])]
+
+    def __str__(self):
+        return f"{self.community} {self.year}年自查"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @staticmethod
+    def level_label(code: str) -> str:
+        return Level(code).label if code in Level.values else "未达标"
+
+    @property
+    def level_display(self) -> str:
+        return self.level_label(self.level)
+
+    @property
+    def proposed_level_display(self) -> str:
+        return self.level_label(self.proposed_level)
+
+    @property
+    def next_level(self) -> str | None:
+        """The level above `level` in the edition, None at the top."""
+        levels = list(self.edition.levels)
+        position = levels.index(self.level) + 1 if self.level in levels else 0
+        return levels[position] if position < len(levels) else None
+
+    @property
+    def gaps(self) -> list[dict]:
+        """The shortfalls between where the community stands and the next level up (issue #4's gap
+        list): every indicator required for that level that is not passed, in plain Chinese."""
+        from .evaluator import gap_list
+
+        return gap_list(self)

@@ -5,7 +5,8 @@ threshold. Thresholds are JSON:
 
 - a number: `300`, `0.5`;
 - an exact fraction: `{"numerator": 2, "denominator": 3}`;
-- a measure times a factor: `{"measure": "residents", "factor": 0.1}`, optionally with the
+- a measure times a factor (a number or an exact fraction): `{"measure": "residents", "factor": 0.1}`,
+  `{"measure": "station_area_m2", "factor": {"numerator": 2, "denominator": 3}}`, optionally with the
   referenced measure's own parameters: `{"measure": "work_fund_due", "factor": 1, "params": {...}}`;
 - for `between`: `{"min": bound, "max": bound}`, each bound one of the three forms above (inclusive);
 - for `all_in`: a list of codes the measure's list must all contain, e.g. `[1, 4]` (quarters).
@@ -137,9 +138,9 @@ def _measure_ref_errors(ref: dict, what: str) -> list[str]:
         errors.append(f"{what}引用的测量项“{key}”不是数值,不能乘以倍数。")
     if "factor" not in ref:
         errors.append(f"{what}须给出倍数(factor)。")
-    elif not is_number(ref["factor"]):
-        errors.append(f"{what}的倍数须为数字。")
-    elif ref["factor"] < 0:
+    elif not (is_number(ref["factor"]) or is_fraction(ref["factor"])):
+        errors.append(f"{what}的倍数须为数字或分数(如 2/3)。")
+    elif exact(ref["factor"]) < 0:
         errors.append(f"{what}的倍数不能为负数。")
     if measure is not None and "params" in ref:
         errors += validate_params(key, ref["params"]).get("params", [])
@@ -223,7 +224,8 @@ def _show_ref(ref: dict) -> str:
     measure = MEASURES.get(ref.get("measure"))
     label = measure.label if measure else str(ref.get("measure"))
     factor = ref.get("factor")
-    return label if is_number(factor) and exact(factor) == 1 else f"{label} × {show_number(factor)}"
+    one = (is_number(factor) or is_fraction(factor)) and exact(factor) == 1
+    return label if one else f"{label} × {show_number(factor)}"
 
 
 def _show_bound(bound, unit: str) -> str:

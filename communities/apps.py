@@ -6,4 +6,5 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "社区"
 
     def ready(self):
-        from . import exports, record_types  # noqa: F401  registers the community list and record types
+        # Registers the community list, the record types and the measures.
+        from . import exports, measures, record_types  # noqa: F401

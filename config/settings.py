@@ -8,6 +8,7 @@ DJANGO_DEBUG=false turns on the production hardening that `check --deploy` looks
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -151,6 +152,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's tables on beat's start; the times can then be changed in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "annual-self-checks": {
+        "task": "assessments.tasks.annual_self_checks",
+        # 1 December: after U-FILE's default filing deadline, before the year-end review.
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year=12),
+    },
+    "filing-deadline-reminders": {
+        "task": "assessments.tasks.filing_deadline_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
+}
+
+# Self-checks: communities per Celery task, and the days before U-FILE's deadline (which the city's
+# edition sets) on which districts are reminded of new communities not yet filed.
+SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=500)
+FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", default=["14", "7", "1"])]
+# A save touching more communities than this re-evaluates them in a background task, not in the request.
+SELF_CHECK_LIVE_LIMIT = 50
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

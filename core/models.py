@@ -191,6 +191,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         EXPORT = "export", "导出Excel"
         IMPORT = "import", "导入Excel"
+        SELF_CHECK = "self_check", "运行年度自查"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"

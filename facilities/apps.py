@@ -6,4 +6,4 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "设施"
 
     def ready(self):
-        from . import records  # noqa: F401  registers the facilities record types
+        from . import measures, records  # noqa: F401  register the facilities measures and record types

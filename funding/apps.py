@@ -6,4 +6,4 @@ class FundingConfig(AppConfig):
     verbose_name = "经费"
 
     def ready(self):
-        from . import records  # noqa: F401  registers the funding record types
+        from . import measures, records  # noqa: F401  registers the measures and the record types

@@ -6,4 +6,4 @@ class PersonnelConfig(AppConfig):
     verbose_name = "人员"
 
     def ready(self):
-        from . import records  # noqa: F401  registers the personnel record types
+        from . import measures, records  # noqa: F401  registers the personnel measures and record types

@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 from communities.models import Community
 
-from ..models import Indicator, StandardEdition
+from ..filtersets import LEVEL_CHOICES
+from ..models import Indicator, SelfCheck, StandardEdition
 
 
 @extend_schema_field(
@@ -40,3 +41,55 @@ class StandardEditionSerializer(serializers.ModelSerializer):
         model = StandardEdition
         fields = ["id", "code", "name", "version", "applies_to", "levels", "indicators"]
         read_only_fields = fields
+
+
+class ResultSerializer(serializers.Serializer):
+    """One indicator of a self-check (API.md): passed true/false, or null while a reviewer has to judge it."""
+
+    indicator = serializers.CharField(help_text="指标代码")
+    passed = serializers.BooleanField(allow_null=True)
+    value = serializers.JSONField(help_text='实际值:数值、代码列表、"n/a"(不适用)或 null(无记录)')
+    expected = serializers.JSONField(help_text="要求值:数值、[下限, 上限] 或代码列表")
+    note = serializers.CharField(help_text="未达标原因或审核意见(中文)")
+
+
+class GapSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text="指标代码(得分要求时为空)")
+    level = serializers.CharField(help_text="该指标所属等级")
+    text = serializers.CharField(help_text="差距说明(中文)")
+
+
+class SelfCheckSerializer(serializers.ModelSerializer):
+    """API.md `self-checks/`, plus `gaps`: what is missing for the next level up."""
+
+    standard = serializers.PrimaryKeyRelatedField(source="edition", read_only=True, help_text="标准版本 id")
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, read_only=True)
+    level = serializers.ChoiceField(choices=LEVEL_CHOICES, read_only=True)
+    proposed_level = serializers.ChoiceField(choices=LEVEL_CHOICES, read_only=True)
+    results = ResultSerializer(many=True, read_only=True)
+    gaps = GapSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SelfCheck
+        fields = [
+            "id",
+            "community",
+            "year",
+            "standard",
+            "status",
+            "changed_since_approval",
+            "score",
+            "level",
+            "proposed_level",
+            "results",
+            "gaps",
+            "evaluated_at",
+        ]
+        read_only_fields = fields
+
+
+class SelfCheckRunSerializer(serializers.Serializer):
+    """POST `self-checks/run/` {"year": Y, "unit": id}; the unit defaults to the caller's own."""
+
+    year = serializers.IntegerField()
+    unit = serializers.IntegerField(required=False, allow_null=True)

@@ -1,10 +1,19 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from core.api.views import ReadOnlyScopedViewSet
+from core.api.serializers import JobCreatedSerializer
+from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
+from core.roles import Action
 
-from ..filtersets import StandardEditionFilterSet
-from ..models import Indicator, StandardEdition
-from .serializers import StandardEditionSerializer
+from .. import selfchecks
+from ..filtersets import SelfCheckFilterSet, StandardEditionFilterSet
+from ..models import Indicator, SelfCheck, StandardEdition
+from .serializers import SelfCheckRunSerializer, SelfCheckSerializer, StandardEditionSerializer
 
 
 class StandardEditionViewSet(ReadOnlyScopedViewSet):
@@ -25,3 +34,30 @@ class StandardEditionViewSet(ReadOnlyScopedViewSet):
             .order_by("applies_to", "code", "version", "pk")
             .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")))
         )
+
+
+class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
+    """`self-checks/`: read in scope; `self-checks/run/` queues a run (202 {"job"}), polled at `jobs/{id}/`."""
+
+    model = SelfCheck
+    serializer_class = SelfCheckSerializer
+    filterset_class = SelfCheckFilterSet
+    search_fields = ["community__name"]
+    http_method_names = ["get", "post", "head", "options"]
+    export_name = "self-checks"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("edition").order_by("-year", "community_id")
+
+    @extend_schema(request=SelfCheckRunSerializer, responses={202: JobCreatedSerializer})
+    @action(detail=False, methods=["post"], url_path="run", action_requires=Action.RUN_SELF_CHECKS)
+    def run(self, request):
+        params = SelfCheckRunSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            job = selfchecks.start_run(
+                request.user, params.validated_data["year"], params.validated_data.get("unit")
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)

@@ -1,6 +1,6 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -17,7 +17,7 @@ from core.scope import assert_within_scope
 from .serializers import JobCreatedSerializer, JobSerializer, UnitSerializer
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedGenericViewSet(viewsets.GenericViewSet):
     """The one base viewset. Subclasses are declarations: model, serializer, filterset.
 
     - Every handler starts from `Model.objects.visible_to(user)` (404 outside scope).
@@ -44,7 +44,20 @@ class ScopedViewSet(viewsets.ModelViewSet):
             assert_within_scope(self.request.user, serializer.save())
 
 
-class ReadOnlyScopedViewSet(ScopedViewSet):
+class ScopedViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ScopedGenericViewSet,
+):
+    """Read and write in scope (list, detail, create, update, delete)."""
+
+
+class ReadOnlyScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """List and detail only; a subclass that adds POST routes (extra actions) still has no create."""
+
     http_method_names = ["get", "head", "options"]
 
 

@@ -1,0 +1,359 @@
+"""The one evaluator: judges communities against their standard edition, a batch at a time.
+
+An auto indicator names a registered measure (`core.measures`), an operator and a threshold; each
+measure is asked once per batch for all of its communities, so a run's queries grow with its chunks,
+not with its communities. Evidence and site indicators take the reviewers' judgements and stay open
+(`passed` null) until judged. Score and levels follow API.md:
+
+- `score`: weighted share of indicators passed, unjudged counted as not passed (0–100);
+- `level`: the highest level whose required indicators all pass, unjudged counted as not passed;
+- `proposed_level`: the same with unjudged counted as passed.
+
+A level requires every indicator of that level and below; a rural edition's 精品 also needs a score of
+at least the edition's `premium_min_score`.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from core.measures import LIST, MEASURES, NOT_APPLICABLE, Batch, Measure
+
+from . import thresholds
+from .models import Indicator, Level, SelfCheck, StandardEdition
+
+GENERIC = tuple(thresholds.GENERIC_PARAMS)
+PENDING_NOTES = {
+    Indicator.Check.EVIDENCE: "待区县审核材料",
+    Indicator.Check.SITE: "待市级实地评估",
+}
+NOT_APPLICABLE_NOTE = "不适用"
+
+
+@dataclass
+class Outcome:
+    results: list[dict]
+    score: Decimal
+    level: str
+    proposed_level: str
+
+
+def _params_key(key: str, params: dict) -> str:
+    return f"measure:{key}:{json.dumps(params, sort_keys=True, ensure_ascii=False)}"
+
+
+def _measured(batch: Batch, measure: Measure, params: dict) -> dict:
+    """A measure's values for the batch; the same measure with the same parameters runs once."""
+    return batch.rows(_params_key(measure.key, params), lambda: measure(batch, params))
+
+
+# ---- showing numbers ----------------------------------------------------------------------------
+
+
+def to_json(value):
+    """A measured or expected value as JSON: ints stay ints, other numbers become floats (4 places)."""
+    if value is None or value == NOT_APPLICABLE or isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    number = thresholds.exact(value)
+    if number.denominator == 1:
+        return int(number)
+    return round(float(number), 4)
+
+
+def show(measure: Measure, value) -> str:
+    """A value as a reader sees it: "66.7%", "是", "300平方米", "第一季度、第四季度"."""
+    if value is None:
+        return "无记录"
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE_NOTE
+    if measure.kind == LIST:
+        return "、".join(str(measure.codes.get(code, code)) for code in value) or "无"
+    number = thresholds.exact(value)
+    if measure.yes_no:
+        return "是" if number else "否"
+    if not measure.unit:
+        return f"{float(number * 100):.1f}%".replace(".0%", "%")
+    if number.denominator == 1:
+        return f"{number.numerator}{measure.unit}"
+    shown = Decimal(number.numerator) / Decimal(number.denominator)
+    return f"{shown.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f}{measure.unit}"
+
+
+def _show_bound(measure: Measure, bound) -> str:
+    return show(measure, bound) if not measure.yes_no else str(to_json(bound))
+
+
+# ---- one auto rule --------------------------------------------------------------------------------
+
+
+class Rule:
+    """An auto indicator compiled once per edition: its measure, parameters and threshold."""
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        self.measure = MEASURES.get(indicator.measure)
+        params = dict(indicator.params or {})
+        self.exempt = set(params.pop("exempt_subtypes", []) or [])
+        self.only = set(params.pop("only_subtypes", []) or [])
+        self.params = params
+        self.operator = indicator.operator
+        self.threshold = indicator.threshold
+
+    def applies(self, community) -> bool:
+        if community.subtype in self.exempt:
+            return False
+        return not self.only or community.subtype in self.only
+
+    def _bound(self, batch: Batch, bound, pk: int):
+        """A number, or a measure reference resolved for community `pk` (None when it has no data)."""
+        if not thresholds.is_measure_ref(bound):
+            return thresholds.exact(bound)
+        measure = MEASURES.get(bound["measure"])
+        if measure is None:
+            return None
+        value = _measured(batch, measure, bound.get("params") or {}).get(pk)
+        if value is None or value == NOT_APPLICABLE:
+            return None
+        return thresholds.exact(value) * thresholds.exact(bound["factor"])
+
+    def expected(self, batch: Batch, pk: int):
+        if self.operator == thresholds.ALL_IN:
+            return list(self.threshold)
+        if self.operator == thresholds.BETWEEN:
+            return [
+                self._bound(batch, self.threshold["min"], pk),
+                self._bound(batch, self.threshold["max"], pk),
+            ]
+        return self._bound(batch, self.threshold, pk)
+
+    def judge(self, batch: Batch, values: dict, pk: int) -> dict:
+        code = self.indicator.code
+        if self.measure is None:  # validation refuses unknown keys; an app removed since would land here
+            return {
+                "indicator": code,
+                "passed": False,
+                "value": None,
+                "expected": None,
+                "note": f"测量项“{self.indicator.measure}”不可用,请联系管理员。",
+            }
+        if not self.applies(batch.communities[pk]):
+            return {
+                "indicator": code,
+                "passed": True,
+                "value": NOT_APPLICABLE,
+                "expected": None,
+                "note": NOT_APPLICABLE_NOTE,
+            }
+        value = values.get(pk)
+        if value == NOT_APPLICABLE:
+            return {
+                "indicator": code,
+                "passed": True,
+                "value": NOT_APPLICABLE,
+                "expected": None,
+                "note": NOT_APPLICABLE_NOTE,
+            }
+        expected = self.expected(batch, pk)
+        missing_bound = expected is None or (isinstance(expected, list) and None in expected)
+        passed = not missing_bound and thresholds.compare(self.operator, value, expected)
+        result = {
+            "indicator": code,
+            "passed": passed,
+            "value": to_json(value),
+            "expected": to_json(expected),
+            "note": "",
+        }
+        if not passed:
+            result["note"] = self.explain(value, expected)
+        return result
+
+    def shortfall(self, value, expected) -> str:
+        """What is missing, as the advice's {missing}: codes not yet there, or the difference."""
+        measure = self.measure
+        if self.operator == thresholds.ALL_IN:
+            have = set(value or [])
+            return "、".join(str(measure.codes.get(code, code)) for code in expected if code not in have)
+        if value is None or expected is None:
+            return ""
+        value = thresholds.exact(value)
+        if self.operator == thresholds.BETWEEN:
+            low, high = expected
+            gap = low - value if value < low else value - high
+        elif self.operator == thresholds.LTE:
+            gap = value - expected
+        else:
+            gap = abs(thresholds.exact(expected) - value)
+        if measure.whole:
+            gap = Fraction(math.ceil(gap))
+        if measure.unit:
+            return show(measure, gap)[: -len(measure.unit)]
+        return show(measure, gap)
+
+    def explain(self, value, expected) -> str:
+        measure = self.measure
+        if value is None:
+            return f"尚无“{measure.label}”的相关记录。"
+        if self.operator == thresholds.BETWEEN:
+            shown_expected = "—".join(_show_bound(measure, bound) for bound in expected)
+        elif self.operator == thresholds.ALL_IN:
+            shown_expected = "、".join(str(measure.codes.get(code, code)) for code in expected)
+        else:
+            shown_expected = _show_bound(measure, expected) if expected is not None else "无法确定"
+        shown = {
+            "value": show(measure, value).removesuffix(measure.unit)
+            if measure.unit
+            else show(measure, value),
+            "expected": shown_expected.removesuffix(measure.unit) if measure.unit else shown_expected,
+            "missing": self.shortfall(value, expected),
+        }
+        advice = self.indicator.advice
+        if advice:
+            return advice.format(**shown)
+        readable = thresholds.describe(measure.key, self.operator, self.threshold)
+        return f"{measure.label}为{show(measure, value)},要求{readable}。"
+
+
+# ---- an edition over a batch ----------------------------------------------------------------------
+
+
+class EditionEvaluator:
+    """Judges a batch of communities against one edition."""
+
+    def __init__(self, edition: StandardEdition, indicators: list[Indicator] | None = None):
+        self.edition = edition
+        self.indicators = (
+            indicators if indicators is not None else list(edition.indicators.order_by("order", "pk"))
+        )
+        self.rules = {
+            indicator.code: Rule(indicator)
+            for indicator in self.indicators
+            if indicator.check_kind == Indicator.Check.AUTO
+        }
+        self.levels = list(edition.levels)
+        self.rank = {level: position for position, level in enumerate(self.levels)}
+        self.total_weight = sum((indicator.weight for indicator in self.indicators), Decimal(0))
+
+    def evaluate(self, batch: Batch, judgements: dict[int, dict] | None = None) -> dict[int, Outcome]:
+        judgements = judgements or {}
+        values = {
+            code: _measured(batch, rule.measure, rule.params) if rule.measure else {}
+            for code, rule in self.rules.items()
+        }
+        outcomes = {}
+        for pk in batch.ids:
+            judged = judgements.get(pk) or {}
+            results = []
+            for indicator in self.indicators:
+                rule = self.rules.get(indicator.code)
+                if rule is not None:
+                    results.append(rule.judge(batch, values[indicator.code], pk))
+                else:
+                    results.append(self.judged(indicator, judged.get(indicator.code)))
+            outcomes[pk] = self.outcome(results)
+        return outcomes
+
+    @staticmethod
+    def judged(indicator: Indicator, judgement: dict | None) -> dict:
+        if not judgement or judgement.get("passed") is None:
+            return {
+                "indicator": indicator.code,
+                "passed": None,
+                "value": None,
+                "expected": None,
+                "note": PENDING_NOTES[indicator.check_kind],
+            }
+        return {
+            "indicator": indicator.code,
+            "passed": bool(judgement["passed"]),
+            "value": None,
+            "expected": None,
+            "note": judgement.get("note", ""),
+        }
+
+    def outcome(self, results: list[dict]) -> Outcome:
+        passed_weight = Decimal(0)
+        open_weight = Decimal(0)
+        for indicator, result in zip(self.indicators, results, strict=True):
+            if result["passed"]:
+                passed_weight += indicator.weight
+            elif result["passed"] is None:
+                open_weight += indicator.weight
+        score = self.percent(passed_weight)
+        return Outcome(
+            results=results,
+            score=score,
+            level=self.level(results, open_passes=False, score=score),
+            proposed_level=self.level(
+                results, open_passes=True, score=self.percent(passed_weight + open_weight)
+            ),
+        )
+
+    def percent(self, weight: Decimal) -> Decimal:
+        if not self.total_weight:
+            return Decimal("0.00")
+        return (weight * 100 / self.total_weight).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def level(self, results: list[dict], open_passes: bool, score: Decimal) -> str:
+        """The highest level whose required indicators (that level's and every lower one's) pass."""
+        failing_rank = len(self.levels)
+        for indicator, result in zip(self.indicators, results, strict=True):
+            ok = result["passed"] or (open_passes and result["passed"] is None)
+            if not ok:
+                failing_rank = min(failing_rank, self.rank.get(indicator.level, 0))
+        reached = SelfCheck.NO_LEVEL
+        for position, level in enumerate(self.levels[:failing_rank]):
+            if level == Level.PREMIUM and score < self.edition.premium_min_score:
+                break
+            reached = self.levels[position]
+        return reached
+
+
+# Published editions never change, so their compiled evaluators are kept for the process's lifetime.
+_evaluators: dict[int, EditionEvaluator] = {}
+
+
+def evaluator_for(edition: StandardEdition) -> EditionEvaluator:
+    if not edition.is_published:
+        return EditionEvaluator(edition)
+    if edition.pk not in _evaluators:
+        _evaluators[edition.pk] = EditionEvaluator(edition)
+    return _evaluators[edition.pk]
+
+
+# ---- the gap list ---------------------------------------------------------------------------------
+
+
+def gap_list(self_check: SelfCheck) -> list[dict]:
+    """For each indicator required for the next level up that is not passed: its code, level and a
+    sentence in plain Chinese ("社区社会组织8个,还需2个。", "第四季度没有居务公开记录。")."""
+    edition = self_check.edition
+    target = self_check.next_level
+    if target is None:
+        return []
+    levels = list(edition.levels)
+    by_code = {indicator.code: indicator for indicator in evaluator_for(edition).indicators}
+    gaps = []
+    for result in self_check.results:
+        indicator = by_code.get(result["indicator"])
+        if indicator is None or result["passed"]:
+            continue
+        if levels.index(indicator.level) > levels.index(target):
+            continue
+        if result["passed"] is None:
+            text = f"{indicator.requirement[:40]}…({result['note']})"
+        else:
+            text = result["note"]
+        gaps.append({"indicator": indicator.code, "level": indicator.level, "text": text})
+    if target == Level.PREMIUM and self_check.score < edition.premium_min_score:
+        gaps.append(
+            {
+                "indicator": "",
+                "level": target,
+                "text": f"得分{self_check.score},“精品”须不低于{edition.premium_min_score}。",
+            }
+        )
+    return gaps

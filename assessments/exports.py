@@ -1,0 +1,37 @@
+"""The unit's self-check table as Excel, with each community's gap list."""
+
+from core import exports
+
+from .filtersets import SelfCheckFilterSet
+from .models import SelfCheck
+
+
+def _gaps(check: SelfCheck) -> str:
+    return "\n".join(f"{gap['indicator']} {gap['text']}".strip() for gap in check.gaps)
+
+
+exports.register(
+    exports.ExportSpec(
+        name="self-checks",
+        title="年度自查结果",
+        model=SelfCheck,
+        filterset=SelfCheckFilterSet,
+        select_related=("community__unit__parent", "edition"),
+        columns=[
+            ("编号", lambda s: s.pk),
+            ("区县", lambda s: s.community.unit.parent.name),
+            ("乡镇(街道)", lambda s: s.community.unit.name),
+            ("社区", lambda s: s.community.name),
+            ("类别", lambda s: s.community.get_kind_display()),
+            ("年度", lambda s: s.year),
+            ("标准", lambda s: str(s.edition)),
+            ("状态", lambda s: s.get_status_display()),
+            ("得分", lambda s: float(s.score)),
+            ("达到等级", lambda s: s.level_display),
+            ("预计等级", lambda s: s.proposed_level_display),
+            ("未通过指标数", lambda s: sum(1 for r in s.results if r["passed"] is False)),
+            ("待审核指标数", lambda s: sum(1 for r in s.results if r["passed"] is None)),
+            ("距下一等级的差距", _gaps),
+        ],
+    )
+)

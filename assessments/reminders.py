@@ -1,0 +1,89 @@
+"""What Celery beat starts on its own: the annual self-check run and the U-FILE deadline reminders.
+
+The filing deadline is not a setting of ours but the city's edition's: U-FILE's `deadline_month` and
+`deadline_day` (default 30 November; the document's "11月31日" does not exist), so a city that moves
+it in its edition moves the reminders too.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from communities.models import Community
+from core.models import Tenant, Unit, User
+from core.roles import Role, Tier
+
+from .models import Indicator, StandardEdition
+from .selfchecks import start_run
+
+FILING_CODE = "U-FILE"
+DEFAULT_DEADLINE = (11, 30)
+
+
+def start_annual_runs(year: int | None = None) -> list:
+    """One run per city over the whole city, on behalf of its first active city officer."""
+    year = year or date.today().year
+    jobs = []
+    for city in Unit.objects.filter(tier=Tier.CITY).select_related("tenant"):
+        officer = (
+            User.objects.filter(tenant_id=city.tenant_id, unit=city, role=Role.CITY_OFFICER, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if officer is not None:
+            jobs.append(start_run(officer, year, city))
+    return jobs
+
+
+def filing_deadline(tenant_id: int, year: int) -> date | None:
+    """U-FILE's deadline in the city's current urban edition; None if the edition has no U-FILE."""
+    edition = StandardEdition.objects.current_for(tenant_id, Community.Kind.URBAN)
+    indicator = Indicator.objects.filter(edition=edition, code=FILING_CODE).first() if edition else None
+    if indicator is None:
+        return None
+    params = indicator.params or {}
+    month = params.get("deadline_month", DEFAULT_DEADLINE[0])
+    day = params.get("deadline_day", DEFAULT_DEADLINE[1])
+    return date(year, month, day)
+
+
+def send_filing_reminders(today: date | None = None) -> int:
+    """E-mail each district's reviewers the new communities of the year not yet filed with the city,
+    on the days `FILING_REMINDER_DAYS` before the deadline. Returns the number of e-mails sent."""
+    today = today or date.today()
+    sent = 0
+    for tenant in Tenant.objects.all():
+        deadline = filing_deadline(tenant.pk, today.year)
+        if deadline is None or (deadline - today).days not in settings.FILING_REMINDER_DAYS:
+            continue
+        unfiled = (
+            Community.objects.filter(
+                unit__tenant=tenant, established_on__year=today.year, filed_on__isnull=True
+            )
+            .select_related("unit__parent")
+            .order_by("unit__path", "name")
+        )
+        by_district: dict[int, list] = {}
+        for community in unfiled:
+            by_district.setdefault(community.unit.parent_id, []).append(community)
+        for district_id, communities in by_district.items():
+            recipients = list(
+                User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER, is_active=True)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+            if not recipients:
+                continue
+            names = "\n".join(f"- {c.unit.name} {c.name}(成立于{c.established_on})" for c in communities)
+            send_mail(
+                subject=f"新成立社区报市备案截止日期:{deadline:%Y年%m月%d日}",
+                message=(
+                    f"以下{len(communities)}个今年新成立的社区尚未登记报市备案日期(标准 U-FILE),"
+                    f"请在{deadline:%m月%d日}前完成备案并在平台登记:\n{names}\n"
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,218 @@
+"""Self-check runs: creating and re-evaluating self-checks, a chunk of communities at a time.
+
+- `start_run(user, year, unit)`: the request side of "run self-checks for year Y over unit U"; checks
+  role and scope, creates the job and dispatches `tasks.run_self_checks` on commit.
+- `evaluate_communities(ids, year)`: one chunk. Creates the missing self-checks (the edition is fixed
+  here, at the first run) and re-evaluates those still `draft` or `returned`; the others were
+  judged as they stand and are left alone. Idempotent: running it twice gives the same rows.
+- `chunk_finished(...)`: a chunk reports to its job, once, however often it was delivered.
+- `refresh(ids)`: after records change, the communities' open self-checks are evaluated again, so
+  pages and the API always show where a community stands (no rebuild step).
+"""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from communities.models import Community
+from core.measures import Batch
+from core.models import Job, Unit
+from core.roles import Action
+from core.scope import may
+from core.validators import YEAR_VALIDATORS
+
+from .evaluator import evaluator_for
+from .models import SelfCheck, StandardEdition
+
+RESULT_FIELDS = ["results", "score", "level", "proposed_level", "evaluated_at", "updated_at"]
+
+
+def chunk_size() -> int:
+    return settings.SELF_CHECK_CHUNK_SIZE
+
+
+# ---- the request ----------------------------------------------------------------------------------
+
+
+def start_run(user, year, unit=None) -> Job:
+    """Queue "run self-checks for `year` over `unit`" (the caller's own unit by default)."""
+    from .tasks import run_self_checks
+
+    if not may(user, Action.RUN_SELF_CHECKS):
+        raise PermissionDenied("您的角色不能运行年度自查。")
+    errors = {}
+    try:
+        year = int(year)
+        for validator in YEAR_VALIDATORS:
+            validator(year)
+    except (TypeError, ValueError):
+        errors["year"] = ["请填写有效的年度。"]
+    except ValidationError as exc:
+        errors["year"] = exc.messages
+    unit = unit if unit not in (None, "") else user.unit_id
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    try:
+        unit = Unit.objects.within_scope(user).get(pk=unit_id)
+    except (Unit.DoesNotExist, TypeError, ValueError):
+        errors["unit"] = ["该单位不存在或不在您的管辖范围内。"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        job = Job.objects.create(owner=user, kind=Job.Kind.SELF_CHECK, params={"year": year, "unit": unit.pk})
+        transaction.on_commit(lambda: run_self_checks.delay(job.pk))
+    return job
+
+
+def communities_of(job: Job):
+    unit = Unit.objects.get(pk=job.params["unit"])
+    return Community.objects.filter(unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path)
+
+
+def chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+# ---- one chunk ------------------------------------------------------------------------------------
+
+
+def _current_editions(communities) -> dict[tuple, StandardEdition | None]:
+    wanted = {(community.unit.tenant_id, community.kind) for community in communities}
+    return {key: StandardEdition.objects.current_for(*key) for key in wanted}
+
+
+@transaction.atomic
+def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
+    """Evaluate one chunk for `year`; returns counts (created, evaluated, skipped, levels) and errors."""
+    communities = list(
+        Community.objects.filter(pk__in=community_ids).select_related("unit__parent").order_by("pk")
+    )
+    # Locked: a self-check submitted meanwhile is not overwritten with a re-evaluation.
+    existing = {
+        check.community_id: check
+        for check in SelfCheck.objects.select_for_update()
+        .filter(community__in=[c.pk for c in communities], year=year)
+        .select_related("edition")
+    }
+    summary = Counter()
+    errors = []
+    editions = _current_editions([c for c in communities if c.pk not in existing]) if create else {}
+    groups: dict[int, list] = defaultdict(list)  # edition id → [(community, self-check or None)]
+    edition_by_id = {}
+    for community in communities:
+        check = existing.get(community.pk)
+        if check is not None and not check.is_open:
+            summary["skipped"] += 1
+            continue
+        if check is None:
+            if not create:
+                continue
+            edition = editions[(community.unit.tenant_id, community.kind)]
+            if edition is None:
+                errors.append(f"{community.name}:没有适用于{community.get_kind_display()}的已发布标准。")
+                continue
+        else:
+            edition = check.edition
+        edition_by_id[edition.pk] = edition
+        groups[edition.pk].append((community, check))
+
+    now = timezone.now()
+    new, changed = [], []
+    for edition_id, members in groups.items():
+        evaluator = evaluator_for(edition_by_id[edition_id])
+        batch = Batch([community for community, _ in members], year)
+        judgements = {community.pk: check.judgements for community, check in members if check}
+        outcomes = evaluator.evaluate(batch, judgements)
+        for community, check in members:
+            outcome = outcomes[community.pk]
+            if check is None:
+                check = SelfCheck(community=community, year=year, edition_id=edition_id, created_at=now)
+                new.append(check)
+            else:
+                changed.append(check)
+            check.results = outcome.results
+            check.score = outcome.score
+            check.level = outcome.level
+            check.proposed_level = outcome.proposed_level
+            check.evaluated_at = check.updated_at = now
+            summary[f"level:{outcome.level}"] += 1
+    # Another run may have created some of these meanwhile: the unique (community, year) keeps one.
+    SelfCheck.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    SelfCheck.objects.bulk_update(changed, RESULT_FIELDS, batch_size=500)
+    summary["created"] += len(new)
+    summary["evaluated"] += len(new) + len(changed)
+    return {"counts": dict(summary), "errors": errors}
+
+
+# ---- a chunk reports to its job -------------------------------------------------------------------
+
+
+def chunk_finished(job_id: int, chunk: int, size: int, report: dict | None = None, error: str = "") -> Job:
+    """Record one chunk's outcome on its job (once: a redelivered chunk is not counted twice) and end
+    the job when every chunk has reported: `done` if none failed, else `failed` with the messages."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        summary = dict(job.summary)
+        reported = set(summary.get("chunks_reported", []))
+        if chunk in reported:
+            return job
+        reported.add(chunk)
+        summary["chunks_reported"] = sorted(reported)
+        counts = Counter(summary.get("counts", {}))
+        counts.update((report or {}).get("counts", {}))
+        summary["counts"] = dict(counts)
+        summary["queries"] = summary.get("queries", 0) + (report or {}).get("queries", 0)
+        messages = [*(report or {}).get("errors", []), *([error] if error else [])]
+        job.errors = [*job.errors, *messages]
+        job.summary = summary
+        job.done = min(job.total, job.done + size)
+        fields = ["errors", "summary", "done"]
+        if len(reported) >= summary.get("chunks", 0):
+            job.state = Job.State.FAILED if job.errors else Job.State.DONE
+            job.finished_at = timezone.now()
+            fields += ["state", "finished_at"]
+        job.save(update_fields=fields)
+        return job
+
+
+class QueryCounter:
+    """Counts the statements a chunk sends (reported in the job summary and by the benchmark)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
+# ---- live: after records change -------------------------------------------------------------------
+
+
+def refresh(community_ids) -> None:
+    """Re-evaluate the open self-checks of these communities (every year) and create this year's if
+    missing, so a saved record shows in the community's results and gap list at once."""
+    ids = sorted(set(community_ids))
+    if not ids:
+        return
+    this_year = date.today().year
+    years = set(
+        SelfCheck.objects.filter(community_id__in=ids, status__in=SelfCheck.OPEN_STATUSES)
+        .exclude(year=this_year)
+        .values_list("year", flat=True)
+    )
+    for part in chunks(ids, chunk_size()):
+        evaluate_communities(part, this_year, create=True)
+        for year in sorted(years):
+            evaluate_communities(part, year, create=False)

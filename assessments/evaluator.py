@@ -83,6 +83,16 @@ def show(measure: Measure, value) -> str:
     return f"{shown.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f}{measure.unit}"
 
 
+def show_result(indicator: Indicator, value) -> str:
+    """A stored result's value for a page (the JSON form: shares as floats, codes as lists)."""
+    measure = MEASURES.get(indicator.measure) if indicator else None
+    if measure is None or value is None:
+        return "—" if value is None else str(value)
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE_NOTE
+    return show(measure, value)
+
+
 def _show_bound(measure: Measure, bound) -> str:
     return show(measure, bound) if not measure.yes_no else str(to_json(bound))
 

@@ -6,6 +6,7 @@ Chinese messages on the field the user filled in."""
 
 import json
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -13,6 +14,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from communities.models import Community
 from core.forms import CheckboxList, ScopedModelForm
+from core.models import Unit
+from core.validators import YEAR_VALIDATORS
 
 from . import thresholds
 from .measure_keys import LIST, MEASURES
@@ -356,3 +359,20 @@ class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         data.update(params=self.instance.params, threshold=self.instance.threshold)
         return data
+
+
+class SelfCheckRunForm(forms.Form):
+    """Run self-checks for a year over one of the caller's units (their own by default)."""
+
+    year = forms.IntegerField(label="年度", validators=YEAR_VALIDATORS)
+    unit = forms.ModelChoiceField(label="范围", queryset=Unit.objects.none(), empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = date.today().year
+        self.fields["year"].widget.attrs.update({"class": "form-control", "style": "width:7rem"})
+        units = Unit.objects.within_scope(user).order_by("path")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].initial = user.unit_id
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name}({unit.get_tier_display()})"
+        self.fields["unit"].widget.attrs["class"] = "form-select"

@@ -401,6 +401,9 @@ class SelfCheck(models.Model):
     level = models.CharField("达到等级", max_length=20, default=NO_LEVEL)
     proposed_level = models.CharField("预计等级", max_length=20, default=NO_LEVEL)
     results = models.JSONField("各指标结果", default=list)
+    # The codes of the indicators not passed, kept beside `results` so "most often failed" reads a
+    # short list per self-check rather than every result.
+    failed = models.JSONField("未通过的指标", default=list)
     judgements = models.JSONField("审核判定", default=dict, blank=True)
     evaluated_at = models.DateTimeField("评估时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -444,6 +447,10 @@ class SelfCheck(models.Model):
         levels = list(self.edition.levels)
         position = levels.index(self.level) + 1 if self.level in levels else 0
         return levels[position] if position < len(levels) else None
+
+    @property
+    def next_level_display(self) -> str:
+        return self.level_label(self.next_level) if self.next_level else ""
 
     @property
     def gaps(self) -> list[dict]:

@@ -28,7 +28,7 @@ from core.validators import YEAR_VALIDATORS
 from .evaluator import evaluator_for
 from .models import SelfCheck, StandardEdition
 
-RESULT_FIELDS = ["results", "score", "level", "proposed_level", "evaluated_at", "updated_at"]
+RESULT_FIELDS = ["results", "failed", "score", "level", "proposed_level", "evaluated_at", "updated_at"]
 
 
 def chunk_size() -> int:
@@ -134,6 +134,7 @@ def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
             else:
                 changed.append(check)
             check.results = outcome.results
+            check.failed = [result["indicator"] for result in outcome.results if result["passed"] is False]
             check.score = outcome.score
             check.level = outcome.level
             check.proposed_level = outcome.proposed_level

@@ -15,19 +15,17 @@ from communities.models import Community
 _PENDING = "_self_check_refresh"
 
 
-def _flush():
-    connection = transaction.get_connection()
-    ids = getattr(connection, _PENDING, set())
-    setattr(connection, _PENDING, None)
-    if not ids:
-        return
-    from . import selfchecks
-    from .tasks import refresh_self_checks
+class _Pending(set):
+    """The communities touched in one transaction; called once on its commit."""
 
-    if len(ids) > settings.SELF_CHECK_LIVE_LIMIT:
-        refresh_self_checks.delay(sorted(ids))
-    else:
-        selfchecks.refresh(ids)
+    def __call__(self):
+        from . import selfchecks
+        from .tasks import refresh_self_checks
+
+        if len(self) > settings.SELF_CHECK_LIVE_LIMIT:
+            refresh_self_checks.delay(sorted(self))
+        else:
+            selfchecks.refresh(self)
 
 
 def touch(community_id: int | None) -> None:
@@ -35,10 +33,11 @@ def touch(community_id: int | None) -> None:
         return
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, None)
-    if pending is None:
-        pending = set()
+    # A set whose callback already ran, or was dropped with a rolled-back transaction, is done with.
+    if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
+        pending = _Pending([community_id])
         setattr(connection, _PENDING, pending)
-        transaction.on_commit(_flush)
+        transaction.on_commit(pending)  # outside a transaction this runs at once
     pending.add(community_id)
 
 

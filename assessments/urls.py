@@ -21,3 +21,10 @@ urlpatterns = [
         name="indicator-delete",
     ),
 ]
+
+self_check_urlpatterns = [
+    path("", views.SelfCheckListView.as_view(), name="self-check-list"),
+    path("run/", views.SelfCheckRunView.as_view(), name="self-check-run"),
+    path("failures/", views.SelfCheckFailuresView.as_view(), name="self-check-failures"),
+    path("<int:pk>/", views.SelfCheckDetailView.as_view(), name="self-check-detail"),
+]

@@ -3,6 +3,9 @@
 the caller's visible scope (404), check the role on it (403), refuse changes to a published edition
 (409) and leave every write to `services`."""
 
+from collections import Counter
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -12,12 +15,13 @@ from django.views import generic
 
 from core.roles import Action
 from core.scope import may
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
 
-from . import services
-from .filtersets import StandardEditionPageFilterSet
-from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin
-from .models import Conflict, EditionLocked, Indicator, Level, StandardEdition
+from . import selfchecks, services
+from .evaluator import evaluator_for, show_result
+from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
+from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
+from .models import Conflict, EditionLocked, Indicator, Level, SelfCheck, StandardEdition
 
 
 class ConflictMixin:
@@ -244,3 +248,143 @@ class IndicatorDeleteView(IndicatorMixin, generic.DetailView):
         services.remove_indicator(indicator, request.user)
         messages.success(request, f"已从草稿中删除指标 {indicator.code}。")
         return redirect("standard-detail", edition=edition)
+
+
+# ---- self-checks ----------------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    """The year a page shows: `?year=` when it is a number, else the current year."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else date.today().year
+
+
+class SelfCheckListView(ScopedListView):
+    """A unit's self-check table: filters, Excel export (with gap lists), and the run form."""
+
+    model = SelfCheck
+    filterset_class = SelfCheckFilterSet
+    template_name = "assessments/selfcheck_list.html"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        if "year" not in request.GET:  # this year's table unless another year is asked for
+            query = request.GET.copy()
+            query["year"] = date.today().year
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__unit__parent", "edition")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if may(self.request.user, Action.RUN_SELF_CHECKS):
+            context["run_form"] = SelfCheckRunForm(user=self.request.user, initial={"year": _year(self.request)})
+        return context
+
+
+class SelfCheckDetailView(ScopedDetailView):
+    """One self-check: each indicator with its value, requirement, reason and its trend over the years."""
+
+    model = SelfCheck
+    template_name = "assessments/selfcheck_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__unit__parent", "edition")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        check = self.object
+        years = (
+            SelfCheck.objects.visible_to(self.request.user)
+            .filter(community_id=check.community_id)
+            .order_by("year")
+            .values_list("year", "results")
+        )
+        trend: dict[str, list] = {}
+        for year, results in years:
+            for result in results:
+                trend.setdefault(result["indicator"], []).append({"year": year, **result})
+        indicators = {indicator.code: indicator for indicator in evaluator_for(check.edition).indicators}
+        context["rows"] = [
+            {
+                "indicator": indicators.get(result["indicator"]),
+                "result": result,
+                "shown": show_result(indicators.get(result["indicator"]), result["value"]),
+                "trend": trend.get(result["indicator"], []),
+            }
+            for result in check.results
+        ]
+        context["gaps"] = check.gaps
+        context["years"] = [year for year, _ in years]
+        return context
+
+
+class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):
+    """The indicators most often failed in a unit's self-checks of a year."""
+
+    model = SelfCheck
+    template_name = "assessments/selfcheck_failures.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = SelfCheckFilterSet(
+            {"year": _year(self.request), "unit": self.request.GET.get("unit", "")},
+            queryset=self.get_queryset(),
+            request=self.request,
+        )
+        context["filter_form"] = filterset.form
+        for field in filterset.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "queryset") else "form-control")
+        context["year"] = _year(self.request)
+        context["rows"], context["checked"] = most_failed(filterset.qs if filterset.is_valid() else filterset.qs.none())
+        return context
+
+
+def most_failed(self_checks, limit: int = 30) -> tuple[list[dict], int]:
+    """(indicator code, requirement, failures, share of self-checks) by failures, most first."""
+    counts: Counter = Counter()
+    editions: Counter = Counter()
+    for edition_id, failed in self_checks.values_list("edition_id", "failed"):
+        editions[edition_id] += 1
+        counts.update((edition_id, code) for code in failed)
+    requirements = {
+        (indicator.edition_id, indicator.code): indicator
+        for indicator in Indicator.objects.filter(edition_id__in=list(editions))
+    }
+    rows = []
+    for (edition_id, code), failures in counts.most_common(limit):
+        indicator = requirements.get((edition_id, code))
+        rows.append(
+            {
+                "code": code,
+                "indicator": indicator,
+                "failures": failures,
+                "of": editions[edition_id],
+                "percent": round(failures * 100 / editions[edition_id], 1),
+            }
+        )
+    return rows, sum(editions.values())
+
+
+class SelfCheckRunView(ScopedViewMixin, generic.FormView):
+    """POST year and unit: queue the run and follow its progress on the job's page."""
+
+    required_action = Action.RUN_SELF_CHECKS
+    form_class = SelfCheckRunForm
+    template_name = "assessments/selfcheck_run.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            job = selfchecks.start_run(self.request.user, form.cleaned_data["year"], form.cleaned_data["unit"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "已开始运行年度自查。")
+        return redirect("job-detail", pk=job.pk)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from assessments.urls import self_check_urlpatterns
 from communities.urls import record_urlpatterns, town_urlpatterns
 from communities.views import DashboardView
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("records/", include(record_urlpatterns)),
     path("towns/recognitions/", include(town_urlpatterns)),
     path("standards/", include("assessments.urls")),
+    path("self-checks/", include(self_check_urlpatterns)),
     path("", include("core.urls")),
 ]
 

@@ -37,7 +37,7 @@ BODY_CODES = {"body": dict(Body.choices)}
 TWO_COMMITTEES = (Body.PARTY_BRANCH, Body.VILLAGERS_COMMITTEE)
 # V-PAY: these three are paid a fixed (structured) wage, every other village cadre per day worked.
 FIXED_PAY_ROLES = {Role.SECRETARY, Role.DIRECTOR, Role.ACCOUNTANT}
-# The two main village leaders (V-TRAIN's 7 days, V-ONE's "一人兼").
+# The two main village leaders, trained 7 days a year rather than 3 (V-TRAIN).
 VILLAGE_LEADERS = {(Body.PARTY_BRANCH, Role.SECRETARY), (Body.VILLAGERS_COMMITTEE, Role.DIRECTOR)}
 APPRAISAL_ITEMS = {
     f"{subject}-{half}": f"{subject_label}({half_label})"
@@ -59,12 +59,11 @@ def _share(passed: int, total: int) -> Fraction | None:
 def _months_after(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` calendar months later; a day the month lacks (30 February) rolls over to
     the 1st of the next month, as the candidates' one-year rule of the personnel records does."""
-    years, month = divmod(day.month - 1 + months, 12)
+    index = day.year * 12 + day.month - 1 + months  # months since year 0
     try:
-        return day.replace(year=day.year + years, month=month + 1)
+        return day.replace(year=index // 12, month=index % 12 + 1)
     except ValueError:
-        years, month = divmod(month + 1, 12)
-        return datetime.date(day.year + years, month + 1, 1)
+        return datetime.date((index + 1) // 12, (index + 1) % 12 + 1, 1)
 
 
 def _members(batch) -> dict[int, list[dict]]:

@@ -1,0 +1,380 @@
+"""Self-check runs: the job, its chunks, idempotence, retries, failures, the API and live results."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import OperationalError
+from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
+
+from assessments import selfchecks, tasks
+from assessments.evaluator import EditionEvaluator
+from assessments.models import Indicator, SelfCheck, StandardEdition
+from communities.models import Community
+from core.measures import Batch
+from core.models import Job
+from facilities.models import Facility
+from funding.models import WorkFund
+
+from ..factories import CommunityFactory
+
+YEAR = date.today().year
+
+
+@pytest.fixture
+def run(api, eager_tasks, django_capture_on_commit_callbacks):
+    """POST self-checks/run/ as `user` and let the job run in this process; returns the job."""
+
+    def start(user, **body):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.as_user(user).post(
+                "/api/v1/self-checks/run/", {"year": YEAR, **body}, format="json"
+            )
+        assert response.status_code == 202, response.content
+        return Job.objects.get(pk=response.json()["job"])
+
+    return start
+
+
+@pytest.mark.django_db
+def test_run_creates_one_self_check_per_community_of_the_unit_with_the_current_edition(world, run):
+    job = run(world.reviewer)
+
+    job.refresh_from_db()
+    assert job.kind == Job.Kind.SELF_CHECK and job.state == Job.State.DONE, job.errors
+    assert job.total == job.done == 2
+    checks = SelfCheck.objects.filter(year=YEAR)
+    assert set(checks.values_list("community_id", flat=True)) == {world.c1.pk, world.c2.pk}
+    urban_edition = StandardEdition.objects.current_for(world.tenant.pk, "urban")
+    for check in checks:
+        assert check.edition == urban_edition
+        assert check.status == SelfCheck.Status.DRAFT
+        assert len(check.results) == urban_edition.indicators.count()
+        assert check.evaluated_at is not None
+    assert job.summary["counts"]["created"] == 2
+
+
+@pytest.mark.django_db
+def test_rerun_never_duplicates_and_leaves_submitted_self_checks_alone(world, run):
+    run(world.officer)
+    submitted = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    SelfCheck.objects.filter(pk=submitted.pk).update(status=SelfCheck.Status.SUBMITTED, score=Decimal("1.00"))
+    Facility.objects.create(
+        community=world.c2, kind="service_station", name="站", area_m2=400, activity_area_m2=300
+    )
+
+    job = run(world.officer)
+
+    assert SelfCheck.objects.filter(year=YEAR).count() == 3
+    job.refresh_from_db()
+    counts = job.summary["counts"]
+    assert (counts["evaluated"], counts["skipped"], counts["created"]) == (2, 1, 0)
+    submitted.refresh_from_db()
+    assert submitted.score == Decimal("1.00")  # not re-evaluated
+    area = next(
+        r for r in SelfCheck.objects.get(community=world.c2, year=YEAR).results if r["indicator"] == "U-AREA"
+    )
+    assert area["passed"] is True and area["value"] == 400
+
+
+@pytest.mark.django_db
+def test_rerun_keeps_reviewer_judgements_and_a_new_year_starts_clean(world, run):
+    run(world.clerk)
+    check = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    check.judgements = {"U-CHARTER": {"passed": True, "note": "章程齐全"}}
+    check.save()
+    SelfCheck.objects.create(
+        community=world.c1,
+        year=YEAR - 1,
+        edition=check.edition,
+        judgements={"U-DUTY": {"passed": True, "note": "去年"}},
+    )
+
+    run(world.clerk)
+
+    check.refresh_from_db()
+    charter = next(r for r in check.results if r["indicator"] == "U-CHARTER")
+    assert charter == {
+        "indicator": "U-CHARTER",
+        "passed": True,
+        "value": None,
+        "expected": None,
+        "note": "章程齐全",
+    }
+    duty = next(r for r in check.results if r["indicator"] == "U-DUTY")
+    assert duty["passed"] is None and duty["note"] == "待区县审核材料"
+
+
+@pytest.mark.django_db
+def test_run_is_chunked_and_progress_counts_communities(world, run, settings):
+    settings.SELF_CHECK_CHUNK_SIZE = 1
+    for number in range(3):
+        CommunityFactory(unit=world.t1, name=f"新社区{number}")
+
+    job = run(world.clerk)
+
+    job.refresh_from_db()
+    assert job.summary["chunks"] == 4
+    assert job.summary["chunks_reported"] == [1, 2, 3, 4]
+    assert job.done == job.total == 4
+    assert job.state == Job.State.DONE
+
+
+@pytest.mark.django_db
+def test_a_chunk_retries_a_transient_database_error(world, run, monkeypatch):
+    real = selfchecks.evaluate_communities
+    calls = []
+
+    def flaky(ids, year, create=True):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(ids, year, create)
+
+    monkeypatch.setattr(selfchecks, "evaluate_communities", flaky)
+    job = run(world.clerk)
+
+    job.refresh_from_db()
+    assert len(calls) == 2
+    assert job.state == Job.State.DONE and job.errors == []
+    assert SelfCheck.objects.filter(community=world.c1, year=YEAR).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_chunk_is_reported_and_the_others_are_kept(world, run, monkeypatch, settings):
+    settings.SELF_CHECK_CHUNK_SIZE = 1
+    real = selfchecks.evaluate_communities
+
+    def broken_for_c2(ids, year, create=True):
+        if world.c2.pk in ids:
+            raise ValueError("记录损坏")
+        return real(ids, year, create)
+
+    monkeypatch.setattr(selfchecks, "evaluate_communities", broken_for_c2)
+    job = run(world.reviewer)
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert len(job.errors) == 1 and "评估失败" in job.errors[0] and "记录损坏" in job.errors[0]
+    assert job.done == job.total == 2
+    assert SelfCheck.objects.filter(community=world.c1, year=YEAR).exists()
+    assert not SelfCheck.objects.filter(community=world.c2, year=YEAR).exists()
+
+
+@pytest.mark.django_db
+def test_a_redelivered_chunk_is_counted_once(world):
+    job = Job.objects.create(
+        owner=world.clerk,
+        kind=Job.Kind.SELF_CHECK,
+        params={"year": YEAR, "unit": world.t1.pk},
+        state=Job.State.RUNNING,
+        total=2,
+        summary={"chunks": 2},
+    )
+    report = {"counts": {"evaluated": 1}, "errors": [], "queries": 5}
+
+    selfchecks.chunk_finished(job.pk, 1, 1, report)
+    selfchecks.chunk_finished(job.pk, 1, 1, report)
+
+    job.refresh_from_db()
+    assert job.done == 1 and job.state == Job.State.RUNNING
+    assert job.summary["counts"] == {"evaluated": 1}
+    selfchecks.chunk_finished(job.pk, 2, 1, report)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.done == 2 and job.summary["queries"] == 10
+
+
+@pytest.mark.django_db
+def test_a_redelivered_run_message_queues_nothing_twice(world, run):
+    job = run(world.clerk)
+    before = SelfCheck.objects.count()
+
+    tasks.run_self_checks.apply(args=[job.pk])
+
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and SelfCheck.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_queries_grow_with_chunks_not_communities(world):
+    few = [CommunityFactory(unit=world.t1, name=f"少{n}").pk for n in range(2)]
+    many = [CommunityFactory(unit=world.t2, name=f"多{n}").pk for n in range(25)]
+    counts = []
+    for ids in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            selfchecks.evaluate_communities(ids, YEAR)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert SelfCheck.objects.filter(community_id__in=few + many).count() == 27
+
+
+@pytest.mark.django_db
+def test_a_community_without_a_published_edition_for_its_kind_is_reported(world):
+    StandardEdition.objects.filter(applies_to="village").update(status="draft")
+
+    village = CommunityFactory(unit=world.t3, name="无标准村", kind="village")
+    report = selfchecks.evaluate_communities([village.pk, world.c3.pk], YEAR)
+
+    assert report["errors"] == ["无标准村:没有适用于行政村(嘎查)的已发布标准。"]
+    assert SelfCheck.objects.filter(community=world.c3).exists()
+
+
+# ---- score and levels ---------------------------------------------------------------------------------
+
+
+def edition_with(tenant, kind, levels, rows, premium_min_score=95, code="T"):
+    edition = StandardEdition.objects.create(
+        tenant=tenant,
+        code=code,
+        name="测试",
+        version=1,
+        applies_to=kind,
+        levels=levels,
+        premium_min_score=premium_min_score,
+    )
+    for order, (code, check, level, weight, threshold) in enumerate(rows):
+        Indicator.objects.create(
+            edition=edition,
+            code=code,
+            category="测试",
+            requirement=code,
+            check_kind=check,
+            level=level,
+            weight=weight,
+            order=order,
+            **(
+                {"measure": "households", "operator": "gte", "threshold": threshold}
+                if check == "auto"
+                else {}
+            ),
+        )
+    return edition
+
+
+def outcome(edition, community, judgements=None):
+    community = Community.objects.select_related("unit__parent").get(pk=community.pk)
+    return EditionEvaluator(edition).evaluate(Batch([community], YEAR), {community.pk: judgements or {}})[
+        community.pk
+    ]
+
+
+@pytest.mark.django_db
+def test_score_is_the_weighted_share_passed_and_unjudged_counts_as_not_passed(world):
+    edition = edition_with(
+        world.tenant,
+        "urban",
+        ["qualified", "model"],
+        [
+            ("A", "auto", "qualified", 3, 1000),  # passes (2400 households)
+            ("B", "auto", "qualified", 1, 9999),  # fails
+            ("C", "evidence", "qualified", 2, None),  # unjudged
+            ("D", "auto", "model", 2, 2000),  # passes
+        ],
+    )
+
+    result = outcome(edition, world.c1)
+
+    assert result.score == Decimal("62.50")  # (3 + 2) / 8
+    assert result.level == "none" and result.proposed_level == "none"  # B fails at the lowest level
+
+
+@pytest.mark.django_db
+def test_level_counts_unjudged_as_failed_and_proposed_level_as_passed(world):
+    edition = edition_with(
+        world.tenant,
+        "urban",
+        ["qualified", "model"],
+        [
+            ("A", "auto", "qualified", 1, 1000),
+            ("C", "evidence", "qualified", 1, None),
+            ("D", "auto", "model", 1, 2000),
+        ],
+    )
+
+    pending = outcome(edition, world.c1)
+    judged = outcome(edition, world.c1, {"C": {"passed": True}})
+    refused = outcome(edition, world.c1, {"C": {"passed": False, "note": "材料不全"}})
+
+    assert (pending.level, pending.proposed_level) == ("none", "model")
+    assert (judged.level, judged.proposed_level) == ("model", "model")
+    assert (refused.level, refused.proposed_level) == ("none", "none")
+    assert refused.results[1]["note"] == "材料不全"
+
+
+@pytest.mark.django_db
+def test_premium_needs_every_model_indicator_and_the_minimum_score(world):
+    rows = [
+        ("A", "auto", "standardized", 1, 1000),
+        ("D", "auto", "model", 1, 1000),
+        ("E", "auto", "model", 1, 99999),  # fails: a model indicator
+    ]
+    community = world.c3  # rural
+    failing_model = edition_with(world.tenant, "rural", ["standardized", "model", "premium"], rows, code="T1")
+    assert outcome(failing_model, community).level == "standardized"
+
+    all_model = edition_with(world.tenant, "rural", ["standardized", "model", "premium"], rows[:2], code="T2")
+    assert outcome(all_model, community).level == "premium"  # score 100 ≥ 95
+
+    Indicator.objects.filter(edition=all_model).update(weight=1)
+    Indicator.objects.create(
+        edition=all_model,
+        code="S",
+        category="测试",
+        requirement="S",
+        check_kind="site",
+        level="premium",
+        weight=1,
+    )
+    low = outcome(all_model, community, {"S": {"passed": False}})
+    assert low.score == Decimal("66.67") and low.level == "model"
+
+
+# ---- live results -----------------------------------------------------------------------------------------
+
+
+# Real commits (transaction=True): results follow each committed save, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_a_record_saved_by_a_clerk_updates_the_gap_list_at_once(world, api):
+    client = api.as_user(world.clerk)
+    with transaction.atomic():
+        response = client.post(
+            "/api/v1/facilities/",
+            {
+                "community": world.c1.pk,
+                "kind": "service_station",
+                "name": "幸福社区服务站",
+                "area_m2": 282,
+                "activity_area_m2": 100,
+                "rooms": ["service_hall"],
+            },
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+
+    check = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    gaps = {gap["indicator"]: gap["text"] for gap in check.gaps}
+    assert "社区服务站面积282平方米,还差18平方米。" == gaps["U-AREA"]
+
+    with transaction.atomic():
+        response = client.patch(
+            f"/api/v1/facilities/{response.json()['id']}/", {"area_m2": 300}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    check.refresh_from_db()
+    assert "U-AREA" not in {gap["indicator"] for gap in check.gaps}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_saved_after_submission_do_not_change_the_submitted_self_check(world):
+    with transaction.atomic():
+        WorkFund.objects.create(community=world.c1, year=YEAR, paid=Decimal("100"))
+    check = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    SelfCheck.objects.filter(pk=check.pk).update(status=SelfCheck.Status.SUBMITTED)
+
+    with transaction.atomic():
+        WorkFund.objects.filter(community=world.c1).first().delete()
+
+    check.refresh_from_db()
+    fund = next(r for r in check.results if r["indicator"] == "U-FUND")
+    assert fund["value"] == 100

@@ -14,11 +14,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from communities.models import Community
 from core.forms import CheckboxList, ScopedModelForm
+from core.measures import LIST, MEASURES
 from core.models import Unit
 from core.validators import YEAR_VALIDATORS
 
 from . import thresholds
-from .measure_keys import LIST, MEASURES
 from .models import Indicator, StandardEdition
 
 FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -214,9 +214,7 @@ class RuleFormMixin:
         if not key:
             self.threshold_field = "threshold_measure"
             raise ValidationError("请选择测量项。")
-        factor = parse_number(cleaned.get("threshold_factor"), "倍数")
-        if isinstance(factor, dict):
-            factor = float(Decimal(factor["numerator"]) / Decimal(factor["denominator"]))
+        factor = parse_number(cleaned.get("threshold_factor"), "倍数")  # 2/3 stays an exact fraction
         ref = {"measure": key, "factor": factor}
         try:
             params = parse_json(cleaned.get("threshold_measure_params"), "测量项参数", default=None)

@@ -14,12 +14,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from communities.models import Community, CommunityScopedQuerySet
+from core.measures import MEASURES
 from core.models import Tenant
 from core.scope import ScopedQuerySet
 from core.validators import YEAR_VALIDATORS
 
 from . import thresholds
-from .measure_keys import MEASURES
 
 
 class Level(models.TextChoices):

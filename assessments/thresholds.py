@@ -1,6 +1,6 @@
 """What an auto indicator's rule may say, how its numbers are read, and how it reads in Chinese.
 
-A rule is a measure (a key of `measure_keys.MEASURES`) with its parameters, an operator and a
+A rule is a measure (a key of the registry `core.measures.MEASURES`) with its parameters, an operator and a
 threshold. Thresholds are JSON:
 
 - a number: `300`, `0.5`;
@@ -18,13 +18,16 @@ Numbers are compared as exact fractions (`exact`): a JSON number is read through
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from communities.models import Activity, Community, Meeting, Organization
-from facilities.models import Facility
-from personnel.models import Member
-
-from .measure_keys import GENERIC_PARAMS, LIST, MEASURES
+from communities.models import Community
+from core.measures import LIST, MEASURES
 
 GTE, LTE, EQ, BETWEEN, ALL_IN = "gte", "lte", "eq", "between", "all_in"
+
+# Parameters every measure accepts; the evaluator applies them (MEASURES.md, "Parameters of every measure").
+GENERIC_PARAMS = {
+    "exempt_subtypes": "不适用的社区类型",
+    "only_subtypes": "仅适用的社区类型",
+}
 SYMBOLS = {GTE: "≥", LTE: "≤", EQ: "="}
 
 
@@ -292,30 +295,11 @@ def describe_threshold_params(threshold) -> str:
     return ";".join(parts)
 
 
-ENVIRONMENT_FIELDS = {
-    "four_links": "四通",
-    "five_improvements": "五化",
-    "five_ones": "五个一",
-    "five_nos_five_upgrades": "五无五改",
-}
-
-
 def _value_labels(measure_key: str, name: str) -> dict:
     if name in GENERIC_PARAMS:
         return dict(Community.Subtype.choices)
-    if name == "body":
-        return dict(Member.Body.choices)
-    if name == "field":
-        return ENVIRONMENT_FIELDS
-    if name == "kind":
-        if measure_key.startswith("meeting"):
-            return dict(Meeting.Kind.choices)
-        if measure_key == "activities":
-            return dict(Activity.Kind.choices)
-        if measure_key == "organizations":
-            return dict(Organization.Kind.choices)
-        return dict(Facility.Kind.choices)
-    return {}
+    measure = MEASURES.get(measure_key)
+    return measure.param_codes.get(name, {}) if measure else {}
 
 
 def describe_params(measure_key: str, params: dict) -> str:

@@ -280,7 +280,9 @@ class SelfCheckListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if may(self.request.user, Action.RUN_SELF_CHECKS):
-            context["run_form"] = SelfCheckRunForm(user=self.request.user, initial={"year": _year(self.request)})
+            context["run_form"] = SelfCheckRunForm(
+                user=self.request.user, initial={"year": _year(self.request)}
+            )
         return context
 
 
@@ -336,9 +338,13 @@ class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):
         )
         context["filter_form"] = filterset.form
         for field in filterset.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "queryset") else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field, "queryset") else "form-control"
+            )
         context["year"] = _year(self.request)
-        context["rows"], context["checked"] = most_failed(filterset.qs if filterset.is_valid() else filterset.qs.none())
+        context["rows"], context["checked"] = most_failed(
+            filterset.qs if filterset.is_valid() else filterset.qs.none()
+        )
         return context
 
 
@@ -380,7 +386,9 @@ class SelfCheckRunView(ScopedViewMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            job = selfchecks.start_run(self.request.user, form.cleaned_data["year"], form.cleaned_data["unit"])
+            job = selfchecks.start_run(
+                self.request.user, form.cleaned_data["year"], form.cleaned_data["unit"]
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:

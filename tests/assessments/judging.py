@@ -1,11 +1,10 @@
 """Judge one indicator of a community against the current edition for its kind, through the one
 evaluator (the same path a self-check run takes), for boundary tests."""
 
-from communities.models import Community
-from core.measures import Batch
-
 from assessments.evaluator import EditionEvaluator
 from assessments.models import StandardEdition
+from communities.models import Community
+from core.measures import Batch
 
 
 def evaluate(community: Community, year: int):

@@ -4,9 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection, transaction
 
 from assessments import selfchecks, tasks
 from assessments.evaluator import EditionEvaluator

@@ -129,12 +129,28 @@ class TestEditPages:
 
     def test_a_fraction_stays_exact(self, world, client, draft):
         client = as_user(client, world.officer)
-        url = self.url(draft, "U-SPACE")
+        url = self.url(draft, "U-FULLTIME")
         assert client.get(url).context["form"]["threshold_number"].value() == "2/3"
         data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "number"}
-        data.update(threshold_number="3/4", params_json='{"kind": "service_station"}')
+        data.update(threshold_number="3/4", params_json='{"body": "residents_committee"}')
         assert client.post(url, data).status_code == 302
-        assert draft.indicators.get(code="U-SPACE").threshold == {"numerator": 3, "denominator": 4}
+        assert draft.indicators.get(code="U-FULLTIME").threshold == {"numerator": 3, "denominator": 4}
+
+    def test_a_fraction_factor_stays_exact(self, world, client, draft):
+        client = as_user(client, world.officer)
+        url = self.url(draft, "U-SPACE")
+        form = client.get(url).context["form"]
+        assert (form["threshold_measure"].value(), form["threshold_factor"].value()) == ("station_area_m2", "2/3")
+        data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "measure"}
+        data.update(
+            threshold_measure="station_area_m2",
+            threshold_factor="3/4",
+            threshold_measure_params='{"kind": "service_station"}',
+            params_json='{"kind": "service_station"}',
+        )
+        assert client.post(url, data).status_code == 302
+        threshold = draft.indicators.get(code="U-SPACE").threshold
+        assert threshold["factor"] == {"numerator": 3, "denominator": 4}
 
     def test_a_measure_times_a_factor(self, world, client, draft):
         client = as_user(client, world.officer)

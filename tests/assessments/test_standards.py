@@ -11,8 +11,8 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from assessments import thresholds
-from assessments.measure_keys import MEASURES
 from assessments.models import LEVELS_BY_KIND, Indicator, StandardEdition
+from core.measures import MEASURES
 
 # Typed from STANDARD.md's tables: code → (check as the table says, level as the table says).
 # "auto + evidence" is stored as evidence, "auto/evidence" and "auto/site" as auto (see MEASURES.md).
@@ -158,10 +158,6 @@ def test_every_measure_used_is_documented(db):
     assert used <= set(MEASURES)
     for key in MEASURES:
         assert f"`{key}`" in doc, key
-    for key, measure in MEASURES.items():
-        if measure.needs_data:
-            line = next(line for line in doc.splitlines() if line.startswith(f"| `{key}`"))
-            assert "needs data" in line, key
 
 
 # ---- the numbers, as "How to read the numbers" says ----------------------------------------------
@@ -180,14 +176,16 @@ def test_station_areas(db):
 
 
 def test_activity_space_is_an_exact_two_thirds(db):
+    # Read as an area (activity space ≥ station area × 2/3), so that the gap says how many m² are missing.
     space = indicator("U", "U-SPACE")
-    assert (space.measure, space.operator) == ("station_activity_share", "gte")
-    assert space.threshold == {"numerator": 2, "denominator": 3}
-    assert thresholds.exact(space.threshold) == Fraction(2, 3)
+    assert (space.measure, space.operator) == ("station_activity_area_m2", "gte")
+    factor = space.threshold["factor"]
+    assert space.threshold["measure"] == "station_area_m2"
+    assert thresholds.exact(factor) == Fraction(2, 3)
     # 200 m² of 300 m² is exactly 2/3 and passes; a hair less does not
-    assert thresholds.compare("gte", Fraction(200, 300), space.threshold)
-    assert not thresholds.compare("gte", Fraction(19999, 30000), space.threshold)
-    assert space.readable_threshold == "≥ 2/3"
+    assert thresholds.compare("gte", 200, thresholds.exact(factor) * 300)
+    assert not thresholds.compare("gte", Fraction(19999, 100), thresholds.exact(factor) * 300)
+    assert space.readable_threshold == "≥ 服务站(中心)建筑面积 × 2/3"
 
 
 def test_volunteers_are_a_tenth_of_residents(db):

@@ -19,6 +19,7 @@ appends the count to that file, so the total is exact even without pg_stat_state
 
 import argparse
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -127,9 +128,13 @@ def check_redis(url: str) -> None:
 
 
 def database_exists(pg_url: str, name: str) -> bool:
-    with pg_connect(pg_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return cursor.fetchone() is not None
+    connection = pg_connect(pg_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+    finally:
+        connection.close()
 
 
 def create_database(pg_url: str, name: str) -> bool:
@@ -300,7 +305,9 @@ class CityGenerator:
         self.m = models
         self.n = n
         self.year = year
-        self.rng = random.Random(seed + n)
+        self.seed = seed
+        self.rng = random.Random(seed + n)  # plans; each chunk's records have their own (see write)
+        self.plans: list[Plan] = []
         self.yesterday = date.today() - timedelta(days=1)
         self.rows: dict[type, list] = defaultdict(list)
         self.counts: Counter = Counter()
@@ -336,7 +343,11 @@ class CityGenerator:
 
         def make() -> str:
             while True:
-                name = rng.choice(surnames) + rng.choice(given) + (rng.choice(given) if rng.random() < 0.6 else "")
+                name = (
+                    rng.choice(surnames)
+                    + rng.choice(given)
+                    + (rng.choice(given) if rng.random() < 0.6 else "")
+                )
                 if name not in used:
                     used.add(name)
                     return name
@@ -354,18 +365,17 @@ class CityGenerator:
         towns_total = max(districts, round(self.n / 100))
         city = Unit.objects.create(tenant=tenant, name=tenant.name, tier="city", code=str(self.year))
         towns = []  # (unit, zone, town style)
-        bases = iter(self.rng.sample(TOWN_BASES, len(TOWN_BASES)) * (towns_total // len(TOWN_BASES) + 1))
         for index, (name, zone) in enumerate(chosen):
             district = Unit.objects.create(tenant=tenant, parent=city, name=name, tier="district", zone=zone)
             count = towns_total // districts + (index < towns_total % districts)
-            for number in range(count):
-                base = next(bases)
+            used = Counter()
+            for _ in range(count):
                 if zone == "central":
                     style, suffix = "street", "街道"
                 else:
                     style = self.rng.choice(["town", "town", "township", "sumu"])
                     suffix = {"town": "镇", "township": "乡", "sumu": "苏木"}[style]
-                town_name = f"{base}{suffix}" if number < len(TOWN_BASES) else f"{base}{number}{suffix}"
+                town_name = self._unique(used, self.rng.choice(TOWN_BASES), suffix)
                 town = Unit.objects.create(tenant=tenant, parent=district, name=town_name, tier="town")
                 towns.append((town, zone, style))
         return city, towns
@@ -431,6 +441,8 @@ class CityGenerator:
             if plan.subtype not in ("ordinary", "new_residential"):
                 gaps.pop("small_size")
                 fails.pop("crowded_committee")
+            if plan.subtype == "unit":  # may be under 1000 households, which need no staff
+                gaps.pop("no_staff")
             if plan.subtype != "new_residential":
                 gaps.pop("low_occupancy")
             else:
@@ -456,6 +468,9 @@ class CityGenerator:
                 plan.fails = set(rng.sample(sorted(fails), rng.randint(1, min(2, len(fails)))))
         elif plan.profile == "qualified":
             plan.fails = set(rng.sample(sorted(fails), rng.randint(1, min(2, len(fails)))))
+        if plan.kind == "urban" and plan.profile != "model" and rng.random() < 0.6:
+            # Many communities below 示范 keep no building leaders (or too few): U-BLDG is a model one.
+            plan.fails.add("no_building_leaders" if rng.random() < 0.75 else "few_building_leaders")
         if {"no_building_leaders", "few_building_leaders"} <= plan.fails:
             plan.fails.discard("few_building_leaders")
         self.profiles[(plan.kind, plan.subtype, plan.profile)] += 1
@@ -490,17 +505,25 @@ class CityGenerator:
         plan.households, plan.residents = households, residents
 
     # -- writing a chunk ----------------------------------------------------------------------------
-    def write(self, plans: list[Plan]):
+    def write(self, plans: list[Plan], number: int):
+        """Chunk `number`: its communities, then members and elections (their ids are referred to),
+        then every other record. The chunk's own random stream makes the data the same whichever
+        process writes it."""
+        self.rng = random.Random(self.seed * 100_003 + self.n * 7 + number)
         Community = self.m.Community
         for plan in plans:
             established = (
                 date(self.year, 1, self.rng.randint(2, 20))
                 if plan.new
-                else date(self.rng.randint(1998, self.year - 6), self.rng.randint(1, 12), self.rng.randint(1, 28))
+                else date(
+                    self.rng.randint(1995, self.year - 10), self.rng.randint(1, 12), self.rng.randint(1, 28)
+                )
             )
             filed_on = None
             if plan.new and "not_filed" not in plan.gaps:
-                filed_on = min(established + timedelta(days=self.rng.randint(30, 200)), date(self.year, 11, 30))
+                filed_on = min(
+                    established + timedelta(days=self.rng.randint(30, 200)), date(self.year, 11, 30)
+                )
             plan.obj = self.add(
                 Community(
                     unit_id=plan.town.pk,
@@ -514,12 +537,20 @@ class CityGenerator:
                     phone=f"0{self.rng.randint(310, 479)}-{self.rng.randint(2000000, 8999999)}",
                     filed_on=filed_on,
                     occupancy_percent=(
-                        Decimal(self.rng.randint(30, 49) if "low_occupancy" in plan.gaps else self.rng.randint(55, 96))
+                        Decimal(
+                            self.rng.randint(30, 49)
+                            if "low_occupancy" in plan.gaps
+                            else self.rng.randint(55, 96)
+                        )
                         if plan.subtype == "new_residential"
                         else None
                     ),
                     party_members=(
-                        (self.rng.randint(4, 6) if "few_party_members" in plan.gaps else self.rng.randint(8, 60))
+                        (
+                            self.rng.randint(4, 6)
+                            if "few_party_members" in plan.gaps
+                            else self.rng.randint(8, 60)
+                        )
                         if plan.kind == "village"
                         else None
                     ),
@@ -555,10 +586,14 @@ class CityGenerator:
         established = plan.obj.established_on
         if plan.new:
             late = "late_setup" in plan.gaps
-            return established + timedelta(days=self.rng.randint(100, 130) if late else self.rng.randint(40, 80))
+            return established + timedelta(
+                days=self.rng.randint(100, 130) if late else self.rng.randint(40, 80)
+            )
         if plan.elected_this_year:
             return self.day(self.year, 2)
-        return date(self.rng.randint(self.year - 4, self.year - 1), self.rng.randint(5, 6), self.rng.randint(1, 30))
+        return date(
+            self.rng.randint(self.year - 4, self.year - 1), self.rng.randint(5, 6), self.rng.randint(1, 30)
+        )
 
     def committee_people(self, plan: Plan):
         """A residents' committee (urban and rural), the party organisation, the station's staff, the
@@ -995,7 +1030,9 @@ class CityGenerator:
                     community_id=plan.pk,
                     kind=kind,
                     name=f"{plan.name}{name}",
-                    registered_on=None if rng.random() < 0.3 else self.between(date(year - 8, 1, 1), date(year, 12, 31)),
+                    registered_on=None
+                    if rng.random() < 0.3
+                    else self.between(date(year - 8, 1, 1), date(year, 12, 31)),
                     members_count=rng.randint(10, 120),
                     hangs_plaque=rng.random() < 0.2,
                 )
@@ -1106,8 +1143,6 @@ class CityGenerator:
     # -- rural: the service centre, its environment and villages ------------------------------------
     def centre(self, plan: Plan):
         m, rng, gaps = self.m, self.rng, plan.gaps
-        if "bad_name" in gaps:
-            pass  # the community's name was planned without the town's name (see write_names)
         area = Decimal(rng.randint(420, 490) if "small_center" in gaps else rng.randint(520, 900))
 
         def all_but(codes, gap):
@@ -1148,7 +1183,9 @@ class CityGenerator:
                     community_id=plan.pk,
                     year=self.year,
                     four_links=[code for code, _ in m.FOUR_LINKS],
-                    five_improvements=rng.sample([code for code, _ in m.FIVE_IMPROVEMENTS], rng.randint(2, 5)),
+                    five_improvements=rng.sample(
+                        [code for code, _ in m.FIVE_IMPROVEMENTS], rng.randint(2, 5)
+                    ),
                     five_ones=five_ones,
                     five_nos_five_upgrades=rng.sample(
                         [code for code, _ in m.FIVE_NOS_FIVE_UPGRADES], rng.randint(4, 10)
@@ -1231,7 +1268,9 @@ class CityGenerator:
                     community_id=plan.pk,
                     name=plan.people["names"](),
                     appraisal_approval_percent=(
-                        Decimal("60.00") if index == 0 and "case_60" in plan.gaps else Decimal(rng.randint(650, 980)) / 10
+                        Decimal("60.00")
+                        if index == 0 and "case_60" in plan.gaps
+                        else Decimal(rng.randint(650, 980)) / 10
                     ),
                     exam_passed=not (index == 0 and "case_no_exam" in plan.gaps),
                     notice_start=notice,
@@ -1241,15 +1280,57 @@ class CityGenerator:
             )
 
     # -- the whole city -------------------------------------------------------------------------------
-    def generate(self, tenant) -> tuple[list, list[Plan]]:
+    def prepare(self, tenant):
+        """The unit tree (written now) and the plan of every community (written by `write_share`)."""
         city, towns = self.build_units(tenant)
-        plans = self.plan_communities(towns)
-        for plan in plans:
+        self.plans = self.plan_communities(towns)
+        for plan in self.plans:
             if plan.kind == "rural" and "bad_name" not in plan.gaps:
                 plan.name = f"{plan.town.name}{plan.name}"
-        for start in range(0, len(plans), CHUNK):
-            self.write(plans[start : start + CHUNK])
-        return city, plans
+        return city
+
+    def write_share(self, share: int, shares: int) -> Counter:
+        """Write every `shares`-th chunk from `share` on, in one transaction; returns the row counts."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            for number, start in enumerate(range(0, len(self.plans), CHUNK)):
+                if number % shares == share:
+                    self.write(self.plans[start : start + CHUNK], number)
+        return self.counts
+
+
+_GENERATOR: CityGenerator | None = None  # set before forking: the writing processes inherit it
+
+
+def _write_share(share_and_shares: tuple[int, int]) -> Counter:
+    from django.db import connections
+
+    try:
+        return _GENERATOR.write_share(*share_and_shares)
+    finally:
+        connections.close_all()
+
+
+def generate_city(generator: CityGenerator, tenant, processes: int):
+    """Units and plans in this process, then the chunks written by `processes` forked processes
+    (Django's per-row work is what takes the time; PostgreSQL keeps up with two writers)."""
+    global _GENERATOR
+    from django.db import connections
+
+    city = generator.prepare(tenant)
+    if processes <= 1:
+        generator.write_share(0, 1)
+        return city
+    connections.close_all()  # a forked child must not share the parent's connection
+    _GENERATOR = generator
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for counts in pool.map(_write_share, [(share, processes) for share in range(processes)]):
+                generator.counts.update(counts)
+    finally:
+        _GENERATOR = None
+    return city
 
 
 # ---- Django side ----------------------------------------------------------------------------------
@@ -1261,51 +1342,34 @@ class Models:
     def __init__(self):
         from assessments import demo
         from assessments.management.commands import seed_demo
-        from communities.models import (
-            Activity,
-            Community,
-            Disclosure,
-            Meeting,
-            MemberVillage,
-            Organization,
-            VolunteerRegistration,
-        )
-        from core.models import Tenant, Unit, User
+        from communities import models as communities
+        from core import models as core
         from facilities import models as facilities
-        from funding.models import WorkFund
-        from funding.services import district_share, work_fund_due
-        from personnel.models import (
-            Appraisal,
-            BuildingLeader,
-            Election,
-            ElectionCandidate,
-            Member,
-            PartyMemberCase,
-            ResidentsGroup,
-            SubCommittee,
-            Talk,
-            Training,
-        )
+        from funding import models as funding
+        from funding import services as funding_services
+        from personnel import models as personnel
 
-        self.__dict__.update(
-            {name: value for name, value in locals().items() if name not in ("self", "demo", "seed_demo")}
-        )
-        self.Facility, self.EnvironmentCheck = facilities.Facility, facilities.EnvironmentCheck
-        for name in (
-            "URBAN_ROOMS",
-            "RURAL_ROOMS",
-            "PLAQUES",
-            "WINDOWS",
-            "ONE_STOP_SERVICES",
-            "STATIONS",
-            "FUNCTIONS",
-            "RURAL_BOARDS",
-            "FOUR_LINKS",
-            "FIVE_IMPROVEMENTS",
-            "FIVE_ONES",
-            "FIVE_NOS_FIVE_UPGRADES",
+        for module, names in (
+            (core, "Tenant Unit User"),
+            (
+                communities,
+                "Community Activity Disclosure Meeting MemberVillage Organization VolunteerRegistration",
+            ),
+            (
+                personnel,
+                "Member Election ElectionCandidate SubCommittee ResidentsGroup BuildingLeader Training Talk "
+                "Appraisal PartyMemberCase",
+            ),
+            (funding, "WorkFund"),
+            (funding_services, "work_fund_due district_share"),
+            (
+                facilities,
+                "Facility EnvironmentCheck URBAN_ROOMS RURAL_ROOMS PLAQUES WINDOWS ONE_STOP_SERVICES STATIONS "
+                "FUNCTIONS RURAL_BOARDS FOUR_LINKS FIVE_IMPROVEMENTS FIVE_ONES FIVE_NOS_FIVE_UPGRADES",
+            ),
         ):
-            setattr(self, name, getattr(facilities, name))
+            for name in names.split():
+                setattr(self, name, getattr(module, name))
         self.SURNAMES, self.GIVEN, self.SOCIAL_ORGS = demo.SURNAMES, demo.GIVEN, demo.SOCIAL_ORGS
         self.URBAN_NAMES, self.RURAL_NAMES = seed_demo.URBAN_NAMES, seed_demo.RURAL_NAMES
         self.VILLAGE_NAMES, self.GACHA_NAMES = seed_demo.VILLAGE_NAMES, seed_demo.GACHA_NAMES
@@ -1319,7 +1383,7 @@ def officer_name(n: int, year: int) -> str:
     return f"bench_officer_{n}_{year}"
 
 
-def ensure_city(models, n: int, year: int, seed: int, skip_generate: bool) -> dict:
+def ensure_city(models, n: int, year: int, seed: int, skip_generate: bool, processes: int) -> dict:
     """The tenant of `n` communities for `year`: reused when present and complete, else generated."""
     from django.db import connection, transaction
 
@@ -1331,18 +1395,33 @@ def ensure_city(models, n: int, year: int, seed: int, skip_generate: bool) -> di
         if found == n and officer is not None:
             return {"n": n, "tenant": tenant, "officer": officer, "reused": True}
         raise BenchError(
-            f"tenant {tenant.code} holds {found} communities rather than {n} (an interrupted run?): "
+            f"tenant {tenant.code} holds {found} communities rather than {n}"
+            f"{'' if officer else ' and no officer'} (an interrupted generation?): "
             "rerun with --fresh to start from an empty database."
         )
     if skip_generate:
-        raise BenchError(f"--skip-generate: tenant {tenant_code(n, year)} is not in the database; run without it.")
+        raise BenchError(
+            f"--skip-generate: tenant {tenant_code(n, year)} is not in the database; run without it."
+        )
     generator = CityGenerator(models, n, year, seed)
     started = time.perf_counter()
+    # The tenant and its units are committed first (the writing processes refer to them); the officer,
+    # written last, marks the city complete.
+    tenant = Tenant.objects.create(name=f"基准市{n}({year})", code=tenant_code(n, year))
+    try:
+        city = generate_city(generator, tenant, processes)
+    except Exception as exc:
+        raise BenchError(
+            f"generating {n:,} communities failed: {exc!r}; the database holds a partial city "
+            "(dropped at exit unless --keep; then rerun with --fresh)."
+        ) from exc
     with transaction.atomic():
-        tenant = Tenant.objects.create(name=f"基准市{n}({year})", code=tenant_code(n, year))
-        city, plans = generator.generate(tenant)
         officer = User.objects.create(
-            username=officer_name(n, year), tenant=tenant, unit=city, role="city_officer", full_name="基准市管理员"
+            username=officer_name(n, year),
+            tenant=tenant,
+            unit=city,
+            role="city_officer",
+            full_name="基准市管理员",
         )
     elapsed = time.perf_counter() - started
     started = time.perf_counter()
@@ -1358,7 +1437,8 @@ def ensure_city(models, n: int, year: int, seed: int, skip_generate: bool) -> di
         "vacuum": vacuum,
         "rows": generator.counts,
         "profiles": generator.profiles,
-        "plans": plans,
+        "plans": generator.plans,
+        "processes": processes,
     }
 
 
@@ -1373,7 +1453,7 @@ def print_generation(cities: list[dict], year: int) -> None:
         towns = len({plan.town.pk for plan in city["plans"]})
         print(
             f"{city['n']:>12,} {towns:>6} {rows:>11,} {city['seconds']:>8.1f} {rows / city['seconds']:>8,.0f} "
-            f"{city['vacuum']:>9.1f}  target < 180 s for 20,000"
+            f"{city['vacuum']:>9.1f}  {city['processes']} writing processes; target < 180 s for 20,000"
         )
     generated = [city for city in cities if not city["reused"]]
     if not generated:
@@ -1383,13 +1463,15 @@ def print_generation(cities: list[dict], year: int) -> None:
     for label, count in sorted(biggest["rows"].items(), key=lambda item: -item[1]):
         print(f"  {label:<32} {count:>10,}  ({count / biggest['n']:.1f} per community)")
     kinds = Counter()
-    for (kind, subtype, profile), count in biggest["profiles"].items():
+    for (kind, _subtype, profile), count in biggest["profiles"].items():
         kinds[(kind, profile)] += count
     print("planned profiles (model: every auto indicator passes; qualified: a model-level one fails;")
     print("gaps: a lowest-level one fails):")
     for kind in ("urban", "rural", "village"):
         total = sum(count for (k, _), count in kinds.items() if k == kind)
-        parts = ", ".join(f"{profile} {kinds[(kind, profile)]:,}" for profile in ("model", "qualified", "gaps"))
+        parts = ", ".join(
+            f"{profile} {kinds[(kind, profile)]:,}" for profile in ("model", "qualified", "gaps")
+        )
         subtypes = Counter()
         for (k, subtype, _), count in biggest["profiles"].items():
             if k == kind:
@@ -1397,7 +1479,10 @@ def print_generation(cities: list[dict], year: int) -> None:
         shown = ", ".join(f"{subtype} {count:,}" for subtype, count in subtypes.most_common())
         print(f"  {kind:<8} {total:>7,} ({total / biggest['n']:.0%}): {parts}; subtypes: {shown}")
     planned = Counter(gap for plan in biggest["plans"] for gap in plan.gaps | plan.fails)
-    print(f"  gap kinds used: {len(planned)}; most common: " + ", ".join(f"{g} {c}" for g, c in planned.most_common(6)))
+    print(
+        f"  gap kinds used: {len(planned)}; most common: "
+        + ", ".join(f"{g} {c}" for g, c in planned.most_common(6))
+    )
 
 
 # ---- the measured run -----------------------------------------------------------------------------
@@ -1431,7 +1516,12 @@ class Worker:
     def start(self, app, timeout: float = 60) -> None:
         self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         node = WORKER_NODE.replace("%h", platform.node())
         deadline = time.monotonic() + timeout
@@ -1538,7 +1628,10 @@ def measure(city: dict, year: int, worker: Worker, timeout: float, use_pgss: boo
         if not worker.alive():
             raise BenchError(f"the Celery worker died during job {job.pk}:\n{worker.tail()}")
         if now - last_report >= 10:
-            print(f"    … {state['done']:,}/{state['total']:,} communities after {now - started:.0f} s", flush=True)
+            print(
+                f"    … {state['done']:,}/{state['total']:,} communities after {now - started:.0f} s",
+                flush=True,
+            )
             last_report = now
         time.sleep(0.1)
     wall = time.perf_counter() - started
@@ -1551,7 +1644,9 @@ def measure(city: dict, year: int, worker: Worker, timeout: float, use_pgss: boo
         "n": city["n"],
         "job": job,
         "wall": wall,
-        "worker_span": (job.finished_at - job.started_at).total_seconds() if job.started_at and job.finished_at else None,
+        "worker_span": (job.finished_at - job.started_at).total_seconds()
+        if job.started_at and job.finished_at
+        else None,
         "queued": (job.started_at - job.created_at).total_seconds() if job.started_at else None,
         "chunks": chunks,
         "summary_queries": summary.get("queries"),
@@ -1566,7 +1661,9 @@ def print_levels(city: dict, year: int) -> None:
 
     rows = SelfCheck.objects.filter(community__unit__tenant=city["tenant"], year=year)
     levels, proposed, failed = Counter(), Counter(), Counter()
-    for kind, level, proposal, codes in rows.values_list("community__kind", "level", "proposed_level", "failed"):
+    for kind, level, proposal, codes in rows.values_list(
+        "community__kind", "level", "proposed_level", "failed"
+    ):
         levels[(kind, level)] += 1
         proposed[(kind, proposal)] += 1
         failed.update(codes)
@@ -1574,7 +1671,9 @@ def print_levels(city: dict, year: int) -> None:
     print("passed; proposed: as passed):")
     for kind in ("urban", "rural", "village"):
         shown = ", ".join(f"{level} {count:,}" for (k, level), count in sorted(levels.items()) if k == kind)
-        offered = ", ".join(f"{level} {count:,}" for (k, level), count in sorted(proposed.items()) if k == kind)
+        offered = ", ".join(
+            f"{level} {count:,}" for (k, level), count in sorted(proposed.items()) if k == kind
+        )
         print(f"  {kind:<8} level: {shown or '—'}; proposed: {offered or '—'}")
     print(
         f"  indicators failed somewhere: {len(failed)}; most often: "
@@ -1614,7 +1713,9 @@ def print_runs(runs: list[dict], year: int, chunk_size: int, use_pgss: bool) -> 
         + ")"
     )
     rate = TARGET_COMMUNITIES / TARGET_SECONDS
-    print(f"target: {TARGET_COMMUNITIES:,} communities in under {TARGET_SECONDS} s (≥ {rate:.0f} communities/s)")
+    print(
+        f"target: {TARGET_COMMUNITIES:,} communities in under {TARGET_SECONDS} s (≥ {rate:.0f} communities/s)"
+    )
     for run in runs:
         if run["n"] == TARGET_COMMUNITIES:
             verdict = "met" if run["wall"] < TARGET_SECONDS and run["job"].state == "done" else "NOT met"
@@ -1632,23 +1733,34 @@ def print_runs(runs: list[dict], year: int, chunk_size: int, use_pgss: bool) -> 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--communities", type=int, default=TARGET_COMMUNITIES, help="size of the city (20,000)")
+    parser.add_argument(
+        "--communities", type=int, default=TARGET_COMMUNITIES, help="size of the city (20,000)"
+    )
     parser.add_argument("--compare", type=int, default=2000, help="size of the second city (2,000; 0: none)")
-    parser.add_argument("--year", type=int, default=date.today().year - 1, help="the self-check year (last year)")
+    parser.add_argument(
+        "--year", type=int, default=date.today().year - 1, help="the self-check year (last year)"
+    )
     parser.add_argument("--db", default="bench_self_check", help="the throwaway database (bench_self_check)")
     parser.add_argument("--pg", default=DEFAULT_PG, help=f"PostgreSQL server URL ({DEFAULT_PG})")
     parser.add_argument("--redis", default=DEFAULT_REDIS, help=f"Redis URL, flushed ({DEFAULT_REDIS})")
     parser.add_argument("--keep", action="store_true", help="keep the database (a later run reuses it)")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
-    parser.add_argument("--skip-generate", action="store_true", help="use the cities already in the kept database")
+    parser.add_argument(
+        "--skip-generate", action="store_true", help="use the cities already in the kept database"
+    )
     parser.add_argument("--generate-only", action="store_true", help="generate (and time) the data only")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds to wait for one run (1200)")
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--processes", type=int, default=min(2, os.cpu_count() or 1), help="processes writing the records (2)"
+    )
     args = parser.parse_args(argv)
     if args.communities < 1 or args.compare < 0:
         parser.error("--communities must be positive and --compare not negative")
     if args.year >= date.today().year:
-        print(f"note: {args.year} has not ended: records of later quarters cannot be dated and will be missing")
+        print(
+            f"note: {args.year} has not ended: records of later quarters cannot be dated and will be missing"
+        )
     return args
 
 
@@ -1684,7 +1796,10 @@ def main(argv=None) -> int:
         print(f"migrate: {time.perf_counter() - started:.1f} s")
         models = Models()
         sizes = sorted({size for size in (args.compare, args.communities) if size})
-        cities = [ensure_city(models, size, args.year, args.seed, args.skip_generate) for size in sizes]
+        cities = [
+            ensure_city(models, size, args.year, args.seed, args.skip_generate, args.processes)
+            for size in sizes
+        ]
         print_generation(cities, args.year)
         if args.generate_only:
             return 0

@@ -133,12 +133,14 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
     if not rows:
         return
     header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
-    expected = sheet.headers(user)
-    missing = [title for title in expected if title not in header]
+    # An optional column may be left out (a workbook made from an older template): it is then not
+    # touched at all, rather than emptied on the rows the import updates.
+    fields = [(name, field) for name, field in sheet.fields(user) if str(field.label) in header]
+    optional = {str(field.label) for _, field in sheet.fields(user) if not field.required}
+    missing = [title for title in sheet.headers(user) if title not in header and title not in optional]
     if missing:
         report.error(sheet.title, 1, "表头", f"缺少列:{'、'.join(missing)}(请使用模板)。")
         return
-    fields = sheet.fields(user)
     # The page's form without the town/community choice: the import finds the parent among the user's
     # own towns and communities itself, which saves a choice lookup and a foreign-key check a row.
     form_class = modelform_factory(

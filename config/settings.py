@@ -204,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # An indicator's level and a self-check's level (which adds "none") are two choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorLevelEnum": "assessments.models.Level",
+        "SelfCheckLevelEnum": "assessments.filtersets.LEVEL_CHOICES",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -140,7 +140,10 @@ class TestEditPages:
         client = as_user(client, world.officer)
         url = self.url(draft, "U-SPACE")
         form = client.get(url).context["form"]
-        assert (form["threshold_measure"].value(), form["threshold_factor"].value()) == ("station_area_m2", "2/3")
+        assert (form["threshold_measure"].value(), form["threshold_factor"].value()) == (
+            "station_area_m2",
+            "2/3",
+        )
         data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "measure"}
         data.update(
             threshold_measure="station_area_m2",

@@ -12,6 +12,8 @@ USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d
 SEES_C1 = {"clerk": 200, "reviewer": 200, "officer": 200, "reader": 200, "reader_d1": 200}
 NOT_C1 = {"clerk_t3": 404, "other_officer": 404}
 
+RUN_BODY = {"year": 2025, "unit": "{t1}"}
+
 COMMUNITY_BODY = {
     "name": "新建社区",
     "kind": "urban",
@@ -56,6 +58,26 @@ API = [
             "reader": 200,
             "reader_d1": 200,
             "*": 404,
+        },
+    ),
+    ("get", "/api/v1/self-checks/", None, {"anon": 401, "*": 200}),
+    ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    # self-checks come from runs only: no create route (roles that write nothing are refused first)
+    ("post", "/api/v1/self-checks/", {}, {"anon": 401, "clerk": 405, "*": 403}),
+    ("post", "/api/v1/self-checks/export/", None, {"anon": 401, "*": 202}),
+    # a run over T1: the roles that run self-checks with T1 in scope; others' unit is bad input
+    (
+        "post",
+        "/api/v1/self-checks/run/",
+        RUN_BODY,
+        {
+            "anon": 401,
+            "clerk": 202,
+            "reviewer": 202,
+            "officer": 202,
+            "clerk_t3": 400,
+            "other_officer": 400,
+            "*": 403,
         },
     ),
 ]
@@ -117,6 +139,25 @@ PAGES = [
             "*": 404,
         },
     ),
+    ("get", "/self-checks/?year=2025", None, {"anon": 302, "*": 200}),
+    ("get", "/self-checks/{sc1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
+    ("get", "/self-checks/failures/?year=2025", None, {"anon": 302, "*": 200}),
+    ("post", "/exports/self-checks/", {}, {"anon": 302, "*": 302}),
+    # 200: the form shown again, T1 is not among the caller's units
+    (
+        "post",
+        "/self-checks/run/",
+        RUN_BODY,
+        {
+            "anon": 302,
+            "clerk": 302,
+            "reviewer": 302,
+            "officer": 302,
+            "clerk_t3": 200,
+            "other_officer": 200,
+            "*": 403,
+        },
+    ),
 ]
 
 
@@ -134,10 +175,14 @@ def _cases(rows):
 
 @pytest.fixture
 def targets(world):
+    from assessments.models import SelfCheck, StandardEdition
     from core.models import Job
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
+    edition = StandardEdition.objects.current_for(world.tenant.pk, "urban")
+    self_check = SelfCheck.objects.create(community=world.c1, year=2025, edition=edition)
     return {
+        "sc1": self_check.pk,
         "c1": world.c1.pk,
         "c_other": world.c_other.pk,
         "t1": world.t1.pk,

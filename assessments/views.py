@@ -19,6 +19,7 @@ from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, Scop
 
 from . import selfchecks, services
 from .evaluator import evaluator_for, show_result
+from .figures import unit_figures
 from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
 from .models import Conflict, EditionLocked, Indicator, Level, SelfCheck, StandardEdition
@@ -279,6 +280,7 @@ class SelfCheckListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["figures"] = unit_figures(self.filterset.qs)
         if may(self.request.user, Action.RUN_SELF_CHECKS):
             context["run_form"] = SelfCheckRunForm(
                 user=self.request.user, initial={"year": _year(self.request)}

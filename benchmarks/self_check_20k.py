@@ -241,7 +241,7 @@ VILLAGE_GAPS = {
     "branch_too_big": "V-BRANCH",
     "few_party_members": "V-BRANCH",
     "vc_size": "V-VC",
-    "cross_low": "V-CROSS V-TWO",
+    "cross_low": "V-CROSS V-TWO",  # V-TWO (over 7 persons) in large villages only
     "short_notice": "V-NOTICE",
     "not_two_recommendations": "V-DIRECT",
     "vc_not_direct": "V-DIRECT",
@@ -473,6 +473,10 @@ class CityGenerator:
             plan.fails.add("no_building_leaders" if rng.random() < 0.75 else "few_building_leaders")
         if {"no_building_leaders", "few_building_leaders"} <= plan.fails:
             plan.fails.discard("few_building_leaders")
+        if "small_size" in plan.gaps:  # under 2000 households: too few for a crowded committee
+            plan.fails.discard("crowded_committee")
+        if plan.gaps & {"branch_too_big", "cross_low"}:  # either already decides the committee's size
+            plan.gaps.discard("vc_size")
         self.profiles[(plan.kind, plan.subtype, plan.profile)] += 1
         self.size(plan)
 
@@ -499,6 +503,9 @@ class CityGenerator:
             else:
                 households = rng.randint(1000, 1750)
                 residents = min(6000, max(3000, int(households * rng.uniform(3.0, 3.4))))
+        elif "branch_too_big" in plan.gaps:  # a large village: its 5-seat committee all on the branch
+            households = rng.randint(320, 600)
+            residents = max(1000, int(households * rng.uniform(3.1, 3.5)))
         else:
             households = rng.randint(150, 600)
             residents = int(households * rng.uniform(3.0, 3.5))
@@ -731,8 +738,9 @@ class CityGenerator:
         persons = [names() for _ in range(7)]
         branch_size = 6 if "branch_too_big" in plan.gaps else 4 if large else 3
         committee_size = 5 if large else 3
-        if "vc_size" in plan.gaps:
+        if "vc_size" in plan.gaps:  # one seat too few (large) or too many (small, its branch grown to match)
             committee_size += -1 if large else 1
+            branch_size = max(branch_size, committee_size)
         branch = [(persons[0], "secretary")]
         branch += [(persons[1], "member" if one_person else "deputy_secretary")]
         branch += [(name, "member") for name in persons[2:branch_size]]

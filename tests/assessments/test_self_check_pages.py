@@ -122,3 +122,44 @@ def test_export_lists_each_self_check_with_its_gap_list(world, evaluated, settin
     gaps = by_name[world.c1.name][header.index("距下一等级的差距")]
     assert "U-AREA 社区服务站面积282平方米,还差18平方米。" in gaps.splitlines()
     assert by_name[world.c1.name][header.index("达到等级")] == "未达标"
+
+
+@pytest.mark.django_db
+def test_unit_figures_pool_the_unit_s_self_checks(world, client):
+    from personnel.models import Election
+
+    from ..factories import CommunityFactory
+
+    direct = world.c1
+    Election.objects.create(
+        community=direct,
+        body="residents_committee",
+        held_on=date(YEAR, 3, 1),
+        direct=True,
+        method="direct",
+        voters=100,
+    )
+    villages = [CommunityFactory(unit=world.t3, name=f"村{n}", kind="village") for n in range(2)]
+    from personnel.models import Member
+
+    # village 0: secretary is also director; village 1: two persons
+    Member.objects.create(community=villages[0], name="甲", body="party_branch", role="secretary")
+    Member.objects.create(community=villages[0], name="甲", body="villagers_committee", role="director")
+    Member.objects.create(community=villages[1], name="乙", body="party_branch", role="secretary")
+    Member.objects.create(community=villages[1], name="丙", body="villagers_committee", role="director")
+    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk, *[v.pk for v in villages]], YEAR)
+
+    client.force_login(world.officer)
+    figures = {f["code"]: f for f in client.get(f"/self-checks/?year={YEAR}").context["figures"]}
+
+    assert (figures["U-ELECT"]["percent"], figures["U-ELECT"]["of"], figures["U-ELECT"]["target"]) == (
+        50.0,
+        2,
+        60.0,
+    )
+    assert (figures["V-ONE"]["percent"], figures["V-ONE"]["of"], figures["V-ONE"]["target"]) == (
+        50.0,
+        2,
+        60.0,
+    )
+    assert (figures["V-CROSS"]["percent"], figures["V-CROSS"]["of"]) == (50.0, 2)  # 甲 on both bodies

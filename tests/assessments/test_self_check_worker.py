@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from assessments.models import SelfCheck
 from core.models import Job
 
 YEAR = date.today().year

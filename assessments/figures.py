@@ -1,0 +1,72 @@
+"""Figures over a unit, read off its self-checks of a year (no re-measuring): the programme targets
+that STANDARD.md sets over a township or a city rather than over one community.
+
+- direct election of urban residents' committees (U-ELECT), city target 60%;
+- villages whose two committees are cross-appointed to V-CROSS's level;
+- villages whose branch secretary is also the committee director (V-ONE's share, pooled over the
+  unit: each village carries its town's share, and a unit holds whole towns).
+"""
+
+from fractions import Fraction
+
+from communities.models import Community
+
+from . import thresholds
+from .evaluator import evaluator_for
+
+# STANDARD.md, U's programme targets: direct election in 60% of communities by 2015.
+DIRECT_ELECTION_TARGET = Fraction(3, 5)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _edition_target(self_checks, code: str) -> float | None:
+    """The threshold of `code` in the edition the unit's self-checks use (its first, if several)."""
+    check = self_checks.filter(edition__indicators__code=code).select_related("edition").first()
+    rule = evaluator_for(check.edition).rules.get(code) if check else None
+    if rule is None or thresholds.is_measure_ref(rule.threshold):
+        return None
+    return round(float(thresholds.exact(rule.threshold) * 100), 1)
+
+
+def unit_figures(self_checks) -> list[dict]:
+    """[{"code", "label", "percent", "of", "target"}] for the given self-checks (already scoped)."""
+    urban = villages = direct = crossed = 0
+    for kind, failed in self_checks.values_list("community__kind", "failed"):
+        if kind == Community.Kind.URBAN:
+            urban += 1
+            direct += "U-ELECT" not in failed
+        elif kind == Community.Kind.VILLAGE:
+            villages += 1
+            crossed += "V-CROSS" not in failed
+    village_checks = self_checks.filter(community__kind=Community.Kind.VILLAGE)
+    one_person = Fraction(0)
+    for (results,) in village_checks.values_list("results"):
+        town_share = next((r["value"] for r in results if r["indicator"] == "V-ONE"), None)
+        if isinstance(town_share, int | float):
+            one_person += Fraction(str(town_share))
+    return [
+        {
+            "code": "U-ELECT",
+            "label": "城市社区居委会直接选举覆盖率",
+            "percent": _share(direct, urban),
+            "of": urban,
+            "target": float(DIRECT_ELECTION_TARGET * 100),
+        },
+        {
+            "code": "V-CROSS",
+            "label": "“两委”交叉任职达标的村",
+            "percent": _share(crossed, villages),
+            "of": villages,
+            "target": None,
+        },
+        {
+            "code": "V-ONE",
+            "label": "书记、主任“一人兼”的村",
+            "percent": round(float(one_person * 100 / villages), 1) if villages else None,
+            "of": villages,
+            "target": _edition_target(village_checks, "V-ONE"),
+        },
+    ]

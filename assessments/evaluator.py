@@ -150,16 +150,8 @@ class Rule:
                 "expected": None,
                 "note": f"测量项“{self.indicator.measure}”不可用,请联系管理员。",
             }
-        if not self.applies(batch.communities[pk]):
-            return {
-                "indicator": code,
-                "passed": True,
-                "value": NOT_APPLICABLE,
-                "expected": None,
-                "note": NOT_APPLICABLE_NOTE,
-            }
         value = values.get(pk)
-        if value == NOT_APPLICABLE:
+        if value == NOT_APPLICABLE or not self.applies(batch.communities[pk]):
             return {
                 "indicator": code,
                 "passed": True,

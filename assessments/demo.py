@@ -1,15 +1,26 @@
 """Demo record sets: every demo community gets a realistic, varied set of records.
 
-Each community is given a profile. `model` communities keep every record the standards ask for;
-`qualified` ones lack only what the 示范 (model) level adds; the others fall short in one or two
-ways a real town would recognise (a station too small, a missing fourth-quarter meeting, too few
-social organisations, ...). Rows are written in bulk with their history rows.
+Each community is given a profile, judged by the shipped editions in the current year:
+
+- `model`: every auto indicator of its edition passes, so it reaches 示范 (a rural community 精品)
+  once its evidence and site indicators are judged;
+- `qualified`: every auto indicator of the lowest level passes and one or two of the model level's
+  fail (no social-work certificate, no electronic screen, a missing talk, ...): 合格 (rural 规范);
+- `gaps`: one or two lowest-level auto indicators fail, each for a reason a real town would
+  recognise (a station too small, a fourth-quarter meeting without minutes, too few social
+  organisations, a community under 2000 households, ...).
+
+The profile and its shortfalls follow from the community alone (its town, name and facts), so they
+are the same on every machine and can be recomputed (`profile_for`). Rows are written in bulk with
+their history rows.
 """
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -39,15 +50,74 @@ from personnel.models import (
     Training,
 )
 
-GAPS = [
-    "small_station",
-    "no_q4_meeting",
-    "few_social_orgs",
-    "few_volunteers",
-    "four_subcommittees",
-    "no_q4_disclosure",
-    "part_time_committee",
-]
+# The community whose records reach 示范 once its evidence is judged: the demo journey's subject.
+JOURNEY_COMMUNITY = "四十里集镇社区"
+
+URBAN, RURAL, VILLAGE = Community.Kind.URBAN, Community.Kind.RURAL, Community.Kind.VILLAGE
+
+# Shortfalls in a community's records, each named with the indicator it makes fail. `GAPS` keep a
+# community below the lowest level (合格/规范), `MODEL_FAILS` below 示范.
+GAPS = {
+    URBAN: {
+        "low_occupancy": "U-NEW",  # new residential areas only
+        "fund_short": "U-FUND",
+        "no_q4_meeting": "U-MEET",
+        "no_minutes": "U-MEET",
+        "four_subcommittees": "U-SUBC",
+        "group_too_big": "U-GROUP",
+        "seats_short": "U-SEATS",
+        "part_time_committee": "U-FULLTIME",
+        "untrained": "U-TRAIN",
+        "no_q4_disclosure": "U-DISC",
+        "small_station": "U-AREA",
+        "missing_room": "U-ROOMS",
+        "no_q3_party_meeting": "U-PARTY",
+        "few_social_orgs": "U-SOCORG",
+        "few_volunteers": "U-VOLREG",
+        "few_activities": "U-VOLACT",
+    },
+    RURAL: {
+        "scope_far": "R-SCOPE",
+        "small_station": "R-AREA",
+        "missing_rural_room": "R-8HAVE",
+        "missing_function": "R-FUNC",
+        "missing_hall_service": "R-HALL",
+        "missing_center_station": "R-STATIONS",
+        "five_ones_incomplete": "R-5YI",
+    },
+    VILLAGE: {
+        "few_party_members": "V-BRANCH",
+        "vc_size": "V-VC",
+        "vc_not_direct": "V-DIRECT",
+        "not_two_recommendations": "V-DIRECT",
+        "untrained": "V-TRAIN",
+        "no_audit_2": "V-APPRAISE",
+        "case_60": "V-MEMBER",
+        "no_party_members_2": "V-MEMBERAPPR",
+    },
+}
+MODEL_FAILS = {
+    URBAN: {
+        "no_building_leaders": "U-BLDG",
+        "no_certificate": "U-CERT",
+        "indirect_election": "U-ELECT",
+        "no_screen": "U-SCREEN",
+        "no_units_meeting": "U-UNITS",
+    },
+    RURAL: {"no_party_org": "R-PARTY", "no_association": "R-ORGS", "no_cooperative": "R-ORGS"},
+    VILLAGE: {"talk_missing_quarter": "V-TALK", "pay_wrong": "V-PAY"},
+}
+# The gaps towns meet most often: chosen twice as often as the others.
+COMMON_GAPS = {"small_station", "no_q4_meeting", "no_minutes", "few_social_orgs"}
+# Shortfalls of the community itself rather than of its records: they decide its profile.
+FACTS = {
+    "small_size": "U-SIZE",  # an ordinary or new residential community under 2000 households
+    "small_new_area": "U-NEW",  # a new residential area under 3000 households
+    "crowded_committee": "U-VISIT",  # over 5000 households: no committee of 7 seats looks after ≤500 each
+    "bad_name": "R-NAME",  # not named 〈镇〉〈名〉社区
+    "scope_population": "R-SCOPE",  # a population outside 3000–6000
+}
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志红海燕春林永生德成亮晓东丹宁斌鹏飞凤琴云"
@@ -69,17 +139,120 @@ SOCIAL_ORGS = [
     "戏曲社",
 ]
 
+# Every minuted demo meeting shares one small, valid PDF (evidence is checked by its bytes).
+MINUTES_FILE = "evidence/demo/minutes.pdf"
 
-def profile_for(community: Community, rng: random.Random, favourite: bool) -> tuple[str, set[str]]:
-    """The demo journey's community reaches 示范 once its evidence is judged; the rest vary."""
-    if favourite:
-        return "model", set()
+
+def _minutes_pdf() -> bytes:
+    """A one-page PDF reading "Meeting minutes (demo)", with a correct cross-reference table."""
+    text = b"BT /F1 18 Tf 72 760 Td (Meeting minutes \\(demo\\)) Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d>>stream\n%s\nendstream" % (len(text), text),
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+# ---- profiles -------------------------------------------------------------------------------------
+
+
+def committee_size(households: int) -> tuple[int, int]:
+    """(seats, part-time members) of a residents' committee: seats by households (U-SEATS: one per
+    500, half up, 5–7) and as many part-time members again as keep each member's households at 500 or
+    fewer (U-VISIT), but never so many that full-time members fall under 2/3 (U-FULLTIME)."""
+    seats = min(7, max(5, (households + 250) // 500))
+    return seats, min(seats // 2, max(0, -(-households // 500) - seats))
+
+
+def fact_shortfalls(community: Community) -> set[str]:
+    """What the community's own facts keep it from, whatever its records (see `FACTS`)."""
+    found = set()
+    if community.kind == URBAN:
+        if community.subtype in ("ordinary", "new_residential") and community.households < 2000:
+            found.add("small_size")
+        if community.subtype == "new_residential" and community.households < 3000:
+            found.add("small_new_area")
+        seats, part_time = committee_size(community.households)
+        if community.households > 500 * (seats + part_time):
+            found.add("crowded_committee")
+    elif community.kind == RURAL:
+        if not community.follows_rural_naming():
+            found.add("bad_name")
+        if not 3000 <= community.residents <= 6000:
+            found.add("scope_population")
+    return found
+
+
+def _possible_gaps(community: Community) -> dict[str, str]:
+    gaps = dict(GAPS[community.kind])
+    if community.subtype != "new_residential":
+        gaps.pop("low_occupancy", None)
+    return gaps
+
+
+def profile_for(community: Community) -> tuple[str, set[str]]:
+    """The community's profile (`model`, `qualified` or `gaps`) and its shortfalls (codes of `GAPS`,
+    `MODEL_FAILS` and `FACTS`). Decided by the community alone: its town, name, kind and size. The
+    demo journey's community is always `model`."""
+    rng = random.Random(f"{community.unit.name}/{community.name}")
+    facts = fact_shortfalls(community)
+    model_level = facts & {"crowded_committee"}  # U-VISIT is a 示范 indicator
+    failing = {FACTS[code] for code in facts - model_level}
     roll = rng.random()
-    if roll < 0.3:
-        return "model", set()
-    if roll < 0.55:
-        return "qualified", set()
-    return "gaps", set(rng.sample(GAPS, rng.choice([1, 1, 2])))
+    profile = "model" if roll < 0.3 else "qualified" if roll < 0.6 else "gaps"
+    if community.name == JOURNEY_COMMUNITY:
+        profile = "model"
+    if failing:
+        profile = "gaps"
+    elif model_level and profile == "model":
+        profile = "qualified"
+    if community.name == JOURNEY_COMMUNITY and profile != "model":
+        raise ValueError(f"{community.name}的户数或名称使其达不到示范,无法作为演示路线的社区。")
+    shortfalls = set(facts)
+    if profile == "gaps":
+        possible = _possible_gaps(community)
+        wanted = rng.choice([1, 1, 2])
+        while len(failing) < wanted:
+            codes = sorted(code for code, indicator in possible.items() if indicator not in failing)
+            code = rng.choices(codes, [2 if code in COMMON_GAPS else 1 for code in codes])[0]
+            shortfalls.add(code)
+            failing.add(possible[code])
+    model_fails = sorted(MODEL_FAILS[community.kind])
+    if profile == "qualified" and not model_level:
+        shortfalls |= set(rng.sample(model_fails, rng.choice([1, 1, 2])))
+    elif profile == "gaps":
+        shortfalls |= set(rng.sample(model_fails, rng.randint(0, 2)))
+    return profile, shortfalls
+
+
+def community_facts(community: Community) -> dict:
+    """Facts of a new community that the standards read and its profile decides: the party members
+    of a village (V-BRANCH) and the occupancy of a new residential area (U-NEW)."""
+    _, shortfalls = profile_for(community)
+    rng = random.Random(f"{community.unit.name}/{community.name}/facts")
+    facts = {}
+    if community.kind == VILLAGE:
+        facts["party_members"] = (
+            rng.randint(4, 6) if "few_party_members" in shortfalls else rng.randint(12, 45)
+        )
+    if community.subtype == "new_residential":
+        occupancy = rng.randint(30, 48) if "low_occupancy" in shortfalls else rng.randint(55, 96)
+        facts["occupancy_percent"] = Decimal(occupancy)
+    return facts
+
+
+# ---- the record set -------------------------------------------------------------------------------
 
 
 class RecordSet:
@@ -93,6 +266,9 @@ class RecordSet:
         self.rows: dict[type, list] = {}
         self.today = timezone.localdate()
         self.year = self.today.year
+        self.used_names: set[str] = set()
+        self.split_towns: set[int] = set()  # towns with a village whose secretary is not its director
+        self._minutes = None
 
     # -- helpers -------------------------------------------------------------------------------------
     def add(self, obj):
@@ -101,14 +277,31 @@ class RecordSet:
         return obj
 
     def name(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(
-            self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2]))
-        )
+        """A person's name, not yet used in the community (persons are matched by name)."""
+        while True:
+            name = self.rng.choice(SURNAMES) + "".join(
+                self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2]))
+            )
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
 
     def day(self, year: int, quarter: int) -> date:
+        """A day in the quarter, never later than yesterday (today on the year's first day)."""
         start = date(year, 3 * quarter - 2, 1)
         latest = min(date(year, 3 * quarter, 28), self.today - timedelta(days=1))
-        return start + timedelta(days=self.rng.randint(0, max((latest - start).days, 0)))
+        chosen = start + timedelta(days=self.rng.randint(0, max((latest - start).days, 0)))
+        return min(chosen, self.today)
+
+    @property
+    def minutes(self) -> str:
+        """The stored minutes file, written once (a later run finds it in place)."""
+        if self._minutes is None:
+            if default_storage.exists(MINUTES_FILE):
+                self._minutes = MINUTES_FILE
+            else:
+                self._minutes = default_storage.save(MINUTES_FILE, ContentFile(_minutes_pdf()))
+        return self._minutes
 
     def flush(self, models_in_order):
         for model in models_in_order:
@@ -120,30 +313,39 @@ class RecordSet:
         self.flush(list(self.rows))
 
     # -- the record set ------------------------------------------------------------------------------
-    def build(self, community: Community, profile: str, gaps: set[str], user=None):
+    def build(self, community: Community, profile: str, shortfalls: set[str], user=None):
         self.user = user
+        self.used_names = set()
         model = profile == "model"
-        if community.kind == Community.Kind.VILLAGE:
-            members = self.village_members(community)
+        if community.kind == VILLAGE:
+            members = self.village_members(community, profile, shortfalls)
         else:
-            members = self.committee(community, model, "part_time_committee" in gaps)
+            members = self.committee(community, model, shortfalls)
         self.flush([Member])  # members get their ids: sub-committees, trainings and pay refer to them
         committee = [
             m for m in members if m.body in (Member.Body.RESIDENTS_COMMITTEE, Member.Body.VILLAGERS_COMMITTEE)
         ]
-        self.trainings(community, members)
-        self.election(community, committee, direct=model or community.kind == Community.Kind.VILLAGE)
-        if community.kind == Community.Kind.VILLAGE:
-            self.village_work(community, members)
+        if community.kind == VILLAGE:
+            self.village_trainings(community, members, shortfalls)
+            self.village_elections(community, members, shortfalls)
+            self.village_work(community, members, shortfalls)
         else:
-            self.subcommittees(community, committee, 4 if "four_subcommittees" in gaps else 5)
-            self.groups_and_buildings(community, model)
-            self.facility(community, model, "small_station" in gaps)
-        self.meetings(community, model, "no_q4_meeting" in gaps)
-        self.disclosures(community, "no_q4_disclosure" in gaps)
-        self.organizations(community, 6 if "few_social_orgs" in gaps else (12 if model else 10))
-        self.volunteering(community, 0.06 if "few_volunteers" in gaps else (0.14 if model else 0.11))
-        self.funds(community, members, short=profile == "gaps" and self.rng.random() < 0.3)
+            self.trainings(community, members, shortfalls)
+            direct = "indirect_election" not in shortfalls
+            self.election(community, committee, Member.Body.RESIDENTS_COMMITTEE, direct=direct)
+            self.subcommittees(community, committee, 4 if "four_subcommittees" in shortfalls else 5)
+            self.groups_and_buildings(community, shortfalls)
+            self.facility(community, model, shortfalls)
+        self.meetings(community, model, shortfalls)
+        self.disclosures(community, "no_q4_disclosure" in shortfalls)
+        social = 6 if "few_social_orgs" in shortfalls else (12 if model else 10)
+        self.organizations(community, social, shortfalls)
+        self.volunteering(
+            community,
+            0.06 if "few_volunteers" in shortfalls else (0.14 if model else 0.11),
+            few_activities="few_activities" in shortfalls,
+        )
+        self.funds(community, members, short="fund_short" in shortfalls)
         for _ in range(self.rng.randint(1, 2)):
             self.add(
                 ReserveCadre(
@@ -155,13 +357,19 @@ class RecordSet:
                 )
             )
 
-    def committee(self, community, model: bool, part_time: bool) -> list[Member]:
-        seats = min(7, max(5, int(Decimal(community.households) / 500 + Decimal("0.5"))))
-        roles = ["director", "deputy_director"] + ["member"] * (seats - 2)
+    # -- urban and rural: the residents' committee ---------------------------------------------------
+    def committee(self, community, model: bool, shortfalls: set[str]) -> list[Member]:
+        seats, part_time = committee_size(community.households)
+        full_time = seats
+        if "seats_short" in shortfalls:  # a seat left to a part-time member (U-SEATS)
+            full_time, part_time = seats - 1, 1
+        elif "part_time_committee" in shortfalls:  # too many part-time members (U-FULLTIME)
+            part_time = seats // 2 + 1
+        roles = ["director", "deputy_director"] + ["member"] * (full_time + part_time - 2)
         since = date(1995, 1, 1)
+        certificate = None if "no_certificate" in shortfalls else 1
         members = []
         for index, role in enumerate(roles):
-            full_time = index < (seats // 2 if part_time else seats - 1)
             members.append(
                 self.add(
                     Member(
@@ -169,30 +377,31 @@ class RecordSet:
                         name=self.name(),
                         body=Member.Body.RESIDENTS_COMMITTEE,
                         role=role,
-                        full_time=full_time,
+                        full_time=index < full_time,
                         resident_since=since + timedelta(days=self.rng.randint(0, 6000)),
                         phone=f"13{self.rng.randint(100000000, 999999999)}",
                         elected=True,
-                        social_worker_certificate=model and index == 1,
-                        pay_type=Member.PayType.FIXED,
+                        social_worker_certificate=index == certificate,
+                        pay_type=Member.PayType.FIXED if index < full_time else Member.PayType.PER_DAY,
                     )
                 )
             )
         director = members[0]
-        members.append(
-            self.add(
-                Member(  # the director also leads the party organisation (cross-appointed)
-                    community=community,
-                    name=director.name,
-                    body=Member.Body.PARTY_ORGANIZATION,
-                    role=Member.Role.SECRETARY,
-                    full_time=True,
-                    resident_since=director.resident_since,
-                    phone=director.phone,
-                    elected=True,
+        if "no_party_org" not in shortfalls:
+            members.append(
+                self.add(
+                    Member(  # the director also leads the party organisation (cross-appointed)
+                        community=community,
+                        name=director.name,
+                        body=Member.Body.PARTY_ORGANIZATION,
+                        role=Member.Role.SECRETARY,
+                        full_time=True,
+                        resident_since=director.resident_since,
+                        phone=director.phone,
+                        elected=True,
+                    )
                 )
             )
-        )
         for _ in range(3 if community.households < 3000 else 4):
             members.append(
                 self.add(
@@ -208,46 +417,15 @@ class RecordSet:
             )
         return members
 
-    def village_members(self, community) -> list[Member]:
-        size = 5 if community.residents >= 1000 else 3
-        secretary = self.name()
-        one_person = self.rng.random() < 0.7  # "一人兼": the secretary is also the director
-        branch = [(secretary, "secretary"), (self.name(), "member"), (self.name(), "member")]
-        committee = [(secretary if one_person else self.name(), "director")]
-        committee += [(branch[1][0], "member")] + [(self.name(), "member") for _ in range(size - 3)]
-        committee.append((self.name(), "accountant"))
-        members = []
-        for body, people in (
-            (Member.Body.PARTY_BRANCH, branch),
-            (Member.Body.VILLAGERS_COMMITTEE, committee),
-        ):
-            for name, role in people:
-                members.append(
-                    self.add(
-                        Member(
-                            community=community,
-                            name=name,
-                            body=body,
-                            role=role,
-                            full_time=role != "member",
-                            resident_since=date(1980, 1, 1) + timedelta(days=self.rng.randint(0, 9000)),
-                            elected=True,
-                            pay_type=Member.PayType.FIXED
-                            if role in ("secretary", "director", "accountant")
-                            else Member.PayType.PER_DAY,
-                        )
-                    )
-                )
-        return members
-
-    def trainings(self, community, members):
+    def trainings(self, community, members, shortfalls: set[str]):
+        """District trainings this year: the director once, every other member twice (U-TRAIN)."""
+        committee = [m for m in members if m.body == Member.Body.RESIDENTS_COMMITTEE]
+        untrained = self.rng.choice(committee[1:]) if "untrained" in shortfalls else None
         for member in members:
             if member.body == Member.Body.SERVICE_STATION:
                 continue
             lead = member.role in ("director", "secretary")
-            village = community.kind == Community.Kind.VILLAGE
-            sessions = 1 if lead or village else 2
-            for _ in range(sessions):
+            for _ in range(1 if lead or member is untrained else 2):
                 self.add(
                     Training(
                         community=community,
@@ -255,19 +433,17 @@ class RecordSet:
                         trainee_name=member.name,
                         organiser_tier="district",
                         held_on=self.day(self.year, self.rng.randint(1, 3)),
-                        days=Decimal(7 if village and lead else (3 if village else 2)),
+                        days=Decimal(2),
                         topic="社区工作实务培训",
-                        practical_techniques=2 if village else 0,
                     )
                 )
 
-    def election(self, community, committee, direct: bool):
-        village = community.kind == Community.Kind.VILLAGE
+    def election(self, community, committee, body: str, direct: bool):
         held = date(self.year - 2, 5, self.rng.randint(8, 28))
         election = self.add(
             Election(
                 community=community,
-                body=Member.Body.VILLAGERS_COMMITTEE if village else Member.Body.RESIDENTS_COMMITTEE,
+                body=body,
                 held_on=held,
                 direct=direct,
                 method="direct" if direct else "representatives",
@@ -300,32 +476,44 @@ class RecordSet:
                 )
             )
 
-    def groups_and_buildings(self, community, model: bool):
-        for number in range(max(community.households // 250, 1)):
+    def groups_and_buildings(self, community, shortfalls: set[str]):
+        groups = max(community.households // 250, 1)
+        too_big = self.rng.randrange(groups) if "group_too_big" in shortfalls else None
+        for number in range(groups):
             self.add(
                 ResidentsGroup(
                     community=community,
                     name=f"第{number + 1}居民小组",
-                    households=self.rng.randint(200, 300),
+                    households=self.rng.randint(330, 420)
+                    if number == too_big
+                    else self.rng.randint(200, 300),
                     leader_name=self.name(),
                     leader_elected_by_group=True,
                     term_start=date(self.year - 2, 6, 1),
                     term_end=date(self.year + 3, 5, 31),
                 )
             )
-        if model:
-            for number in range(community.households // 25):
-                self.add(
-                    BuildingLeader(
-                        community=community,
-                        name=self.name(),
-                        building=f"{number // 6 + 1}号楼{number % 6 + 1}单元",
-                        households=self.rng.randint(20, 30),
-                    )
+        if "no_building_leaders" in shortfalls:
+            return
+        for number in range(community.households // 25):
+            self.add(
+                BuildingLeader(
+                    community=community,
+                    name=self.name(),
+                    building=f"{number // 6 + 1}号楼{number % 6 + 1}单元",
+                    households=self.rng.randint(20, 30),
                 )
+            )
 
-    def facility(self, community, model: bool, small: bool):
-        rural = community.kind == Community.Kind.RURAL
+    def _all_but(self, codes, shortfall: str, shortfalls: set[str]) -> list[str]:
+        codes = [code[0] if isinstance(code, tuple) else code for code in codes]
+        if shortfall in shortfalls:
+            codes.remove(self.rng.choice(codes))
+        return codes
+
+    def facility(self, community, model: bool, shortfalls: set[str]):
+        rural = community.kind == RURAL
+        small = "small_station" in shortfalls
         area = Decimal(
             self.rng.randint(420, 480)
             if small and rural
@@ -344,14 +532,15 @@ class RecordSet:
             activity_area_m2=(area * 2 / 3 + 10).quantize(Decimal("1")),
             publicity_boards=1,
             disclosure_boards=2,
-            electronic_screen=model,
+            electronic_screen="no_screen" not in shortfalls,
             has_yard_or_square=rural,
             procedures_posted=True,
             equipment="电脑2台、打印机1台、扫描仪1台",
             plaques=["party_org", "residents_committee", "service_center", "service_station"],
         )
+        field = Facility._meta.get_field
         if rural:
-            facility.rooms = [
+            rooms = [
                 "service_hall",
                 "meeting_room",
                 "activity_room",
@@ -361,12 +550,18 @@ class RecordSet:
                 "clinic",
                 "shop",
             ]
-            facility.one_stop_services = [
-                code for code, _ in Facility._meta.get_field("one_stop_services").item_choices
-            ]
-            facility.stations = [code for code, _ in Facility._meta.get_field("stations").item_choices]
-            facility.functions = [code for code, _ in Facility._meta.get_field("functions").item_choices]
+            facility.rooms = self._all_but(rooms, "missing_rural_room", shortfalls)
+            facility.one_stop_services = self._all_but(
+                field("one_stop_services").item_choices, "missing_hall_service", shortfalls
+            )
+            facility.stations = self._all_but(
+                field("stations").item_choices, "missing_center_station", shortfalls
+            )
+            facility.functions = self._all_but(
+                field("functions").item_choices, "missing_function", shortfalls
+            )
             facility.rural_boards = ["community_affairs", "village_affairs", "science"]
+            five_ones = ["paved_street", "night_lighting", "publicity_wall", "sports_square", "green_space"]
             self.add(
                 EnvironmentCheck(
                     community=community,
@@ -375,26 +570,30 @@ class RecordSet:
                     five_improvements=["hardened", "clean", "green", "lit", "beautified"]
                     if model
                     else ["hardened", "clean"],
-                    five_ones=[
-                        "paved_street",
-                        "night_lighting",
-                        "publicity_wall",
-                        "sports_square",
-                        "green_space",
-                    ],
+                    five_ones=self.rng.sample(five_ones, 3)
+                    if "five_ones_incomplete" in shortfalls
+                    else five_ones,
                 )
             )
-            for index in range(self.rng.randint(5, 8)):
+            count = self.rng.randint(5, 8)
+            far = self.rng.randrange(count) if "scope_far" in shortfalls else None
+            names = set()
+            while len(names) < count:
+                names.add(f"{self.rng.choice(SURNAMES)}家{self.rng.choice('庄屯洼沟岭坪')}")
+            for index, name in enumerate(sorted(names)):
                 self.add(
                     MemberVillage(
                         community=community,
-                        name=f"{self.rng.choice(SURNAMES)}家{'庄屯洼沟'[index % 4]}",
-                        distance_km=Decimal(self.rng.randint(5, 30)) / 10,
+                        name=name,
+                        distance_km=Decimal(
+                            self.rng.randint(35, 60) if index == far else self.rng.randint(5, 30)
+                        )
+                        / 10,
                         population=self.rng.randint(400, 900),
                     )
                 )
         else:
-            facility.rooms = [
+            rooms = [
                 "service_hall",
                 "activity_room",
                 "council_room",
@@ -402,70 +601,61 @@ class RecordSet:
                 "rights_room",
                 "police_room",
             ]
-            facility.windows = [code for code, _ in Facility._meta.get_field("windows").item_choices]
+            facility.rooms = self._all_but(rooms, "missing_room", shortfalls)
+            facility.windows = [code for code, _ in field("windows").item_choices]
         self.add(facility)
 
-    def meetings(self, community, model: bool, no_q4: bool):
-        village = community.kind == Community.Kind.VILLAGE
-        for year in (self.year - 1, self.year):
-            general = "villagers" if village else "residents"
-            self.add(
-                Meeting(
-                    community=community,
-                    kind=general,
-                    held_on=self.day(year, 1),
-                    topic="年度工作计划",
-                    attendees=self.rng.randint(60, 200),
-                    decisions="通过年度工作计划",
-                )
+    # -- every kind: community life ------------------------------------------------------------------
+    def meeting(self, community, kind: str, held_on: date, topic: str, minutes: bool, **fields):
+        return self.add(
+            Meeting(
+                community=community,
+                kind=kind,
+                held_on=held_on,
+                topic=topic,
+                minutes=self.minutes if minutes else "",
+                **fields,
             )
-            if not (no_q4 and year == self.year):
-                self.add(
-                    Meeting(
-                        community=community,
-                        kind=general,
-                        held_on=self.day(year, 4),
-                        topic="年度工作总结",
-                        attendees=self.rng.randint(60, 200),
-                        decisions="通过年度工作总结",
-                    )
+        )
+
+    def meetings(self, community, model: bool, shortfalls: set[str]):
+        village = community.kind == VILLAGE
+        general = "villagers" if village else "residents"
+        joint = "two_committees" if village else "party_joint"
+        for year in (self.year - 1, self.year):
+            this_year = year == self.year
+            self.meeting(
+                community,
+                general,
+                self.day(year, 1),
+                "年度工作计划",
+                minutes=True,
+                attendees=self.rng.randint(60, 200),
+                decisions="通过年度工作计划",
+            )
+            if not (this_year and "no_q4_meeting" in shortfalls):
+                self.meeting(
+                    community,
+                    general,
+                    self.day(year, 4),
+                    "年度工作总结",
+                    minutes=not (this_year and "no_minutes" in shortfalls),  # minutes not yet filed
+                    attendees=self.rng.randint(60, 200),
+                    decisions="通过年度工作总结",
                 )
-            joint = "two_committees" if village else "party_joint"
             for quarter in range(1, 5):
-                self.add(
-                    Meeting(
-                        community=community,
-                        kind=joint,
-                        held_on=self.day(year, quarter),
-                        topic="季度工作联席会议",
-                    )
+                if this_year and quarter == 3 and "no_q3_party_meeting" in shortfalls:
+                    continue
+                self.meeting(
+                    community, joint, self.day(year, quarter), "季度工作联席会议", self.rng.random() < 0.7
                 )
-            if not village:
-                self.add(
-                    Meeting(
-                        community=community,
-                        kind="consultation",
-                        held_on=self.day(year, 2),
-                        topic="小区停车管理议事",
-                    )
-                )
-                if model:
-                    self.add(
-                        Meeting(
-                            community=community,
-                            kind="units_joint",
-                            held_on=self.day(year, 3),
-                            topic="驻区单位共建",
-                        )
-                    )
-                    self.add(
-                        Meeting(
-                            community=community,
-                            kind="hearing",
-                            held_on=self.day(year, 2),
-                            topic="老旧小区改造听证",
-                        )
-                    )
+            if village:
+                continue
+            self.meeting(community, "consultation", self.day(year, 2), "小区停车管理议事", True)
+            if community.kind == URBAN and "no_units_meeting" not in shortfalls:
+                self.meeting(community, "units_joint", self.day(year, 3), "驻区单位共建", True)
+            if model:
+                self.meeting(community, "hearing", self.day(year, 2), "老旧小区改造听证", True)
 
     def disclosures(self, community, no_q4: bool):
         for year in (self.year - 1, self.year):
@@ -481,8 +671,8 @@ class RecordSet:
                     )
                 )
 
-    def organizations(self, community, social: int):
-        village = community.kind == Community.Kind.VILLAGE
+    def organizations(self, community, social: int, shortfalls: set[str]):
+        village = community.kind == VILLAGE
         names = self.rng.sample(SOCIAL_ORGS, min(social, len(SOCIAL_ORGS)))
         for name in names[: 3 if village else social]:
             self.add(
@@ -502,22 +692,26 @@ class RecordSet:
                 members_count=self.rng.randint(30, 120),
             )
         )
-        if community.kind != Community.Kind.URBAN:
+        if community.kind == URBAN:
+            return
+        if "no_cooperative" not in shortfalls:
             self.add(
                 Organization(community=community, kind="cooperative", name=f"{community.name}农民专业合作社")
             )
+        if "no_association" not in shortfalls:
             self.add(
                 Organization(community=community, kind="association", name=f"{community.name}老年人协会")
             )
 
-    def volunteering(self, community, share: float):
+    def volunteering(self, community, share: float, few_activities: bool):
         for year in (self.year - 1, self.year):
             self.add(
                 VolunteerRegistration(
                     community=community, year=year, registered=int(community.residents * share)
                 )
             )
-            for quarter in (1, 2, 2, 3, 3, 4, 4):
+            quarters = (1, 2, 3, 4) if few_activities and year == self.year else (1, 2, 2, 3, 3, 4, 4)
+            for quarter in quarters:
                 self.add(
                     Activity(
                         community=community,
@@ -530,8 +724,116 @@ class RecordSet:
                     )
                 )
 
-    def village_work(self, community, members):
-        for quarter in range(1, 5):
+    # -- villages: the two committees and their work -------------------------------------------------
+    def village_members(self, community, profile: str, shortfalls: set[str]) -> list[Member]:
+        """The party branch and the villagers' committee, cross-appointed (V-BRANCH, V-VC, V-TWO,
+        V-CROSS); in most villages the secretary is also the director ("一人兼", V-ONE)."""
+        large = community.residents >= 1000
+        committee_size, branch_size = (5, 4) if large else (3, 3)
+        if "vc_size" in shortfalls:  # one seat too few (large) or too many (small; its branch grown to match)
+            committee_size += -1 if large else 1
+            branch_size = max(branch_size, committee_size)
+        # At most one village a town keeps its secretary and director apart: the town stays "一人兼".
+        one_person = not (
+            profile != "model" and community.unit_id not in self.split_towns and self.rng.random() < 0.3
+        )
+        if not one_person:
+            self.split_towns.add(community.unit_id)
+        persons = [self.name() for _ in range(max(branch_size, committee_size))]
+        branch = [(persons[0], "secretary"), (persons[1], "member" if one_person else "deputy_secretary")]
+        branch += [(name, "member") for name in persons[2:branch_size]]
+        leader, other = (persons[0], persons[1]) if one_person else (persons[1], persons[0])
+        committee = [(leader, "director")] + [(other, "member")]
+        committee += [(name, "member") for name in persons[2:committee_size]]
+        committee[-1] = (committee[-1][0], "accountant")
+        fixed = {name for name, role in branch + committee if role in ("secretary", "director", "accountant")}
+        wrong_pay = self.rng.choice(persons[:committee_size]) if "pay_wrong" in shortfalls else None
+        since = {name: date(1965, 1, 1) + timedelta(days=self.rng.randint(0, 14000)) for name in persons}
+        members = []
+        for body, people in (
+            (Member.Body.PARTY_BRANCH, branch),
+            (Member.Body.VILLAGERS_COMMITTEE, committee),
+        ):
+            for name, role in people:
+                paid_fixed = (name in fixed) != (name == wrong_pay)  # one person, one kind of pay (V-PAY)
+                members.append(
+                    self.add(
+                        Member(
+                            community=community,
+                            name=name,
+                            body=body,
+                            role=role,
+                            full_time=role != "member",
+                            resident_since=since[name],
+                            elected=True,
+                            pay_type=Member.PayType.FIXED if paid_fixed else Member.PayType.PER_DAY,
+                        )
+                    )
+                )
+        return members
+
+    def village_trainings(self, community, members, shortfalls: set[str]):
+        """This year's training per cadre: 7 days for the secretary and the director, 3 for the others,
+        with two practical techniques (V-TRAIN)."""
+        leaders = {m.name for m in members if m.role in ("secretary", "director")}
+        people = {}
+        for member in members:
+            people.setdefault(member.name, member)
+        others = [name for name in people if name not in leaders]
+        untrained = self.rng.choice(others) if "untrained" in shortfalls else None
+        for name, member in people.items():
+            days = 7 if name in leaders else (2 if name == untrained else 3)
+            self.add(
+                Training(
+                    community=community,
+                    trainee=member,
+                    trainee_name=name,
+                    organiser_tier="district",
+                    held_on=self.day(self.year, self.rng.randint(1, 3)),
+                    days=Decimal(days),
+                    topic="村干部素质能力提升培训",
+                    practical_techniques=2,
+                )
+            )
+
+    def village_elections(self, community, members, shortfalls: set[str]):
+        """The villagers' committee's direct election and the branch's 两推一选 (V-DIRECT), both of
+        an earlier year, their candidates' notice a week or two before (V-NOTICE)."""
+        committee = [m for m in members if m.body == Member.Body.VILLAGERS_COMMITTEE]
+        branch = [m for m in members if m.body == Member.Body.PARTY_BRANCH]
+        self.election(
+            community, committee, Member.Body.VILLAGERS_COMMITTEE, "vc_not_direct" not in shortfalls
+        )
+        held = date(self.year - 2, 4, self.rng.randint(8, 28))
+        election = self.add(
+            Election(
+                community=community,
+                body=Member.Body.PARTY_BRANCH,
+                held_on=held,
+                direct=False,
+                method="other" if "not_two_recommendations" in shortfalls else "two_recommendations",
+                voters=community.party_members or len(branch),
+                election_committee_size=3,
+            )
+        )
+        self.flush([Election])
+        for member in branch:
+            self.add(
+                ElectionCandidate(
+                    community=community,
+                    election=election,
+                    name=member.name,
+                    resident_since=member.resident_since,
+                    elected=True,
+                    notice_started_on=held - timedelta(days=self.rng.randint(7, 14)),
+                )
+            )
+
+    def village_work(self, community, members, shortfalls: set[str]):
+        quarters = [1, 2, 3, 4]
+        if "talk_missing_quarter" in shortfalls:
+            quarters.remove(self.rng.choice(quarters))
+        for quarter in quarters:
             self.add(
                 Talk(
                     community=community,
@@ -541,8 +843,12 @@ class RecordSet:
                     topic="村级重点工作谈心谈话",
                 )
             )
+        skipped = {("audit", 2) if "no_audit_2" in shortfalls else None}
+        skipped.add(("party_members", 2) if "no_party_members_2" in shortfalls else None)
         for half in (1, 2):
             for subject in ("cadres", "party_members", "audit"):
+                if (subject, half) in skipped:
+                    continue
                 self.add(
                     Appraisal(
                         community=community,
@@ -559,15 +865,16 @@ class RecordSet:
             PartyMemberCase(
                 community=community,
                 name=self.name(),
-                appraisal_approval_percent=Decimal("78.5"),
+                appraisal_approval_percent=Decimal("60.00") if "case_60" in shortfalls else Decimal("78.5"),
                 exam_passed=True,
                 notice_start=notice,
                 notice_end=notice + timedelta(days=7),
             )
         )
 
+    # -- funds ---------------------------------------------------------------------------------------
     def funds(self, community, members, short: bool):
-        if community.kind == Community.Kind.RURAL:
+        if community.kind == RURAL:
             project = CapitalProject(
                 community=community,
                 name=f"{community.name}服务中心新建工程",
@@ -592,7 +899,7 @@ class RecordSet:
             )
         for year in (self.year - 1, self.year):
             self.add(OfficeFund(community=community, year=year, amount=Decimal("20000"), source="区级财政"))
-            if community.kind != Community.Kind.URBAN:
+            if community.kind != URBAN:
                 continue  # the work-fund tiers are the urban standard's (U-FUND)
             fund = WorkFund(community=community, year=year, paid=Decimal(0), paid_on=self.day(year, 2))
             fund.compute()

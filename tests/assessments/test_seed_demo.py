@@ -1,4 +1,6 @@
 import io
+from collections import Counter
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -16,11 +18,13 @@ DEMO = {
 
 
 @pytest.fixture(scope="module")
-def seeded_city(django_db_setup, django_db_blocker):
-    """The demo city, built once for this module (it takes seconds) and flushed after it."""
-    with django_db_blocker.unblock(), override_settings(**DEMO):
+def seeded_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo city, built once for this module (it takes seconds) and flushed after it. Its
+    evidence (the meetings' minutes) is stored under a temporary MEDIA_ROOT, which is yielded."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(**DEMO, MEDIA_ROOT=media):
         call_command("seed_demo", stdout=io.StringIO())
-    yield
+    yield media
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
 
@@ -28,6 +32,7 @@ def seeded_city(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded(seeded_city, db, settings):
     settings.DEBUG, settings.DEMO_PASSWORD = True, DEMO["DEMO_PASSWORD"]
+    settings.MEDIA_ROOT = seeded_city
 
 
 def test_builds_a_city_of_every_kind(seeded):
@@ -134,3 +139,56 @@ def test_journey_community_has_a_model_record_set(seeded):
     station = Facility.objects.get(community=community)
     assert station.area_m2 >= 300 and station.electronic_screen
     assert BuildingLeader.objects.filter(community=community).count() == community.households // 25
+
+
+# What each profile promises, judged by the shipped editions this year (rural levels in brackets).
+PROMISED = {
+    "model": {"urban": "model", "village": "model", "rural": "premium"},
+    "qualified": {"urban": "qualified", "village": "qualified", "rural": "standardized"},
+    "gaps": {"urban": "none", "village": "none", "rural": "none"},
+}
+
+
+def test_every_demo_community_reaches_what_its_profile_promises(seeded):
+    from assessments.demo import profile_for
+    from assessments.evaluator import evaluator_for, gap_list
+    from assessments.models import SelfCheck
+
+    checks = {
+        check.community_id: check
+        for check in SelfCheck.objects.filter(year=date.today().year).select_related("edition")
+    }
+    communities = list(Community.objects.select_related("unit"))
+    assert {c.pk for c in communities} <= set(checks), "every demo community has this year's self-check"
+    profiles = Counter()
+    wrong = []
+    for community in communities:
+        profile, _ = profile_for(community)
+        profiles[profile] += 1
+        check = checks[community.pk]
+        edition = check.edition
+        levels = {indicator.code: indicator.level for indicator in evaluator_for(edition).indicators}
+        failed = [result["indicator"] for result in check.results if result["passed"] is False]
+        lowest = [code for code in failed if levels[code] == edition.levels[0]]
+        expected = PROMISED[profile][community.kind]
+        ok = check.proposed_level == expected and check.level == SelfCheck.NO_LEVEL
+        if profile == "model":
+            ok = ok and not failed
+        elif profile == "qualified":
+            ok = ok and failed and not lowest
+        else:
+            texts = {gap["indicator"]: gap["text"] for gap in gap_list(check)}
+            ok = ok and 1 <= len(lowest) <= 2 and all(texts.get(code) for code in lowest)
+        if not ok:
+            wrong.append((community.name, profile, check.level, check.proposed_level, failed))
+    assert wrong == []
+    assert min(profiles.values()) >= 10, profiles
+
+
+def test_journey_community_is_proposed_model_with_every_auto_indicator_passed(seeded):
+    from assessments.models import SelfCheck
+
+    check = SelfCheck.objects.get(community__name="四十里集镇社区", year=date.today().year)
+    assert check.proposed_level == "model"
+    assert [result for result in check.results if result["passed"] is False] == []
+    assert check.failed == []

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.demo import RecordSet, profile_for
+from assessments.demo import RecordSet, community_facts, profile_for
 from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
@@ -96,9 +96,6 @@ VILLAGE_NAMES = [
 ]
 GACHA_NAMES = ["巴彦", "乌兰", "额尔敦", "宝力根", "阿拉坦", "查干", "呼和", "赛罕"]
 
-# The community whose records reach 示范 once its evidence is judged: the demo journey's subject.
-JOURNEY_COMMUNITY = "四十里集镇社区"
-
 DEMO_USERS = [
     # username, full name, role, unit name
     ("city_officer", "周建华", Role.CITY_OFFICER, "临江市"),
@@ -140,9 +137,10 @@ class Command(BaseCommand):
                 created += new
                 units[town_name] = town
                 for fields in self._communities(rng, town, mix):
-                    _, new = Community.objects.get_or_create(
-                        unit=town, name=fields.pop("name"), defaults=fields
-                    )
+                    name = fields.pop("name")
+                    # The facts its profile decides (a village's party members, an area's occupancy).
+                    fields.update(community_facts(Community(unit=town, name=name, **fields)))
+                    _, new = Community.objects.get_or_create(unit=town, name=name, defaults=fields)
                     created += new
         for username, full_name, role, unit_name in DEMO_USERS:
             created += self._user(tenant, username, full_name, role, units[unit_name])
@@ -160,11 +158,11 @@ class Command(BaseCommand):
         written = 0
         records = RecordSet(rng)
         for community in communities:
-            profile, gaps = profile_for(community, rng, favourite=community.name == JOURNEY_COMMUNITY)
             if community.pk in done:
                 continue
+            profile, shortfalls = profile_for(community)
             records.build(
-                community, profile, gaps, user=clerk if community.unit_id == clerk.unit_id else None
+                community, profile, shortfalls, user=clerk if community.unit_id == clerk.unit_id else None
             )
             written += 1
         records.finish()

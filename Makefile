@@ -6,7 +6,7 @@ APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 popp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import worker clean
+.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import bench-self-check worker clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ check-deploy: install
 
 bench-import: install
 	$(BIN)/python -m benchmarks.import_10k
+
+# Needs PostgreSQL and Redis (127.0.0.1); options go in BENCH_ARGS, e.g. BENCH_ARGS="--keep --communities 5000".
+bench-self-check: install
+	$(BIN)/python -m benchmarks.self_check_20k $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=info

@@ -29,9 +29,13 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "评估与认定"
 
     def ready(self):
+        from core import measures
+
         from . import exports, signals  # noqa: F401  exports registers the self-check list
+        from .evaluator import current_params
 
         signals.connect()
+        measures.install_edition_params(current_params)
         post_migrate.connect(
             restore_shipped_editions, sender=self, dispatch_uid="assessments_shipped_editions"
         )

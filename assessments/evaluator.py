@@ -315,15 +315,32 @@ class EditionEvaluator:
 
 
 # Published editions never change, so their compiled evaluators are kept for the process's lifetime.
-_evaluators: dict[int, EditionEvaluator] = {}
+# Keyed with the publication time too: an id freed by a rolled-back transaction may come back.
+_evaluators: dict[tuple, EditionEvaluator] = {}
 
 
 def evaluator_for(edition: StandardEdition) -> EditionEvaluator:
     if not edition.is_published:
         return EditionEvaluator(edition)
-    if edition.pk not in _evaluators:
-        _evaluators[edition.pk] = EditionEvaluator(edition)
-    return _evaluators[edition.pk]
+    key = (edition.pk, edition.published_at)
+    if key not in _evaluators:
+        _evaluators[key] = EditionEvaluator(edition)
+    return _evaluators[key]
+
+
+def current_params(community, measure_key: str) -> dict:
+    """The parameters that the community's current edition gives `measure_key`: on the first auto
+    indicator naming it, or on a threshold referring to it (e.g. U-FUND's work-fund tiers)."""
+    edition = StandardEdition.objects.current_for(community.unit.tenant_id, community.kind)
+    if edition is None:
+        return {}
+    for indicator in evaluator_for(edition).indicators:
+        if indicator.measure == measure_key:
+            return dict(indicator.params or {})
+        for ref in thresholds.referenced_measures(indicator.threshold):
+            if ref.get("measure") == measure_key:
+                return dict(ref.get("params") or {})
+    return {}
 
 
 # ---- the gap list ---------------------------------------------------------------------------------

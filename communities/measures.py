@@ -112,7 +112,12 @@ def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
     codes=SCOPE_CODES,
 )
 def service_scope_met(
-    batch, min_villages=5, max_villages=10, min_population=3000, max_population=6000, radius_km=3
+    batch,
+    min_villages=5,
+    max_villages=10,
+    min_population=3000,
+    max_population=6000,
+    radius_km=MemberVillage.SERVICE_RADIUS_KM,
 ):
     villages = batch.grouped(
         "communities.member_villages", MemberVillage.objects.order_by().values("community_id", "distance_km")

@@ -6,6 +6,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core import measures
 from core.fields import ChoiceListField, EvidenceField
 from core.models import Unit
 from core.roles import Tier
@@ -407,6 +408,7 @@ class VolunteerRegistration(CommunityRecord):
 class MemberVillage(CommunityRecord):
     """A village served by a rural (中心村型) community (R-SCOPE: about 3 km, 5–10 villages)."""
 
+    # R-SCOPE's "about 3 km", unless the community's edition sets another radius.
     SERVICE_RADIUS_KM = Decimal("3")
 
     name = models.CharField("村名", max_length=40)
@@ -449,13 +451,18 @@ class MemberVillage(CommunityRecord):
         if errors:
             raise ValidationError(errors)
 
+    def service_radius_km(self) -> Decimal:
+        if not self.community_id:
+            return self.SERVICE_RADIUS_KM
+        radius = measures.edition_params(self.community, "service_scope_met").get("radius_km")
+        return Decimal(str(radius)) if radius is not None else self.SERVICE_RADIUS_KM
+
     @property
     def warnings(self) -> list[str]:
         found = []
-        if self.distance_km is not None and Decimal(self.distance_km) > self.SERVICE_RADIUS_KM:
-            found.append(
-                f"距中心村 {self.distance_km} 公里,超出约 {self.SERVICE_RADIUS_KM} 公里的服务半径(标准 R-SCOPE)。"
-            )
+        radius = self.service_radius_km()
+        if self.distance_km is not None and Decimal(self.distance_km) > radius:
+            found.append(f"距中心村 {self.distance_km} 公里,超出约 {radius} 公里的服务半径(标准 R-SCOPE)。")
         return found
 
 

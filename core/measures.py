@@ -117,3 +117,23 @@ class Batch:
 
     def in_year(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
+
+
+# ---- the standard's parameters, for records that compute amounts from it ---------------------------
+#
+# A few records compute a figure the standard defines (the work fund due by households, the service
+# radius a member village is warned against). They read it from the community's current edition
+# through this hook, which `assessments` installs, so the records apps never import assessments and a
+# city that changes the figure in its edition changes it everywhere.
+
+_edition_params: Callable[[Any, str], dict] | None = None
+
+
+def install_edition_params(source: Callable[[Any, str], dict]) -> None:
+    global _edition_params
+    _edition_params = source
+
+
+def edition_params(community, measure_key: str) -> dict:
+    """The parameters the community's current edition gives `measure_key` ({} when it names none)."""
+    return _edition_params(community, measure_key) if _edition_params is not None else {}

@@ -117,8 +117,9 @@ def station_area_m2(batch, kind=STATION, with_yard_or_square=False):
 
 @register("station_activity_area_m2", "居民活动用房面积", unit="平方米", params=KIND, param_codes=KIND_CODES)
 def station_activity_area_m2(batch, kind=STATION):
-    # The same facility station_area_m2 picks, so U-SPACE compares the two areas of one building.
-    return {pk: row["activity_area_m2"] if row else 0 for pk, row in _largest(batch, kind).items()}
+    # The same facility station_area_m2 picks, so U-SPACE compares the two areas of one building. No
+    # facility is no data (U-SPACE fails and says so), not 0 m², which would meet "≥ 0 × 2/3".
+    return {pk: row["activity_area_m2"] if row else None for pk, row in _largest(batch, kind).items()}
 
 
 @register("station_activity_share", "居民活动用房占服务站面积比例", params=KIND, param_codes=KIND_CODES)

@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from communities.models import Community, CommunityRecord
+from core import measures
 from core.validators import YEAR_VALIDATORS, not_in_future
 from personnel.models import Member
 
@@ -74,7 +75,8 @@ class WorkFund(OnePerYear):
         if not self.community_id or not isinstance(self.year, int):
             return
         community = self.community
-        self.due = services.work_fund_due(community.households)
+        tiers = measures.edition_params(community, "work_fund_due").get("tiers")
+        self.due = services.work_fund_due(community.households, tiers) or Decimal("0")
         founded_this_year = community.established_on.year == self.year
         self.district_share = services.district_share(self.due, founded_this_year)
 

@@ -1,25 +1,32 @@
 """Amounts the funding records compute rather than take as typed.
 
-The figures here are the documents' own (U-FUND for the work fund, the F section for the pay
-benchmark). Issue #4 moves these tiers and benchmarks into the city's standard edition, so that a city
-can change them and publish a new version; until then they live in this one place only.
+The work-fund tiers come from the community's current standard edition (U-FUND), so a city that
+changes them in its edition changes the amounts due; the documents' own tiers are the fallback. The
+pay benchmark, office-fund floor and plaque contributions are facts of the banner document (section F),
+not indicators of a standard, and live here only.
 """
 
 from decimal import Decimal
 
+# U-FUND's tiers as the documents give them, read as STANDARD.md "How to read the numbers" says
+# (以下/以上 include the number): under 2000 households ¥40,000; 2000 to 3000 inclusive ¥50,000; over
+# 3000 ¥60,000 (null = no upper bound). The shipped editions carry the same; a city's edition may differ.
+DEFAULT_TIERS = (
+    {"max_households": 1999, "amount": 40000},
+    {"max_households": 3000, "amount": 50000},
+    {"max_households": None, "amount": 60000},
+)
 
-def work_fund_due(households: int) -> Decimal:
-    """The yearly work fund due to a community of `households` households (U-FUND).
 
-    The tiers, read as STANDARD.md "How to read the numbers" says (以下/以上 include the number):
-    under 2000 households ¥40,000; 2000 to 3000 inclusive ¥50,000; over 3000 ¥60,000.
-    Issue #4 moves this tier table into the city's standard edition, so that a city can change it.
-    """
-    if households < 2000:
-        return Decimal("40000.00")
-    if households <= 3000:
-        return Decimal("50000.00")
-    return Decimal("60000.00")
+def work_fund_due(households: int, tiers=None) -> Decimal | None:
+    """The yearly work fund due to a community of `households` households (U-FUND): the first tier
+    whose `max_households` reaches it; None when no tier does (an edition whose tiers all stop below)."""
+    for tier in tiers or DEFAULT_TIERS:
+        upper = tier["max_households"]
+        if upper is None or households <= upper:
+            # str() keeps a float's decimal text (0.1 stays 0.1, not the binary double).
+            return Decimal(str(tier["amount"])).quantize(Decimal("0.01"))
+    return None
 
 
 # U-FUND: the district pays half; a community founded that year is funded wholly by its district.
@@ -33,7 +40,6 @@ def district_share(due: Decimal, founded_this_year: bool) -> Decimal:
 
 
 # F: hired community cadres' monthly pay benchmark by post (insurance included), in yuan.
-# Issue #4 moves these into the city's standard edition as well.
 PAY_BENCHMARKS = {
     "both": Decimal("1675.00"),  # 书记、主任一肩挑
     "secretary_or_director": Decimal("1475.00"),

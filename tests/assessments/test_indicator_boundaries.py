@@ -92,6 +92,14 @@ def test_u_space_activity_area_exactly_two_thirds_of_300(world, activity, passed
 
 
 @pytest.mark.django_db
+def test_u_space_fails_without_a_service_station(world):
+    result = judge(urban(world), "U-SPACE", YEAR)
+
+    assert (result["passed"], result["value"]) == (False, None)
+    assert result["note"] == "尚无“居民活动用房面积”的相关记录。"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("area", "passed"), [(299, False), (300, True)])
 def test_u_area_at_299_and_300_square_metres(world, area, passed):
     community = urban(world)

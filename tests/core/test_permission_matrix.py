@@ -63,7 +63,7 @@ API = [
     ("get", "/api/v1/self-checks/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     # self-checks come from runs only: no create route (roles that write nothing are refused first)
-    ("post", "/api/v1/self-checks/", {}, {"anon": 401, "clerk": 405, "*": 403}),
+    ("post", "/api/v1/self-checks/", {}, {"anon": 401, "clerk": 405, "clerk_t3": 405, "*": 403}),
     ("post", "/api/v1/self-checks/export/", None, {"anon": 401, "*": 202}),
     # a run over T1: the roles that run self-checks with T1 in scope; others' unit is bad input
     (

@@ -154,7 +154,7 @@ def test_activity_area_and_share_are_of_the_facility_the_area_measure_picks(worl
 
 def test_activity_measures_without_a_facility_of_the_kind(world):
     facility(world.c1, kind=CENTER, area=600, activity=600)
-    assert value("station_activity_area_m2", world.c1) == 0
+    assert value("station_activity_area_m2", world.c1) is None
     assert value("station_activity_share", world.c1) is None
     assert value("station_activity_share", world.c1, kind=CENTER) == 1
 

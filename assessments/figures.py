@@ -4,7 +4,8 @@ that STANDARD.md sets over a township or a city rather than over one community.
 - direct election of urban residents' committees (U-ELECT), city target 60%;
 - villages whose two committees are cross-appointed to V-CROSS's level;
 - villages whose branch secretary is also the committee director (V-ONE's share, pooled over the
-  unit: each village carries its town's share, and a unit holds whole towns).
+  unit: each village carries its town's share, and a unit holds whole towns);
+- the year's enrolment share (communities in the creation activity), target about 20%.
 """
 
 from fractions import Fraction
@@ -13,9 +14,12 @@ from communities.models import Community
 
 from . import thresholds
 from .evaluator import evaluator_for
+from .models import Enrolment
 
-# STANDARD.md, U's programme targets: direct election in 60% of communities by 2015.
+# STANDARD.md, U's programme targets: direct election in 60% of communities by 2015, and about 20%
+# of communities entering the creation activity each year.
 DIRECT_ELECTION_TARGET = Fraction(3, 5)
+ENROLMENT_TARGET = Fraction(1, 5)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -70,3 +74,16 @@ def unit_figures(self_checks) -> list[dict]:
             "target": _edition_target(village_checks, "V-ONE"),
         },
     ]
+
+
+def enrolment_figure(communities, year: int) -> dict:
+    """The share of `communities` (already scoped) enrolled in `year`'s creation activity."""
+    total = communities.count()
+    enrolled = Enrolment.objects.filter(community__in=communities, year=year).count()
+    return {
+        "code": "ENROL",
+        "label": "列入本年度创建活动的社区",
+        "percent": _share(enrolled, total),
+        "of": total,
+        "target": float(ENROLMENT_TARGET * 100),
+    }

@@ -3,7 +3,7 @@ import django_filters
 from communities.models import Community
 from core.filtersets import UnitSubtreeFilter
 
-from .models import Level, SelfCheck, StandardEdition
+from .models import Enrolment, Level, SelfCheck, StandardEdition
 
 LEVEL_CHOICES = [(SelfCheck.NO_LEVEL, "未达标"), *Level.choices]
 
@@ -46,3 +46,15 @@ class SelfCheckFilterSet(django_filters.FilterSet):
     class Meta:
         model = SelfCheck
         fields = ["unit", "year", "kind", "status", "level", "proposed_level", "community"]
+
+
+class EnrolmentFilterSet(django_filters.FilterSet):
+    """`?community=`, `?year=` and `?unit=` (subtree)."""
+
+    unit = UnitSubtreeFilter(path_field="community__unit__path")
+    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+    year = django_filters.NumberFilter(label="年度")
+
+    class Meta:
+        model = Enrolment
+        fields = ["unit", "year", "community"]

@@ -367,7 +367,7 @@ class Indicator(models.Model):
 
 
 class SelfCheckQuerySet(CommunityScopedQuerySet):
-    """Self-checks are read in their community's scope, grants included (core.scope)."""
+    """Self-checks and enrolments are read in their community's scope, grants included (core.scope)."""
 
 
 class SelfCheck(models.Model):
@@ -459,3 +459,46 @@ class SelfCheck(models.Model):
         from .evaluator import gap_list
 
         return gap_list(self)
+
+
+class Enrolment(models.Model):
+    """A community taken into a year's creation activity (创建活动) by its district or the city: only
+    enrolled communities are submitted for review and designation (about 20% a year, STANDARD.md)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="enrolments", verbose_name="社区"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确定人",
+    )
+    created_at = models.DateTimeField("确定时间", auto_now_add=True)
+
+    objects = SelfCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "创建活动名单"
+        ordering = ["-year", "community__unit__path", "community__name"]
+        constraints = [models.UniqueConstraint(fields=["community", "year"], name="enrolment_one_per_year")]
+
+    def __str__(self):
+        return f"{self.year}年 {self.community}"
+
+    def clean(self):
+        if (
+            self.community_id
+            and self.year
+            and Enrolment.objects.filter(community_id=self.community_id, year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"community": f"该社区已列入{self.year}年创建活动。"})
+
+    def validate_constraints(self, exclude=None):
+        # One per community and year is checked in clean(), where its error belongs to `community`.
+        super().validate_constraints(exclude={*(exclude or ()), "community"})

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import generic
 
+from communities.models import Community
 from core.roles import Action
 from core.scope import may
 from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
 
 from . import selfchecks, services
 from .evaluator import evaluator_for, show_result
-from .figures import unit_figures
+from .figures import enrolment_figure, unit_figures
 from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
 from .models import Conflict, EditionLocked, Indicator, Level, SelfCheck, StandardEdition
@@ -280,7 +281,14 @@ class SelfCheckListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = unit_figures(self.filterset.qs)
+        communities = Community.objects.visible_to(self.request.user)
+        unit = self.filterset.form.cleaned_data.get("unit") if self.filterset.is_valid() else None
+        if unit is not None:
+            communities = communities.filter(unit__path__startswith=unit.path)
+        context["figures"] = [
+            enrolment_figure(communities, _year(self.request)),
+            *unit_figures(self.filterset.qs),
+        ]
         if may(self.request.user, Action.RUN_SELF_CHECKS):
             context["run_form"] = SelfCheckRunForm(
                 user=self.request.user, initial={"year": _year(self.request)}

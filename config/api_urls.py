@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from assessments.api.views import SelfCheckViewSet, StandardEditionViewSet
+from assessments.api.views import EnrolmentViewSet, SelfCheckViewSet, StandardEditionViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet, TownRecognitionViewSet
@@ -18,6 +18,7 @@ router.register("history", HistoryViewSet, basename="history")
 router.register("jobs", JobViewSet, basename="job")
 router.register("standards", StandardEditionViewSet, basename="standard")
 router.register("self-checks", SelfCheckViewSet, basename="self-check")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -2,9 +2,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from communities.models import Community
+from core.api.serializers import ScopedModelSerializer
 
 from ..filtersets import LEVEL_CHOICES
-from ..models import Indicator, SelfCheck, StandardEdition
+from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
 
 
 @extend_schema_field(
@@ -93,3 +94,16 @@ class SelfCheckRunSerializer(serializers.Serializer):
 
     year = serializers.IntegerField()
     unit = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EnrolmentSerializer(ScopedModelSerializer):
+    """API.md `enrolments/`: the communities in a year's creation activity."""
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "community", "year", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def create(self, validated_data):
+        request = self.context.get("request")
+        return super().create({**validated_data, "enrolled_by": request.user if request else None})

@@ -7,13 +7,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.serializers import JobCreatedSerializer
-from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
+from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet, ScopedViewSet
 from core.roles import Action
 
 from .. import selfchecks
-from ..filtersets import SelfCheckFilterSet, StandardEditionFilterSet
-from ..models import Indicator, SelfCheck, StandardEdition
-from .serializers import SelfCheckRunSerializer, SelfCheckSerializer, StandardEditionSerializer
+from ..filtersets import EnrolmentFilterSet, SelfCheckFilterSet, StandardEditionFilterSet
+from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
+from .serializers import (
+    EnrolmentSerializer,
+    SelfCheckRunSerializer,
+    SelfCheckSerializer,
+    StandardEditionSerializer,
+)
 
 
 class StandardEditionViewSet(ReadOnlyScopedViewSet):
@@ -61,3 +66,17 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class EnrolmentViewSet(ScopedViewSet):
+    """`enrolments/`: read in scope; the district (or the city) adds and removes communities."""
+
+    model = Enrolment
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilterSet
+    write_action = Action.ENROL
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    search_fields = ["community__name"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-year", "community_id")

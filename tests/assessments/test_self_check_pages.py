@@ -163,3 +163,21 @@ def test_unit_figures_pool_the_unit_s_self_checks(world, client):
         60.0,
     )
     assert (figures["V-CROSS"]["percent"], figures["V-CROSS"]["of"]) == (50.0, 2)  # 甲 on both bodies
+
+
+@pytest.mark.django_db
+def test_enrolment_share_of_the_unit_for_the_year(world, client):
+    from assessments.models import Enrolment
+
+    Enrolment.objects.create(community=world.c1, year=YEAR)
+    Enrolment.objects.create(community=world.c2, year=YEAR - 1)  # another year
+
+    client.force_login(world.reviewer)
+    figures = {f["code"]: f for f in client.get(f"/self-checks/?year={YEAR}").context["figures"]}
+    assert (figures["ENROL"]["percent"], figures["ENROL"]["of"], figures["ENROL"]["target"]) == (
+        50.0,
+        2,
+        20.0,
+    )
+    narrowed = client.get(f"/self-checks/?year={YEAR}&unit={world.t2.pk}").context["figures"]
+    assert narrowed[0]["percent"] == 0.0 and narrowed[0]["of"] == 1

@@ -62,6 +62,20 @@ API = [
     ),
     ("get", "/api/v1/self-checks/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    ("get", "/api/v1/enrolments/", None, {"anon": 401, "*": 200}),
+    ("get", "/api/v1/enrolments/{en1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    (
+        "post",
+        "/api/v1/enrolments/",
+        {"community": "{c1}", "year": 2025},
+        {"anon": 401, "reviewer": 201, "officer": 201, "other_officer": 400, "*": 403},
+    ),
+    (
+        "delete",
+        "/api/v1/enrolments/{en1}/",
+        None,
+        {"anon": 401, "reviewer": 204, "officer": 204, **NOT_C1, "*": 403},
+    ),
     # self-checks come from runs only: no create route (roles that write nothing are refused first)
     ("post", "/api/v1/self-checks/", {}, {"anon": 401, "clerk": 405, "clerk_t3": 405, "*": 403}),
     ("post", "/api/v1/self-checks/export/", None, {"anon": 401, "*": 202}),
@@ -175,7 +189,7 @@ def _cases(rows):
 
 @pytest.fixture
 def targets(world):
-    from assessments.models import SelfCheck, StandardEdition
+    from assessments.models import Enrolment, SelfCheck, StandardEdition
     from core.models import Job
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
@@ -183,6 +197,7 @@ def targets(world):
     self_check = SelfCheck.objects.create(community=world.c1, year=2025, edition=edition)
     return {
         "sc1": self_check.pk,
+        "en1": Enrolment.objects.create(community=world.c1, year=2024).pk,
         "c1": world.c1.pk,
         "c_other": world.c_other.pk,
         "t1": world.t1.pk,

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from communities import records
 from communities.models import Community
+from core.signals import records_bulk_changed
 
 _PENDING = "_self_check_refresh"
 
@@ -49,7 +50,13 @@ def _record_changed(sender, instance, **kwargs):
     touch(instance.community_id)
 
 
+def _bulk_changed(sender, community_ids, **kwargs):
+    for community_id in community_ids:
+        touch(community_id)
+
+
 def connect() -> None:
+    records_bulk_changed.connect(_bulk_changed, dispatch_uid="self_check_records_bulk_changed")
     post_save.connect(_community_changed, sender=Community, dispatch_uid="self_check_community_saved")
     for record_type in records.all_types():
         for signal in (post_save, post_delete):

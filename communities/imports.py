@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from core.models import Unit
+from core.signals import records_bulk_changed
 
 from . import records
 from .forms import CommunityForm
@@ -197,6 +198,12 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
         # New rows (most of a large workbook) go in with their history rows in a few statements.
         bulk_create_with_history(list(added.values()), model, batch_size=500, default_user=user)
         report.created[sheet.title] = len(added)
+        records_bulk_changed.send(
+            sender=model,
+            community_ids={
+                row.pk if isinstance(row, Community) else row.community_id for row in added.values()
+            },
+        )
 
 
 def _key(sheet: Sheet, obj) -> tuple[str, ...]:

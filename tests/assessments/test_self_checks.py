@@ -377,3 +377,18 @@ def test_records_saved_after_submission_do_not_change_the_submitted_self_check(w
     check.refresh_from_db()
     fund = next(r for r in check.results if r["indicator"] == "U-FUND")
     assert fund["value"] == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_evaluates_the_communities_it_created(world, settings, eager_tasks):
+    from communities.imports import run_import
+    from tests.communities.test_import import GOOD_COMMUNITY, GOOD_MEMBER, workbook
+
+    settings.SELF_CHECK_LIVE_LIMIT = 0  # through the background task, as a large import goes
+    report = run_import(world.clerk, workbook([GOOD_COMMUNITY], [GOOD_MEMBER]), check_only=False)
+
+    assert report.errors == []
+    check = SelfCheck.objects.get(community__name="朝阳社区", year=YEAR)  # 2600 households
+    assert next(r for r in check.results if r["indicator"] == "U-SIZE")["passed"] is True
+    seats = next(r for r in check.results if r["indicator"] == "U-SEATS")
+    assert seats["value"] == 1  # the imported full-time member

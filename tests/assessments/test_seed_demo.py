@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from assessments.models import Enrolment
 from communities.models import Community
 from core.models import Unit, User
 from core.roles import Role
@@ -68,6 +69,7 @@ def test_second_run_changes_nothing(seeded):
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
         "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
+        "enrolments": list(Enrolment.objects.order_by("pk").values_list("pk", "community_id", "year")),
     }
     call_command("seed_demo", stdout=io.StringIO())
     after = {
@@ -76,6 +78,7 @@ def test_second_run_changes_nothing(seeded):
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "unit_id", "role")),
         "units": list(Unit.objects.order_by("pk").values_list("pk", "path")),
+        "enrolments": list(Enrolment.objects.order_by("pk").values_list("pk", "community_id", "year")),
     }
     assert after == before
 
@@ -192,3 +195,13 @@ def test_journey_community_is_proposed_model_with_every_auto_indicator_passed(se
     assert check.proposed_level == "model"
     assert [result for result in check.results if result["passed"] is False] == []
     assert check.failed == []
+
+
+def test_about_a_fifth_is_enrolled_this_year_with_the_journey_community(seeded):
+    year = date.today().year
+    enrolled = Enrolment.objects.filter(year=year)
+    share = enrolled.count() / Community.objects.count()
+    assert 0.18 <= share <= 0.25, share
+    assert enrolled.filter(community__name="四十里集镇社区").exists()
+    for district in Unit.objects.filter(tier=Unit.Tier.DISTRICT):
+        assert enrolled.filter(community__unit__parent=district).exists(), district

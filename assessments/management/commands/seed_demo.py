@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.demo import RecordSet, community_facts, profile_for
+from assessments.demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
+from assessments.models import Enrolment
 from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
@@ -146,7 +147,23 @@ class Command(BaseCommand):
             created += self._user(tenant, username, full_name, role, units[unit_name])
         created += self._platform_admin()
         created += self._records(tenant, User.objects.get(username="town_clerk"))
+        created += self._enrolments(tenant, User.objects.get(username="city_officer"))
         return created
+
+    def _enrolments(self, tenant, officer) -> int:
+        """This year's creation activity: every fifth community of each district (about 20%, as the
+        programme plans), and always the journey community, so that its whole path can be shown."""
+        year = date.today().year
+        if Enrolment.objects.filter(community__unit__tenant=tenant, year=year).exists():
+            return 0
+        chosen = []
+        for district in Unit.objects.filter(tenant=tenant, tier=Unit.Tier.DISTRICT).order_by("pk"):
+            communities = Community.objects.filter(unit__parent=district).order_by("pk")
+            chosen += [community for number, community in enumerate(communities) if number % 5 == 0]
+        chosen += list(Community.objects.filter(unit__tenant=tenant, name=JOURNEY_COMMUNITY))
+        unique = {community.pk: community for community in chosen}.values()
+        Enrolment.objects.bulk_create(Enrolment(community=c, year=year, enrolled_by=officer) for c in unique)
+        return len(unique)
 
     def _records(self, tenant, clerk) -> int:
         """Each community's record set, written once: communities that have members already are left as they are."""

@@ -392,3 +392,35 @@ def test_an_import_evaluates_the_communities_it_created(world, settings, eager_t
     assert next(r for r in check.results if r["indicator"] == "U-SIZE")["passed"] is True
     seats = next(r for r in check.results if r["indicator"] == "U-SEATS")
     assert seats["value"] == 1  # the imported full-time member
+
+
+@pytest.mark.django_db
+def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, api):
+    client = api.as_user(world.officer)
+    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
+    client.get("/api/v1/self-checks/")  # warm the process-wide cache of compiled editions
+    with CaptureQueriesContext(connection) as few:
+        small = client.get("/api/v1/self-checks/").json()
+    extra = [CommunityFactory(unit=world.t1, name=f"列表{n}").pk for n in range(10)]
+    selfchecks.evaluate_communities(extra, YEAR)
+    with CaptureQueriesContext(connection) as many:
+        large = client.get("/api/v1/self-checks/").json()
+
+    assert (small["count"], large["count"]) == (2, 12)
+    assert len(many) == len(few), [q["sql"] for q in many]
+    row = next(r for r in large["results"] if r["community"] == world.c1.pk)
+    assert set(row) >= {
+        "id",
+        "community",
+        "year",
+        "standard",
+        "status",
+        "changed_since_approval",
+        "score",
+        "level",
+        "proposed_level",
+        "results",
+        "gaps",
+    }
+    assert isinstance(row["score"], float) and row["level"] == "none"
+    assert {"indicator": "U-STATION", "level": "qualified", "text": "尚未登记社区服务站。"} in row["gaps"]

@@ -6,11 +6,11 @@ Chinese messages on the field the user filled in."""
 
 import json
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 
 from communities.models import Community
 from core.forms import CheckboxList, ScopedModelForm
@@ -367,7 +367,7 @@ class SelfCheckRunForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = timezone.localdate().year
         self.fields["year"].widget.attrs.update({"class": "form-control", "style": "width:7rem"})
         units = Unit.objects.within_scope(user).order_by("path")
         self.fields["unit"].queryset = units

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 
 from communities.models import Community
 from core.models import Tenant, Unit, User
@@ -23,7 +24,7 @@ DEFAULT_DEADLINE = (11, 30)
 
 def start_annual_runs(year: int | None = None) -> list:
     """One run per city over the whole city, on behalf of its first active city officer."""
-    year = year or date.today().year
+    year = year or timezone.localdate().year
     jobs = []
     for city in Unit.objects.filter(tier=Tier.CITY).select_related("tenant"):
         officer = (
@@ -51,7 +52,7 @@ def filing_deadline(tenant_id: int, year: int) -> date | None:
 def send_filing_reminders(today: date | None = None) -> int:
     """E-mail each district's reviewers the new communities of the year not yet filed with the city,
     on the days `FILING_REMINDER_DAYS` before the deadline. Returns the number of e-mails sent."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     sent = 0
     for tenant in Tenant.objects.all():
         deadline = filing_deadline(tenant.pk, today.year)

@@ -11,7 +11,6 @@
 """
 
 from collections import Counter, defaultdict
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,7 +206,7 @@ def refresh(community_ids) -> None:
     ids = sorted(set(community_ids))
     if not ids:
         return
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     years = set(
         SelfCheck.objects.filter(community_id__in=ids, status__in=SelfCheck.OPEN_STATUSES)
         .exclude(year=this_year)

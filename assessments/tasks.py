@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from core.models import Job
+from core.models import Job, Unit
 from core.tasks import TRANSIENT
 
 from . import reminders, selfchecks
@@ -27,7 +27,11 @@ def run_self_checks(self, job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     if job.state != Job.State.QUEUED:
         return  # a redelivered message: the chunks were queued already
-    ids = list(selfchecks.communities_of(job).order_by("pk").values_list("pk", flat=True))
+    try:
+        ids = list(selfchecks.communities_of(job).order_by("pk").values_list("pk", flat=True))
+    except Unit.DoesNotExist:
+        job.mark_failed("要自查的单位已不存在。")
+        return
     parts = selfchecks.chunks(ids, selfchecks.chunk_size())
     job.summary = {"chunks": len(parts), "year": job.params["year"]}
     job.save(update_fields=["summary"])

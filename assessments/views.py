@@ -4,13 +4,13 @@ the caller's visible scope (404), check the role on it (403), refuse changes to 
 (409) and leave every write to `services`."""
 
 from collections import Counter
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import generic
 
 from communities.models import Community
@@ -258,7 +258,7 @@ class IndicatorDeleteView(IndicatorMixin, generic.DetailView):
 def _year(request) -> int:
     """The year a page shows: `?year=` when it is a number, else the current year."""
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else date.today().year
+    return int(value) if value.isdigit() else timezone.localdate().year
 
 
 class SelfCheckListView(ScopedListView):
@@ -272,7 +272,7 @@ class SelfCheckListView(ScopedListView):
     def get(self, request, *args, **kwargs):
         if "year" not in request.GET:  # this year's table unless another year is asked for
             query = request.GET.copy()
-            query["year"] = date.today().year
+            query["year"] = timezone.localdate().year
             return redirect(f"{request.path}?{query.urlencode()}")
         return super().get(request, *args, **kwargs)
 

@@ -1,13 +1,12 @@
 """`enrolments/` (API.md): the district or the city enrols communities of its scope in a year's
 creation activity; one per community and year; the clerk and reader only read."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from assessments.models import Enrolment
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from assessments import reminders, services
 from assessments.models import SelfCheck
@@ -12,7 +13,7 @@ from core.models import Job
 
 from ..factories import CommunityFactory
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

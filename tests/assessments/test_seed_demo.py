@@ -1,10 +1,10 @@
 import io
 from collections import Counter
-from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from assessments.models import Enrolment
 from communities.models import Community
@@ -159,7 +159,7 @@ def test_every_demo_community_reaches_what_its_profile_promises(seeded):
 
     checks = {
         check.community_id: check
-        for check in SelfCheck.objects.filter(year=date.today().year).select_related("edition")
+        for check in SelfCheck.objects.filter(year=timezone.localdate().year).select_related("edition")
     }
     communities = list(Community.objects.select_related("unit"))
     assert {c.pk for c in communities} <= set(checks), "every demo community has this year's self-check"
@@ -191,14 +191,14 @@ def test_every_demo_community_reaches_what_its_profile_promises(seeded):
 def test_journey_community_is_proposed_model_with_every_auto_indicator_passed(seeded):
     from assessments.models import SelfCheck
 
-    check = SelfCheck.objects.get(community__name="四十里集镇社区", year=date.today().year)
+    check = SelfCheck.objects.get(community__name="四十里集镇社区", year=timezone.localdate().year)
     assert check.proposed_level == "model"
     assert [result for result in check.results if result["passed"] is False] == []
     assert check.failed == []
 
 
 def test_about_a_fifth_is_enrolled_this_year_with_the_journey_community(seeded):
-    year = date.today().year
+    year = timezone.localdate().year
     enrolled = Enrolment.objects.filter(year=year)
     share = enrolled.count() / Community.objects.count()
     assert 0.18 <= share <= 0.25, share

@@ -5,6 +5,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import selfchecks
@@ -13,7 +14,7 @@ from core import exports
 from core.models import Job
 from facilities.models import Facility
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

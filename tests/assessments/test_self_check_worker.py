@@ -4,14 +4,14 @@ In the PostgreSQL pass of `.ci/run` the tasks cross the Redis broker to a separa
 process (the job then records the worker's node name); in the SQLite pass they run in-process."""
 
 import time
-from datetime import date
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from core.models import Job
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 POLL_TIMEOUT = 60
 
 

@@ -1,11 +1,11 @@
 """Self-check runs: the job, its chunks, idempotence, retries, failures, the API and live results."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments import selfchecks, tasks
 from assessments.evaluator import EditionEvaluator
@@ -18,7 +18,7 @@ from funding.models import WorkFund
 
 from ..factories import CommunityFactory
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture
@@ -424,3 +424,15 @@ def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, ap
     }
     assert isinstance(row["score"], float) and row["level"] == "none"
     assert {"indicator": "U-STATION", "level": "qualified", "text": "尚未登记社区服务站。"} in row["gaps"]
+
+
+@pytest.mark.django_db
+def test_a_run_whose_unit_is_gone_fails_with_a_message(world):
+    job = Job.objects.create(
+        owner=world.officer, kind=Job.Kind.SELF_CHECK, params={"year": YEAR, "unit": 999999}
+    )
+
+    tasks.run_self_checks.apply(args=[job.pk])
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.errors == ["要自查的单位已不存在。"]

@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
 from assessments.models import Enrolment
@@ -153,7 +154,7 @@ class Command(BaseCommand):
     def _enrolments(self, tenant, officer) -> int:
         """This year's creation activity: every fifth community of each district (about 20%, as the
         programme plans), and always the journey community, so that its whole path can be shown."""
-        year = date.today().year
+        year = timezone.localdate().year
         if Enrolment.objects.filter(community__unit__tenant=tenant, year=year).exists():
             return 0
         chosen = []

@@ -58,9 +58,13 @@ def send_filing_reminders(today: date | None = None) -> int:
         deadline = filing_deadline(tenant.pk, today.year)
         if deadline is None or (deadline - today).days not in settings.FILING_REMINDER_DAYS:
             continue
+        # Due by this deadline: approved since the last one (a December approval files next year).
         unfiled = (
             Community.objects.filter(
-                unit__tenant=tenant, established_on__year=today.year, filed_on__isnull=True
+                unit__tenant=tenant,
+                established_on__gt=deadline.replace(year=deadline.year - 1),
+                established_on__lte=deadline,
+                filed_on__isnull=True,
             )
             .select_related("unit__parent")
             .order_by("unit__path", "name")

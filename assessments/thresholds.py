@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from communities.models import Community
-from core.measures import LIST, MEASURES
+from core.measures import LIST, MEASURES, exact, is_fraction
 
 GTE, LTE, EQ, BETWEEN, ALL_IN = "gte", "lte", "eq", "between", "all_in"
 
@@ -35,34 +35,8 @@ def is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def is_fraction(value) -> bool:
-    return (
-        isinstance(value, dict)
-        and set(value) == {"numerator", "denominator"}
-        and all(isinstance(value[k], int) and not isinstance(value[k], bool) for k in value)
-        and value["denominator"] > 0
-    )
-
-
 def is_measure_ref(value) -> bool:
     return isinstance(value, dict) and "measure" in value
-
-
-def exact(value) -> Fraction:
-    """A number, an exact fraction dict, a Decimal or a Fraction as an exact Fraction."""
-    if isinstance(value, Fraction):
-        return value
-    if is_fraction(value):
-        return Fraction(value["numerator"], value["denominator"])
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"not a number: {value!r}")
-    if isinstance(value, int | Decimal):
-        return Fraction(value)
-    if isinstance(value, float):
-        return Fraction(Decimal(repr(value)))  # 0.1 → 1/10, not the binary double
-    if isinstance(value, str):
-        return Fraction(Decimal(value))
-    raise TypeError(f"not a number: {value!r}")
 
 
 def compare(operator: str, value, expected) -> bool:

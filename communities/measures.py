@@ -6,25 +6,14 @@ indicators naming the same table with different kinds cost one query per chunk b
 """
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 from core import measures
-from core.measures import LIST, NOT_APPLICABLE, QUARTERS, quarter
+from core.measures import LIST, NOT_APPLICABLE, QUARTERS, exact, quarter
 
 from .models import Activity, Disclosure, Meeting, MemberVillage, Organization, VolunteerRegistration
 
 SCOPE_CODES = {"villages": "涵盖村数", "population": "服务人口", "radius": "服务半径"}
-
-
-def exact(value) -> Fraction:
-    """A parameter (an int, a float read through its decimal text, a Decimal, or a fraction dict
-    {"numerator", "denominator"}) as an exact Fraction, so 0.5 and {1, 2} are the same bound."""
-    if isinstance(value, dict):
-        return Fraction(value["numerator"], value["denominator"])
-    if isinstance(value, float):
-        return Fraction(Decimal(repr(value)))
-    return Fraction(value)
 
 
 def kinds_of(kind) -> set | None:
@@ -87,11 +76,18 @@ def new_area_committee_warranted(
     params={"deadline_month": "截止月", "deadline_day": "截止日"},
 )
 def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
+    """A community is judged in the year of its first deadline: its founding year's, or the next
+    year's when it was approved after that date (December). Other years: not applicable."""
     # An impossible deadline (the document's "11月31日") raises rather than being moved silently.
     deadline = date(batch.year, deadline_month, deadline_day)
+    last_year_deadline = date(batch.year - 1, deadline_month, deadline_day)
 
     def on_time(community):
-        if not batch.in_year(community.established_on):
+        founded = community.established_on
+        due_this_year = (batch.in_year(founded) and founded <= deadline) or (
+            founded.year == batch.year - 1 and founded > last_year_deadline
+        )
+        if not due_this_year:
             return NOT_APPLICABLE
         return int(community.filed_on is not None and community.filed_on <= deadline)
 

@@ -24,6 +24,8 @@ A community missing from the returned dict counts as `None`.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +39,34 @@ QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四�
 
 def quarter(day: date) -> int:
     return (day.month - 1) // 3 + 1
+
+
+def is_fraction(value) -> bool:
+    """An exact fraction as the editions write it: {"numerator": 2, "denominator": 3}."""
+    return (
+        isinstance(value, dict)
+        and set(value) == {"numerator", "denominator"}
+        and all(isinstance(value[k], int) and not isinstance(value[k], bool) for k in value)
+        and value["denominator"] > 0
+    )
+
+
+def exact(value) -> Fraction:
+    """A number (int, Decimal, float read through its decimal text, numeric string), an exact
+    fraction dict or a Fraction as an exact Fraction: 0.1 is 1/10, and 200 of 300 is exactly 2/3."""
+    if isinstance(value, Fraction):
+        return value
+    if is_fraction(value):
+        return Fraction(value["numerator"], value["denominator"])
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(Decimal(repr(value)))  # 0.1 → 1/10, not the binary double
+    if isinstance(value, str):
+        return Fraction(Decimal(value))
+    raise TypeError(f"not a number: {value!r}")
 
 
 @dataclass(frozen=True)

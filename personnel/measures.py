@@ -14,7 +14,7 @@ from fractions import Fraction
 from django.db.models import Count, Max, Q
 
 from communities.models import Community
-from core.measures import LIST, NOT_APPLICABLE, QUARTERS, quarter, register
+from core.measures import LIST, NOT_APPLICABLE, QUARTERS, exact, quarter, register
 
 from .models import (
     Appraisal,
@@ -47,11 +47,6 @@ APPRAISAL_ITEMS = {
 
 
 # ---- helpers ------------------------------------------------------------------------------------
-def _exact(value) -> Fraction:
-    """A parameter as an exact number; a float is read through its decimal text, as thresholds are."""
-    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
-
-
 def _share(passed: int, total: int) -> Fraction | None:
     return Fraction(passed, total) if total else None
 
@@ -194,7 +189,7 @@ def subcommittee_kinds(batch):
     codes=dict(SubCommittee.Kind.choices),
 )
 def subcommittees_well_formed(batch, min_representatives=3, max_representatives=5):
-    low, high = _exact(min_representatives), _exact(max_representatives)
+    low, high = exact(min_representatives), exact(max_representatives)
     members = _members(batch)
 
     def kinds(pk, rows):
@@ -217,7 +212,7 @@ def subcommittees_well_formed(batch, min_representatives=3, max_representatives=
     params={"min_households": "每组最少户数", "max_households": "每组最多户数"},
 )
 def residents_groups_well_formed_share(batch, min_households=200, max_households=300):
-    low, high = _exact(min_households), _exact(max_households)
+    low, high = exact(min_households), exact(max_households)
     groups = batch.grouped(
         "personnel.residents_groups",
         ResidentsGroup.objects.values("community_id", "households", "leader_elected_by_group"),
@@ -267,7 +262,7 @@ def committee_seats(batch, body=Body.RESIDENTS_COMMITTEE):
 )
 def expected_committee_seats(batch, households_per_seat=500, min=5, max=7):
     # `min` and `max` are the documented parameter names; the builtins are not needed here.
-    per_seat, low, high = _exact(households_per_seat), _exact(min), _exact(max)
+    per_seat, low, high = exact(households_per_seat), exact(min), exact(max)
 
     def value(community):
         # Half up, exactly: 3250 households / 500 = 6.5 → 7 (round() would give the even 6).
@@ -398,7 +393,7 @@ def latest_election_direct(batch, body=Body.RESIDENTS_COMMITTEE):
 )
 def candidates_eligible_share(batch, body=Body.RESIDENTS_COMMITTEE, min_residence_years=1):
     # A part of a month counts as a whole one: "at least" never rounds in the candidate's favour.
-    months = math.ceil(_exact(min_residence_years) * 12)
+    months = math.ceil(exact(min_residence_years) * 12)
     candidates = _candidates(batch)
 
     def eligible(row):
@@ -545,7 +540,7 @@ def village_election_methods(batch):
     },
 )
 def cadres_training_met_share(batch, leader_days=7, other_days=3, practical_techniques=2):
-    leader_days, other_days = _exact(leader_days), _exact(other_days)
+    leader_days, other_days = exact(leader_days), exact(other_days)
     trainings = _trainings(batch)
     # Techniques once mastered stay mastered: the highest count recorded up to the end of the year.
     techniques = batch.grouped(
@@ -599,7 +594,7 @@ def talk_quarters(batch):
     params={"approval_above_percent": "民主评议赞成率须超过(%)"},
 )
 def party_cases_compliant_share(batch, approval_above_percent=60):
-    above = _exact(approval_above_percent)
+    above = exact(approval_above_percent)
     # Both notice dates are required fields, so a case whose notice starts in the year has its
     # notice recorded; what remains to check is the approval ("不超过60%的,不能确定") and the exam.
     cases = batch.grouped(

@@ -74,3 +74,16 @@ def test_beat_schedules_both_jobs(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {"assessments.tasks.annual_self_checks", "assessments.tasks.filing_deadline_reminders"}
     assert settings.FILING_REMINDER_DAYS == [14, 7, 1]
+
+
+@pytest.mark.django_db
+def test_a_december_approval_is_reminded_before_next_year_s_deadline(world, unfiled, settings):
+    settings.FILING_REMINDER_DAYS = [7]
+    CommunityFactory(unit=world.t1, name="去年十二月社区", established_on=date(YEAR - 1, 12, 5))
+    CommunityFactory(unit=world.t1, name="去年十月社区", established_on=date(YEAR - 1, 10, 5))
+
+    assert reminders.send_filing_reminders(date(YEAR, 11, 23)) == 1
+
+    body = mail.outbox[0].body
+    assert "去年十二月社区" in body and "新成立社区" in body
+    assert "去年十月社区" not in body  # its deadline was last year's

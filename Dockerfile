@@ -14,9 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     PORTAL_VAR_DIR=/var/lib/portal
 
-# libmagic1: python-magic checks uploaded files by content.
+# libmagic1: python-magic checks uploaded files by content; fonts-noto-cjk, libharfbuzz-subset0 and
+# Pango: WeasyPrint renders the Chinese certificates.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 poppler-utils docker-compose
+APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils docker-compose
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -1,9 +1,11 @@
 """The unit's self-check table as Excel, with each community's gap list."""
 
+from django.utils import timezone
+
 from core import exports
 
-from .filtersets import SelfCheckFilterSet
-from .models import SelfCheck
+from .filtersets import DesignationFilterSet, SelfCheckEventFilterSet, SelfCheckFilterSet
+from .models import Designation, SelfCheck, SelfCheckEvent
 
 
 def _gaps(check: SelfCheck) -> str:
@@ -32,6 +34,63 @@ exports.register(
             ("未通过指标数", lambda s: sum(1 for r in s.results if r["passed"] is False)),
             ("待审核指标数", lambda s: sum(1 for r in s.results if r["passed"] is None)),
             ("距下一等级的差距", _gaps),
+        ],
+    )
+)
+
+
+def _designation_status(designation) -> str:
+    from .designations import status_of
+
+    return status_of(designation)[1]
+
+
+exports.register(
+    exports.ExportSpec(
+        name="designations",
+        title="称号名册",
+        model=Designation,
+        filterset=DesignationFilterSet,
+        select_related=("community__unit__parent", "unit", "issued_by"),
+        columns=[
+            ("编号", lambda d: d.pk),
+            ("年度", lambda d: d.year),
+            ("称号", lambda d: d.get_title_display()),
+            (
+                "区县",
+                lambda d: d.unit.name if d.unit_id else d.community.unit.parent.name,
+            ),
+            ("乡镇(街道)", lambda d: d.community.unit.name if d.community_id else ""),
+            ("社区", lambda d: d.community.name if d.community_id else ""),
+            ("授予日期", lambda d: d.issued_on),
+            ("有效期至", lambda d: d.valid_until),
+            ("状态", _designation_status),
+            ("撤销日期", lambda d: d.revoked_on),
+            ("撤销原因", lambda d: d.revoked_reason),
+            ("核验码", lambda d: d.code),
+        ],
+    )
+)
+
+exports.register(
+    exports.ExportSpec(
+        name="self-check-events",
+        title="自查流程记录",
+        model=SelfCheckEvent,
+        filterset=SelfCheckEventFilterSet,
+        select_related=("self_check__community__unit__parent", "actor"),
+        columns=[
+            ("时间", lambda e: timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S")),
+            ("区县", lambda e: e.self_check.community.unit.parent.name),
+            ("乡镇(街道)", lambda e: e.self_check.community.unit.name),
+            ("社区", lambda e: e.self_check.community.name),
+            ("年度", lambda e: e.self_check.year),
+            ("步骤", lambda e: e.get_step_display()),
+            ("指标", lambda e: e.details.get("indicator", "")),
+            ("原状态", lambda e: e.get_from_status_display()),
+            ("新状态", lambda e: e.get_to_status_display()),
+            ("操作人", lambda e: str(e.actor)),
+            ("意见", lambda e: e.comment),
         ],
     )
 )

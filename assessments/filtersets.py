@@ -3,7 +3,7 @@ import django_filters
 from communities.models import Community
 from core.filtersets import UnitSubtreeFilter
 
-from .models import Enrolment, Level, SelfCheck, StandardEdition
+from .models import Designation, Enrolment, Level, SelfCheck, SelfCheckEvent, StandardEdition
 
 LEVEL_CHOICES = [(SelfCheck.NO_LEVEL, "未达标"), *Level.choices]
 
@@ -58,3 +58,38 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enrolment
         fields = ["unit", "year", "community"]
+
+
+class DesignationPageFilterSet(django_filters.FilterSet):
+    """The register page's filters: `?year=`, `?title=` and `?unit=` (subtree: a district matches its
+    communities' designations and its own 示范区)."""
+
+    year = django_filters.NumberFilter(label="年度")
+    title = django_filters.ChoiceFilter(choices=Designation.Title.choices, label="称号", empty_label="全部")
+    unit = UnitSubtreeFilter(path_field="scope_unit__path")
+
+    class Meta:
+        model = Designation
+        fields = ["year", "title", "unit"]
+
+
+class DesignationFilterSet(DesignationPageFilterSet):
+    """`designations/`: `?year=`, `?title=`, `?unit=` (subtree) and `?community=`."""
+
+    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+
+    class Meta(DesignationPageFilterSet.Meta):
+        fields = ["year", "title", "unit", "community"]
+
+
+class SelfCheckEventFilterSet(django_filters.FilterSet):
+    """The audit trail: `?year=` (of the self-check), `?unit=` (subtree), `?step=`, `?self_check=`."""
+
+    unit = UnitSubtreeFilter(path_field="self_check__community__unit__path")
+    year = django_filters.NumberFilter(field_name="self_check__year", label="年度")
+    step = django_filters.ChoiceFilter(choices=SelfCheckEvent.Step.choices, label="步骤", empty_label="全部")
+    self_check = django_filters.NumberFilter(field_name="self_check_id", label="自查")
+
+    class Meta:
+        model = SelfCheckEvent
+        fields = ["unit", "year", "step", "self_check"]

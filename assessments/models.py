@@ -12,12 +12,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from communities.models import Community, CommunityScopedQuerySet
+from core.exceptions import Conflict
 from core.measures import MEASURES
-from core.models import Tenant
+from core.models import Tenant, Unit
 from core.scope import ScopedQuerySet
-from core.validators import YEAR_VALIDATORS
+from core.validators import YEAR_VALIDATORS, not_in_future
 
 from . import thresholds
 
@@ -40,13 +42,6 @@ LEVELS_BY_KIND = {
 }
 
 LOCKED_MESSAGE = "已发布的标准版本不能修改;如需调整,请复制为新版本后修改并发布。"
-
-
-class Conflict(ValidationError):
-    """A step out of order (API.md: 409), e.g. copying an edition that is still a draft."""
-
-    def __init__(self, message: str, code: str = "conflict"):
-        super().__init__(message, code=code)
 
 
 class EditionLocked(Conflict):
@@ -386,6 +381,8 @@ class SelfCheck(models.Model):
 
     # Only these are re-evaluated by a run or after a record changes; the others were judged as they stand.
     OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Approved by the district (and perhaps decided by the city): a later record change is flagged.
+    APPROVED_STATUSES = (Status.DISTRICT_APPROVED, Status.ACCEPTED, Status.REJECTED)
     NO_LEVEL = "none"
 
     community = models.ForeignKey(
@@ -405,6 +402,8 @@ class SelfCheck(models.Model):
     # short list per self-check rather than every result.
     failed = models.JSONField("未通过的指标", default=list)
     judgements = models.JSONField("审核判定", default=dict, blank=True)
+    # What the district approved: the results and the community's records as they stood then.
+    snapshot = models.JSONField("审核时的记录与结果", default=dict, blank=True)
     evaluated_at = models.DateTimeField("评估时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -502,3 +501,176 @@ class Enrolment(models.Model):
     def validate_constraints(self, exclude=None):
         # One per community and year is checked in clean(), where its error belongs to `community`.
         super().validate_constraints(exclude={*(exclude or ()), "community"})
+
+
+# The status codes as one named choice set (the API schema names it once: SelfCheckStatusEnum).
+SELF_CHECK_STATUSES = SelfCheck.Status.choices
+
+
+class SelfCheckPartQuerySet(CommunityScopedQuerySet):
+    """What hangs off a self-check is read in the scope of the self-check's community."""
+
+    community_field = "self_check__community"
+    unit_field = "self_check__community__unit"
+
+
+class SelfCheckEvent(models.Model):
+    """One step of a self-check's workflow (the audit trail): who, when, from which status to which,
+    and the comment or reason given. Append-only."""
+
+    class Step(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        JUDGE = "judge", "判定指标"
+        SITE_VISIT = "site_visit", "记录实地评估"
+        APPROVE = "approve", "区县审核通过"
+        RETURN = "return", "退回"
+        ACCEPT = "accept", "市级验收通过"
+        REJECT = "reject", "验收不通过"
+        REOPEN = "reopen", "撤回重审"
+
+    self_check = models.ForeignKey(
+        SelfCheck, on_delete=models.CASCADE, related_name="events", verbose_name="自查"
+    )
+    step = models.CharField("步骤", max_length=20, choices=Step.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=SelfCheck.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=SelfCheck.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    comment = models.TextField("意见", blank=True)
+    details = models.JSONField("详情", default=dict, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = SelfCheckPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自查流程记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_step_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SiteVisit(models.Model):
+    """The city's review on site (STANDARD.md U, "Review"): the visit, the forum with the two
+    committees and staff, and the random questionnaire with its sample and satisfaction score."""
+
+    self_check = models.OneToOneField(
+        SelfCheck, on_delete=models.CASCADE, related_name="site_visit", verbose_name="自查"
+    )
+    visited_on = models.DateField("实地查看日期", validators=[not_in_future])
+    forum_held = models.BooleanField("已召开座谈会", default=False)
+    forum_participants = models.PositiveIntegerField("座谈会人数", null=True, blank=True)
+    questionnaire_sample = models.PositiveIntegerField(
+        "问卷样本数", validators=[MinValueValidator(1, message="问卷样本数必须为正整数。")]
+    )
+    satisfaction_score = models.DecimalField(
+        "满意度得分",
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(0, message="满意度得分须在0至100之间。"),
+            MaxValueValidator(100, message="满意度得分须在0至100之间。"),
+        ],
+    )
+    note = models.TextField("备注", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    objects = SelfCheckPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市级实地评估"
+
+    def __str__(self):
+        return f"{self.self_check} 实地评估"
+
+    def clean(self):
+        if self.forum_held and not self.forum_participants:
+            raise ValidationError({"forum_participants": "已召开座谈会的,请填写参加人数。"})
+
+
+class DesignationQuerySet(ScopedQuerySet):
+    """A community's designation is scoped by its community's town; a 示范区 title by its district."""
+
+    unit_field = "scope_unit"
+
+    def current(self):
+        return self.filter(revoked=False, valid_until__gte=timezone.localdate())
+
+
+class Designation(models.Model):
+    """A title the city awards: 合格/规范化/示范/精品 to a community for a year, on the self-check it
+    accepted, or 示范区 to a district. Valid for the city's chosen years; the city may revoke it with a
+    reason. `code` is printed on the certificate and checked publicly at `/verify/<code>/`."""
+
+    class Title(models.TextChoices):
+        QUALIFIED = Level.QUALIFIED.value, Level.QUALIFIED.label
+        STANDARDIZED = Level.STANDARDIZED.value, Level.STANDARDIZED.label
+        MODEL = Level.MODEL.value, Level.MODEL.label
+        PREMIUM = Level.PREMIUM.value, Level.PREMIUM.label
+        MODEL_DISTRICT = "model_district", "示范区"
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name="社区",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name="区县(示范区)",
+    )
+    # The unit that places the designation in the tree: the community's town, or the district.
+    scope_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="所属单位")
+    self_check = models.OneToOneField(
+        SelfCheck,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designation",
+        verbose_name="所依据的自查",
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    title = models.CharField("称号", max_length=20, choices=Title.choices)
+    issued_on = models.DateField("授予日期")
+    valid_until = models.DateField("有效期至")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="授予人"
+    )
+    revoked = models.BooleanField("已撤销", default=False)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoked_reason = models.TextField("撤销原因", blank=True)
+    code = models.CharField("核验码", max_length=16, unique=True)
+    # The day the renewal reminder went out (designations.send_renewal_reminders): once per designation.
+    renewal_reminded_on = models.DateField("到期提醒日期", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "称号"
+        ordering = ["-year", "scope_unit__path", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(community__isnull=False) | models.Q(unit__isnull=False),
+                name="designation_has_a_holder",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "title"])]
+
+    def __str__(self):
+        holder = self.community or self.unit
+        return f"{holder} {self.year}年 {self.get_title_display()}"
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until < timezone.localdate()

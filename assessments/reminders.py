@@ -9,10 +9,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community
 from core.models import Tenant, Unit, User
+from core.notifications import notify
 from core.roles import Role, Tier
 
 from .models import Indicator, StandardEdition
@@ -50,8 +52,9 @@ def filing_deadline(tenant_id: int, year: int) -> date | None:
 
 
 def send_filing_reminders(today: date | None = None) -> int:
-    """E-mail each district's reviewers the new communities of the year not yet filed with the city,
-    on the days `FILING_REMINDER_DAYS` before the deadline. Returns the number of e-mails sent."""
+    """Tell each district's reviewers the new communities of the year not yet filed with the city, on
+    the days `FILING_REMINDER_DAYS` before the deadline: in their inbox, and in one e-mail to those
+    with an address. Returns the number of e-mails sent."""
     today = today or timezone.localdate()
     sent = 0
     for tenant in Tenant.objects.all():
@@ -73,22 +76,28 @@ def send_filing_reminders(today: date | None = None) -> int:
         for community in unfiled:
             by_district.setdefault(community.unit.parent_id, []).append(community)
         for district_id, communities in by_district.items():
-            recipients = list(
+            reviewers = list(
                 User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER, is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
             )
-            if not recipients:
+            if not reviewers:
                 continue
             names = "\n".join(f"- {c.unit.name} {c.name}(成立于{c.established_on})" for c in communities)
-            send_mail(
-                subject=f"新成立社区报市备案截止日期:{deadline:%Y年%m月%d日}",
-                message=(
-                    f"以下{len(communities)}个今年新成立的社区尚未登记报市备案日期(标准 U-FILE),"
-                    f"请在{deadline:%m月%d日}前完成备案并在平台登记:\n{names}\n"
-                ),
-                from_email=None,
-                recipient_list=recipients,
+            subject = f"新成立社区报市备案截止日期:{deadline:%Y年%m月%d日}"
+            message = (
+                f"以下{len(communities)}个今年新成立的社区尚未登记报市备案日期(标准 U-FILE),"
+                f"请在{deadline:%m月%d日}前完成备案并在平台登记:\n{names}\n"
             )
+            # In-app for every reviewer of the district; the one e-mail below goes to those with an address.
+            notify(
+                reviewers,
+                subject,
+                message,
+                link=f"{reverse('community-list')}?unit={district_id}",
+                email=False,
+            )
+            recipients = [reviewer.email for reviewer in reviewers if reviewer.email]
+            if not recipients:
+                continue
+            send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
             sent += 1
     return sent

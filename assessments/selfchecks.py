@@ -202,10 +202,15 @@ class QueryCounter:
 
 def refresh(community_ids) -> None:
     """Re-evaluate the open self-checks of these communities (every year) and create this year's if
-    missing, so a saved record shows in the community's results and gap list at once."""
+    missing, so a saved record shows in the community's results and gap list at once; flag the
+    approved ones as changed since approval."""
     ids = sorted(set(community_ids))
     if not ids:
         return
+    # Approved self-checks stay as judged; the approving tier is told their records have changed since.
+    SelfCheck.objects.filter(
+        community_id__in=ids, status__in=SelfCheck.APPROVED_STATUSES, changed_since_approval=False
+    ).update(changed_since_approval=True)
     this_year = timezone.localdate().year
     years = set(
         SelfCheck.objects.filter(community_id__in=ids, status__in=SelfCheck.OPEN_STATUSES)

@@ -87,3 +87,12 @@ def filing_deadline_reminders() -> None:
     """Celery beat, daily: remind districts of new communities not yet filed before U-FILE's deadline."""
     sent = reminders.send_filing_reminders()
     logger.info("filing deadline reminders sent: %s", sent)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)
+def designation_renewal_reminders() -> None:
+    """Celery beat, daily: remind the city and the district of designations about to run out (once each)."""
+    from . import designations
+
+    sent = designations.send_renewal_reminders()
+    logger.info("designation renewal reminders sent: %s", sent)

@@ -27,4 +27,5 @@ self_check_urlpatterns = [
     path("run/", views.SelfCheckRunView.as_view(), name="self-check-run"),
     path("failures/", views.SelfCheckFailuresView.as_view(), name="self-check-failures"),
     path("<int:pk>/", views.SelfCheckDetailView.as_view(), name="self-check-detail"),
+    path("<int:pk>/<slug:step>/", views.SelfCheckStepView.as_view(), name="self-check-step"),
 ]

@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +19,22 @@ from core.roles import Action
 from core.scope import may
 from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
 
-from . import selfchecks, services
+from . import selfchecks, services, workflow
 from .evaluator import evaluator_for, show_result
 from .figures import enrolment_figure, unit_figures
 from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
-from .models import Conflict, EditionLocked, Indicator, Level, SelfCheck, StandardEdition
+from .models import (
+    Conflict,
+    Designation,
+    EditionLocked,
+    Enrolment,
+    Indicator,
+    Level,
+    SelfCheck,
+    SiteVisit,
+    StandardEdition,
+)
 
 
 class ConflictMixin:
@@ -289,11 +300,23 @@ class SelfCheckListView(ScopedListView):
             enrolment_figure(communities, _year(self.request)),
             *unit_figures(self.filterset.qs),
         ]
+        context["queues"] = self._queues()
         if may(self.request.user, Action.RUN_SELF_CHECKS):
             context["run_form"] = SelfCheckRunForm(
                 user=self.request.user, initial={"year": _year(self.request)}
             )
         return context
+
+    def _queues(self) -> list[tuple[str, str, int]]:
+        """The review queue (district) and the acceptance queue (city): (label, status, how many)."""
+        user = self.request.user
+        wanted = []
+        if may(user, Action.REVIEW):
+            wanted.append(("待审核", SelfCheck.Status.SUBMITTED))
+        if may(user, Action.ACCEPT):
+            wanted.append(("待验收", SelfCheck.Status.DISTRICT_APPROVED))
+        visible = SelfCheck.objects.visible_to(user)
+        return [(label, status, visible.filter(status=status).count()) for label, status in wanted]
 
 
 class SelfCheckDetailView(ScopedDetailView):
@@ -330,7 +353,37 @@ class SelfCheckDetailView(ScopedDetailView):
         ]
         context["gaps"] = check.gaps
         context["years"] = [year for year, _ in years]
+        context.update(self._workflow(check))
+        for row in context["rows"]:
+            kind = row["indicator"].check_kind if row["indicator"] else None
+            row["judgeable"] = (kind == Indicator.Check.EVIDENCE and context["can_review"]) or (
+                kind == Indicator.Check.SITE and context["can_accept"]
+            )
         return context
+
+    def _workflow(self, check: SelfCheck) -> dict:
+        """Which steps the caller may take now (the steps check again when posted)."""
+        user, status = self.request.user, check.status
+        levels = list(check.edition.levels)
+        reached = levels.index(check.level) + 1 if check.level in levels else 0
+        reopen_action = {
+            SelfCheck.Status.DISTRICT_APPROVED: Action.REOPEN_DISTRICT_APPROVED,
+            SelfCheck.Status.ACCEPTED: Action.REOPEN_DECIDED,
+            SelfCheck.Status.REJECTED: Action.REOPEN_DECIDED,
+        }.get(status)
+        return {
+            "enrolled": Enrolment.objects.filter(community_id=check.community_id, year=check.year).exists(),
+            "can_submit": check.is_open and may(user, Action.SUBMIT, check),
+            "can_review": status == SelfCheck.Status.SUBMITTED and may(user, Action.REVIEW, check),
+            "can_accept": status == SelfCheck.Status.DISTRICT_APPROVED and may(user, Action.ACCEPT, check),
+            "can_reopen": reopen_action is not None and may(user, reopen_action, check),
+            "designation_choices": [
+                (code, SelfCheck.level_label(code)) for code in reversed(levels[:reached])
+            ],
+            "site_visit": SiteVisit.objects.filter(self_check=check).first(),
+            "designation": Designation.objects.filter(self_check=check).first(),
+            "events": check.events.select_related("actor"),
+        }
 
 
 class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):
@@ -406,3 +459,69 @@ class SelfCheckRunView(ScopedViewMixin, generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, "已开始运行年度自查。")
         return redirect("job-detail", pk=job.pk)
+
+
+# ---- the review workflow in the browser -------------------------------------------------------------
+
+
+def _flag(value):
+    """A yes/no radio as the workflow expects it: True, False, or None when nothing was chosen."""
+    return {"true": True, "false": False}.get(value)
+
+
+class SelfCheckStepView(ScopedViewMixin, generic.View):
+    """POST one workflow step from the self-check page. The step itself checks scope (404), role (403),
+    input (shown again as messages) and status (409, with the reason)."""
+
+    model = SelfCheck
+    object_view = True  # the step checks the role once it has found the self-check
+    STEPS = {
+        "submit": (workflow.submit, ()),
+        "judge": (workflow.judge, ("indicator", "passed", "note")),
+        "review": (workflow.review, ("decision", "comment")),
+        "site-visit": (
+            workflow.record_site_visit,
+            (
+                "visited_on",
+                "forum_held",
+                "forum_participants",
+                "questionnaire_sample",
+                "satisfaction_score",
+                "note",
+            ),
+        ),
+        "accept": (workflow.accept, ("designation", "comment")),
+        "reopen": (workflow.reopen, ("reason",)),
+    }
+    DONE = {
+        "submit": "已提交区县审核。",
+        "judge": "已记录判定。",
+        "review": "已完成审核。",
+        "site-visit": "已记录实地评估。",
+        "accept": "已完成市级验收。",
+        "reopen": "已撤回。",
+    }
+
+    def post(self, request, pk, step):
+        if step not in self.STEPS:
+            raise Http404
+        function, fields = self.STEPS[step]
+        payload = {name: request.POST[name] for name in fields if name in request.POST}
+        if "passed" in payload:
+            payload["passed"] = _flag(payload["passed"])
+        if step == "site-visit":
+            payload["forum_held"] = request.POST.get("forum_held") == "on"
+        back = reverse("self-check-detail", args=[pk])
+        try:
+            function(request.user, pk, **payload)
+        except Conflict as exc:
+            return render(
+                request, "assessments/conflict.html", {"message": exc.messages[0], "back": back}, status=409
+            )
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        messages.success(request, self.DONE[step])
+        return redirect(back)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from assessments.api.designations import DesignationViewSet, VerifyView
 from assessments.api.views import EnrolmentViewSet, SelfCheckViewSet, StandardEditionViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
@@ -19,8 +20,10 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("standards", StandardEditionViewSet, basename="standard")
 router.register("self-checks", SelfCheckViewSet, basename="self-check")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("designations", DesignationViewSet, basename="designation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("verify/<str:code>/", VerifyView.as_view(), name="verify"),
     path("", include(router.urls)),
 ]

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.permissions",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -163,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.filing_deadline_reminders",
         "schedule": crontab(minute=0, hour=8),
     },
+    "designation-renewal-reminders": {
+        "task": "assessments.tasks.designation_renewal_reminders",
+        "schedule": crontab(minute=30, hour=8),
+    },
 }
 
 # Self-checks: communities per Celery task, and the days before U-FILE's deadline (which the city's
@@ -171,6 +176,10 @@ SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=500)
 FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", default=["14", "7", "1"])]
 # A save touching more communities than this re-evaluates them in a background task, not in the request.
 SELF_CHECK_LIVE_LIMIT = 50
+# Designations: the days before `valid_until` on which the city and the district are reminded (once),
+# and the rate of the public certificate check `verify/{code}/` per client address.
+DESIGNATION_RENEWAL_DAYS = env.int("DESIGNATION_RENEWAL_DAYS", default=90)
+VERIFY_THROTTLE_RATE = env.str("API_THROTTLE_VERIFY", default="60/minute")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -187,6 +196,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_USER", default="6000/hour"),
@@ -208,6 +218,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IndicatorLevelEnum": "assessments.models.Level",
         "SelfCheckLevelEnum": "assessments.filtersets.LEVEL_CHOICES",
+        "SelfCheckStatusEnum": "assessments.models.SELF_CHECK_STATUSES",
     },
 }
 

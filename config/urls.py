@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from assessments.designation_urls import verify_urlpatterns
 from assessments.urls import self_check_urlpatterns
 from communities.urls import record_urlpatterns, town_urlpatterns
 from communities.views import DashboardView
@@ -17,6 +18,8 @@ urlpatterns = [
     path("towns/recognitions/", include(town_urlpatterns)),
     path("standards/", include("assessments.urls")),
     path("self-checks/", include(self_check_urlpatterns)),
+    path("designations/", include("assessments.designation_urls")),
+    path("verify/", include(verify_urlpatterns)),
     path("", include("core.urls")),
 ]
 

@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -14,6 +17,25 @@ class Tenant(models.Model):
     name = models.CharField("名称", max_length=60, unique=True)
     code = models.SlugField("代码", max_length=30, unique=True, help_text="英文字母、数字或连字符")
     is_active = models.BooleanField("启用", default=True)
+    # The city's own choices in the designation programme (set by its city office).
+    designation_valid_years = models.PositiveSmallIntegerField(
+        "称号有效期(年)",
+        default=3,
+        validators=[
+            MinValueValidator(1, message="有效期至少1年。"),
+            MaxValueValidator(10, message="有效期不超过10年。"),
+        ],
+    )
+    model_district_share = models.DecimalField(
+        "示范区:示范社区占比不低于(%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[
+            MinValueValidator(Decimal("0"), message="比例须在0至100之间。"),
+            MaxValueValidator(Decimal("100"), message="比例须在0至100之间。"),
+        ],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,3 +281,50 @@ class Job(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         Job.objects.filter(pk=self.pk).update(**fields)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The user's own notifications, and nobody else's: the inbox is personal, not scoped by unit."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+def validate_relative_link(value: str) -> None:
+    """A notification links inside the portal only: a path such as "/self-checks/7/"."""
+    if value and (not value.startswith("/") or value.startswith(("//", "/\\"))):
+        raise ValidationError("链接须为本平台内的相对地址,如 /self-checks/1/。")
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (also e-mailed when the user has an address)."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True, validators=[validate_relative_link])
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -13,4 +13,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job-download"),
     path("exports/<slug:name>/", views.ExportView.as_view(), name="export"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
+    path("inbox/read-all/", views.NotificationReadAllView.as_view(), name="notification-read-all"),
 ]

@@ -1,17 +1,20 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import generic
 
 from . import exports
 from .filtersets import UserFilterSet
 from .forms import BulkUserForm, UserForm
-from .models import Job, User
+from .models import Job, Notification, User
 from .roles import Action
 from .scope import assert_within_scope, may
 
@@ -122,8 +125,12 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
     def form_valid(self, form):
         name = str(self.object)
-        with transaction.atomic():
-            self.object.delete()
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except ProtectedError:
+            message = f"“{name}”已被其他记录(如称号、已审核的自查)引用,不能删除。"
+            return render(self.request, "409.html", {"message": message}, status=409)
         messages.success(self.request, f"已删除“{name}”。")
         return redirect(self.get_success_url())
 
@@ -218,3 +225,42 @@ def handler404(request, exception=None):
 
 def handler403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+class InboxView(LoginRequiredMixin, generic.ListView):
+    """The user's own notifications, newest first."""
+
+    template_name = "core/inbox.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "query_string": ""}
+
+
+class NotificationReadView(LoginRequiredMixin, generic.View):
+    """POST: mark one of the user's notifications read (another user's id is a 404), then go to
+    `next` when it is a path inside the portal, else back to the inbox."""
+
+    def post(self, request, pk):
+        notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
+        return redirect("inbox")
+
+
+class NotificationReadAllView(LoginRequiredMixin, generic.View):
+    def post(self, request):
+        changed = Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+        if changed:
+            messages.success(request, f"已将 {changed} 条消息标为已读。")
+        return redirect("inbox")

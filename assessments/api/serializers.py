@@ -5,7 +5,7 @@ from communities.models import Community
 from core.api.serializers import ScopedModelSerializer
 
 from ..filtersets import LEVEL_CHOICES
-from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
+from ..models import Enrolment, Indicator, SelfCheck, SelfCheckEvent, SiteVisit, StandardEdition
 
 
 @extend_schema_field(
@@ -107,3 +107,48 @@ class EnrolmentSerializer(ScopedModelSerializer):
     def create(self, validated_data):
         request = self.context.get("request")
         return super().create({**validated_data, "enrolled_by": request.user if request else None})
+
+
+class JudgeSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text="证据类或实地类指标的代码")
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptSerializer(serializers.Serializer):
+    designation = serializers.CharField(
+        help_text="称号代码(qualified/standardized/model/premium),或 rejected"
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SiteVisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteVisit
+        fields = [
+            "visited_on",
+            "forum_held",
+            "forum_participants",
+            "questionnaire_sample",
+            "satisfaction_score",
+            "note",
+        ]
+        extra_kwargs = {"satisfaction_score": {"coerce_to_string": False}}
+
+
+class SelfCheckEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", read_only=True)
+
+    class Meta:
+        model = SelfCheckEvent
+        fields = ["id", "step", "from_status", "to_status", "actor", "comment", "details", "at"]
+        read_only_fields = fields

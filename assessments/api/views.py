@@ -10,13 +10,19 @@ from core.api.serializers import JobCreatedSerializer
 from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet, ScopedViewSet
 from core.roles import Action
 
-from .. import selfchecks
+from .. import selfchecks, workflow
 from ..filtersets import EnrolmentFilterSet, SelfCheckFilterSet, StandardEditionFilterSet
 from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
 from .serializers import (
+    AcceptSerializer,
     EnrolmentSerializer,
+    JudgeSerializer,
+    ReopenSerializer,
+    ReviewSerializer,
+    SelfCheckEventSerializer,
     SelfCheckRunSerializer,
     SelfCheckSerializer,
+    SiteVisitSerializer,
     StandardEditionSerializer,
 )
 
@@ -50,9 +56,61 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     search_fields = ["community__name"]
     http_method_names = ["get", "post", "head", "options"]
     export_name = "self-checks"
+    conflict_possible = True
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return super().get_queryset().select_related("edition").order_by("-year", "community_id")
+
+    # ---- the review workflow ----
+    # The steps themselves check scope (404), role (403), input (400) and status (409), in that order,
+    # so the body is handed over as it came; the serializers only describe it in the schema.
+
+    def _step(self, request, step, pk, fields=()):
+        payload = {name: request.data[name] for name in fields if name in request.data}
+        step(request.user, pk, **payload)
+        check = SelfCheck.objects.select_related("edition").get(pk=pk)
+        return Response(SelfCheckSerializer(check, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: SelfCheckSerializer})
+    @action(detail=True, methods=["post"], action_requires=Action.READ)
+    def submit(self, request, pk):
+        return self._step(request, workflow.submit, pk)
+
+    @extend_schema(request=JudgeSerializer, responses={200: SelfCheckSerializer})
+    @action(detail=True, methods=["post"], action_requires=Action.READ)
+    def judge(self, request, pk):
+        return self._step(request, workflow.judge, pk, ("indicator", "passed", "note"))
+
+    @extend_schema(request=ReviewSerializer, responses={200: SelfCheckSerializer})
+    @action(detail=True, methods=["post"], action_requires=Action.READ)
+    def review(self, request, pk):
+        return self._step(request, workflow.review, pk, ("decision", "comment"))
+
+    @extend_schema(request=AcceptSerializer, responses={200: SelfCheckSerializer})
+    @action(detail=True, methods=["post"], action_requires=Action.READ)
+    def accept(self, request, pk):
+        return self._step(request, workflow.accept, pk, ("designation", "comment"))
+
+    @extend_schema(request=ReopenSerializer, responses={200: SelfCheckSerializer})
+    @action(detail=True, methods=["post"], action_requires=Action.READ)
+    def reopen(self, request, pk):
+        return self._step(request, workflow.reopen, pk, ("reason",))
+
+    @extend_schema(request=SiteVisitSerializer, responses={200: SiteVisitSerializer})
+    @action(detail=True, methods=["post"], url_path="site-visit", action_requires=Action.READ)
+    def site_visit(self, request, pk):
+        fields = SiteVisitSerializer.Meta.fields
+        visit = workflow.record_site_visit(
+            request.user, pk, **{f: request.data[f] for f in fields if f in request.data}
+        )
+        return Response(SiteVisitSerializer(visit).data)
+
+    @extend_schema(request=None, responses={200: SelfCheckEventSerializer(many=True)})
+    @action(detail=True, methods=["get"], action_requires=Action.READ)
+    def events(self, request, pk):
+        check = self.get_object()
+        return Response(SelfCheckEventSerializer(check.events.select_related("actor"), many=True).data)
 
     @extend_schema(request=SelfCheckRunSerializer, responses={202: JobCreatedSerializer})
     @action(detail=False, methods=["post"], url_path="run", action_requires=Action.RUN_SELF_CHECKS)

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import ProtectedError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from core import exports
+from core.exceptions import Conflict
 from core.filtersets import JobFilterSet, UnitFilterSet
 from core.models import Job, Unit
 from core.roles import Action
@@ -35,6 +37,12 @@ class ScopedGenericViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
+
+class ScopedWritesMixin:
+    """Writes in one transaction with the written object re-checked against the caller's role
+    scope before commit; an object that other records still need (PROTECT) is a 409, not a 500.
+    Listed before DRF's mixins, whose plain `perform_*` it replaces."""
+
     def perform_create(self, serializer):
         with transaction.atomic():
             assert_within_scope(self.request.user, serializer.save())
@@ -43,8 +51,16 @@ class ScopedGenericViewSet(viewsets.GenericViewSet):
         with transaction.atomic():
             assert_within_scope(self.request.user, serializer.save())
 
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise Conflict(f"“{instance}”已被其他记录(如称号、已审核的自查)引用,不能删除。") from exc
+
 
 class ScopedViewSet(
+    ScopedWritesMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -72,7 +72,11 @@ def test_annual_run_queues_one_city_wide_job_per_city(world, eager_tasks, django
 
 def test_beat_schedules_both_jobs(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"assessments.tasks.annual_self_checks", "assessments.tasks.filing_deadline_reminders"}
+    assert tasks == {
+        "assessments.tasks.annual_self_checks",
+        "assessments.tasks.filing_deadline_reminders",
+        "assessments.tasks.designation_renewal_reminders",
+    }
     assert settings.FILING_REMINDER_DAYS == [14, 7, 1]
 
 

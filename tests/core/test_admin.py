@@ -14,7 +14,16 @@ def test_platform_superuser_manages_tenants_in_the_admin(world, client):
         f"/admin/communities/community/{world.c1.pk}/change/",
     ]:
         assert client.get(url).status_code == 200, url
-    response = client.post("/admin/core/tenant/add/", {"name": "丙市", "code": "bing", "is_active": "on"})
+    response = client.post(
+        "/admin/core/tenant/add/",
+        {
+            "name": "丙市",
+            "code": "bing",
+            "is_active": "on",
+            "designation_valid_years": 3,
+            "model_district_share": "50",
+        },
+    )
     assert response.status_code == 302 and Tenant.objects.filter(code="bing").exists()
 
 

@@ -94,6 +94,22 @@ API = [
             "*": 403,
         },
     ),
+    # designations: read in scope; only the city revokes (the second row: no reason is bad input)
+    ("get", "/api/v1/designations/", None, {"anon": 401, "*": 200}),
+    ("get", "/api/v1/designations/{des1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    ("get", "/api/v1/designations/{des1}/certificate/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    (
+        "post",
+        "/api/v1/designations/{des1}/revoke/",
+        {"reason": "材料不实"},
+        {"anon": 401, "officer": 200, **NOT_C1, "*": 403},
+    ),
+    ("post", "/api/v1/designations/{des1}/revoke/", {}, {"anon": 401, "officer": 400, **NOT_C1, "*": 403}),
+    # designations come from acceptance only: no create route
+    ("post", "/api/v1/designations/", {}, {"anon": 401, "clerk": 405, "clerk_t3": 405, "*": 403}),
+    # the public check of a certificate: no login, credentials ignored
+    ("get", "/api/v1/verify/{des1_code}/", None, {"*": 200}),
+    ("get", "/api/v1/verify/UNKNOWNCODE1/", None, {"*": 404}),
 ]
 
 PAGES = [
@@ -172,6 +188,34 @@ PAGES = [
             "*": 403,
         },
     ),
+    ("get", "/designations/?year=2025", None, {"anon": 302, "*": 200}),
+    ("get", "/designations/{des1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
+    ("get", "/designations/{des1}/certificate/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
+    (
+        "post",
+        "/designations/{des1}/revoke/",
+        {"reason": "材料不实"},
+        {"anon": 302, "officer": 302, **NOT_C1, "*": 403},
+    ),
+    ("post", "/exports/designations/", {}, {"anon": 302, "*": 302}),
+    # the city's own pages; another city's officer sees its own city (D1 is not among its districts)
+    ("get", "/designations/districts/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
+    (
+        "post",
+        "/designations/districts/",
+        {"district": "{d1}", "year": 2025},
+        {"anon": 302, "officer": 302, "other_officer": 302, "*": 403},
+    ),
+    ("get", "/designations/settings/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
+    (
+        "post",
+        "/designations/settings/",
+        {"designation_valid_years": 4, "model_district_share": "50"},
+        {"anon": 302, "officer": 302, "other_officer": 302, "*": 403},
+    ),
+    # the public verification page: no login
+    ("get", "/verify/{des1_code}/", None, {"*": 200}),
+    ("get", "/verify/UNKNOWNCODE1/", None, {"*": 404}),
 ]
 
 
@@ -187,29 +231,62 @@ def _cases(rows):
     ]
 
 
+class _Targets(dict):
+    """Ids by name; a `lazy` one is made only when a row names it (so c1 holds a designation only in
+    the rows about designations, and the rows deleting c1 still delete an undesignated community)."""
+
+    def __init__(self, ready, lazy):
+        super().__init__(ready)
+        self.lazy = lazy
+
+    def __missing__(self, key):
+        if key not in self.lazy:
+            raise KeyError(key)
+        self[key] = self.lazy[key]()
+        return self[key]
+
+
 @pytest.fixture
 def targets(world):
+    from assessments import designations
     from assessments.models import Enrolment, SelfCheck, StandardEdition
     from core.models import Job
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
     edition = StandardEdition.objects.current_for(world.tenant.pk, "urban")
     self_check = SelfCheck.objects.create(community=world.c1, year=2025, edition=edition)
-    return {
-        "sc1": self_check.pk,
-        "en1": Enrolment.objects.create(community=world.c1, year=2024).pk,
-        "c1": world.c1.pk,
-        "c_other": world.c_other.pk,
-        "t1": world.t1.pk,
-        "city": world.city.pk,
-        "clerk_job": job.pk,
-        "clerk_t3_user": world.clerk_t3.pk,
-    }
+    issued = []
+
+    def designation_of_c1():
+        # c1's 示范 of 2025, on its self-check, as the city's acceptance issues it
+        if not issued:
+            issued.append(
+                designations.issue(title="model", year=2025, user=world.officer, self_check=self_check)
+            )
+        return issued[0]
+
+    return _Targets(
+        {
+            "sc1": self_check.pk,
+            "en1": Enrolment.objects.create(community=world.c1, year=2024).pk,
+            "c1": world.c1.pk,
+            "c_other": world.c_other.pk,
+            "t1": world.t1.pk,
+            "d1": world.d1.pk,
+            "city": world.city.pk,
+            "clerk_job": job.pk,
+            "clerk_t3_user": world.clerk_t3.pk,
+        },
+        lazy={
+            "des1": lambda: designation_of_c1().pk,
+            "des1_code": lambda: designation_of_c1().code,
+        },
+    )
 
 
 def _fill(value, targets):
     if isinstance(value, str):
-        return value.format(**targets)
+        return value.format_map(targets)
     if isinstance(value, list):
         return [_fill(v, targets) for v in value]
     if isinstance(value, dict):
@@ -230,5 +307,5 @@ def test_page_matrix(world, client, targets, method, url, body, user, expected):
         client.force_login(getattr(world, user))
     response = getattr(client, method)(_fill(url, targets), _fill(body, targets) or {})
     assert response.status_code == expected, response.content[:300]
-    if user == "anon":
+    if user == "anon" and expected == 302:  # the public pages (verify/) answer anonymous callers
         assert response["Location"].startswith("/login/")

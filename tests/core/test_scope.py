@@ -122,3 +122,30 @@ def test_guardian_grant_to_a_group_reaches_its_members(world):
     assign_perm("view_community", inspectors, world.c3)
     assert names(Community.objects.visible_to(world.clerk)) == ["四十里镇红光社区", "幸福社区"]
     assert names(Community.objects.visible_to(world.clerk_t3)) == ["四十里镇红光社区"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_api_writes_are_rechecked_against_the_scope_inside_the_transaction(world, api, monkeypatch, method):
+    """Even if a foreign-key choice let an out-of-scope town through, the write is rolled back."""
+    from core.api.serializers import ScopedPrimaryKeyRelatedField
+
+    monkeypatch.setattr(ScopedPrimaryKeyRelatedField, "get_queryset", lambda self: self.queryset.all())
+    body = {
+        "name": "越界社区",
+        "unit": world.t3.pk,
+        "kind": "urban",
+        "subtype": "ordinary",
+        "households": 2100,
+        "residents": 6000,
+        "established_on": "2015-03-01",
+    }
+    client = api.as_user(world.clerk)
+    if method == "post":
+        response = client.post("/api/v1/communities/", body, format="json")
+    else:
+        response = client.patch(f"/api/v1/communities/{world.c1.pk}/", {"unit": world.t3.pk}, format="json")
+
+    assert response.status_code == 403, response.content
+    assert not Community.objects.filter(name="越界社区").exists()
+    assert Community.objects.get(pk=world.c1.pk).unit == world.t1

@@ -1,0 +1,313 @@
+"""Pages of designations (称号): the register per year with its Excel export, one designation with its
+certificate and (for the city) the revoke form, the city's 示范区 candidates, the city's settings
+for the programme, and the public verification page `/verify/<code>/` (no login, throttled).
+
+Like every portal page: login, then scope (404), then role (403); writes go through `designations`.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MinValueValidator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import generic
+
+from core.exceptions import Conflict
+from core.forms import BootstrapMixin
+from core.models import Tenant, Unit
+from core.roles import Action, Tier
+from core.scope import may
+from core.validators import bound_messages
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
+
+from . import designations
+from .api.designations import VerifyThrottle, certificate_response, find_by_code
+from .filtersets import DesignationPageFilterSet
+from .models import Designation, SelfCheck
+
+
+def _year(request, source=None) -> int:
+    value = (source if source is not None else request.GET).get("year", "")
+    return int(value) if str(value).isdigit() else timezone.localdate().year
+
+
+def _conflict(request, message: str, designation_id: int | None = None):
+    return render(
+        request,
+        "assessments/designation_conflict.html",
+        {"message": message, "designation_id": designation_id},
+        status=409,
+    )
+
+
+# ---- forms ----------------------------------------------------------------------------------------
+
+
+class RevokeForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="撤销原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写撤销原因。"},
+        help_text="撤销后证书仍可下载,但加盖“已撤销”标记;公开核验显示为已撤销。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.apply_bootstrap()
+
+
+class IssueDistrictForm(forms.Form):
+    district = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        error_messages={"required": "请选择区县。", "invalid_choice": "请选择本市的区县。"},
+    )
+    year = forms.IntegerField(
+        error_messages={"required": "请填写年度。", "invalid": "年度须为整数。"},
+        validators=[
+            MinValueValidator(2000, message="年度不能早于2000年。"),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Unit.objects.within_scope(user).filter(tier=Tier.DISTRICT)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError("年度不能晚于今年。")
+        return year
+
+
+class CitySettingsForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Tenant
+        fields = ["designation_valid_years", "model_district_share"]
+        help_texts = {
+            "designation_valid_years": "新授予的称号自授予之日起的有效年数(1至10年);已授予的称号不受影响。",
+            "model_district_share": "区县内持有示范(或精品)称号的社区占全部社区的比例达到此值,方可授予示范区。",
+        }
+        error_messages = {
+            "designation_valid_years": {"required": "请填写有效期年数。", "invalid": "有效期须为整数年。"},
+            "model_district_share": {
+                "required": "请填写示范社区占比。",
+                "invalid": "请填写数字,如 50 或 62.5。",
+                "max_digits": "比例须在0至100之间。",
+                "max_decimal_places": "比例最多保留两位小数。",
+                "max_whole_digits": "比例须在0至100之间。",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.error_messages.update(bound_messages(Tenant._meta.get_field(name)))
+        self.apply_bootstrap()
+
+
+# ---- the register and one designation -------------------------------------------------------------
+
+
+class DesignationListView(ScopedListView):
+    """The register of a year (`?year=`, this year by default), filters title and unit, Excel export."""
+
+    model = Designation
+    filterset_class = DesignationPageFilterSet
+    template_name = "assessments/designation_list.html"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        if "year" not in request.GET:
+            query = request.GET.copy()
+            query["year"] = timezone.localdate().year
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__unit__parent", "unit")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["year"] = _year(self.request)
+        context["may_issue"] = bool(user.tenant_id) and may(user, Action.ACCEPT)
+        context["rows"] = [(d, designations.status_of(d)) for d in context["object_list"]]
+        return context
+
+
+class DesignationDetailView(ScopedDetailView):
+    model = Designation
+    template_name = "assessments/designation_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__unit__parent", "unit", "issued_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        designation, user = self.object, self.request.user
+        status, label = designations.status_of(designation)
+        context.update(
+            status=status,
+            status_label=label,
+            code_display=designations.display_code(designation.code),
+            verify_url=self.request.build_absolute_uri(reverse("verify-page", args=[designation.code])),
+            self_check=(
+                SelfCheck.objects.visible_to(user).filter(pk=designation.self_check_id).first()
+                if designation.self_check_id
+                else None
+            ),
+            may_revoke=not designation.revoked and may(user, Action.ACCEPT, designation),
+        )
+        if context["may_revoke"]:
+            context.setdefault("revoke_form", RevokeForm())
+        return context
+
+
+class DesignationRevokeView(ScopedObjectMixin, generic.View):
+    """POST reason: the city revokes (404 outside scope, 403 other roles, the form again without a
+    reason, 409 when already revoked)."""
+
+    model = Designation
+    required_action = Action.ACCEPT
+
+    def post(self, request, pk):
+        designation = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_action(designation)
+        form = RevokeForm(request.POST)
+        if form.is_valid():
+            try:
+                designations.revoke(designation, request.user, form.cleaned_data["reason"])
+            except Conflict as exc:
+                return _conflict(request, exc.messages[0], designation.pk)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("reason", exc.messages):
+                    form.add_error("reason", message)
+            else:
+                messages.success(request, f"已撤销“{designation}”。")
+                return redirect("designation-detail", pk=designation.pk)
+        detail = DesignationDetailView()
+        detail.setup(request, pk=pk)
+        detail.object = designation
+        return render(request, detail.template_name, detail.get_context_data(revoke_form=form))
+
+
+class DesignationCertificateView(ScopedObjectMixin, generic.View):
+    """The certificate PDF (a revoked one too, stamped 已撤销)."""
+
+    model = Designation
+
+    def get(self, request, pk):
+        designation = get_object_or_404(
+            self.get_queryset().select_related("community__unit__parent", "unit__parent"), pk=pk
+        )
+        self.check_action(designation)
+        return certificate_response(designation, request)
+
+
+# ---- the city's pages -----------------------------------------------------------------------------
+
+
+class CityOfficerMixin(ScopedViewMixin):
+    """The city's own programme pages: its officer only (platform superusers have no city)."""
+
+    required_action = Action.ACCEPT
+
+    def check_action(self, obj=None):
+        if not self.request.user.tenant_id:
+            raise PermissionDenied
+        super().check_action(obj)
+
+
+class ModelDistrictView(CityOfficerMixin, generic.TemplateView):
+    """示范区: each district's share of 示范 communities in a year against the city's threshold; a
+    district that reaches it can be given the title."""
+
+    template_name = "assessments/designation_districts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        year = _year(self.request)
+        context.update(
+            year=year,
+            tenant=user.tenant,
+            rows=designations.model_district_candidates(user.tenant_id, year),
+            this_year=timezone.localdate().year,
+        )
+        return context
+
+    def post(self, request):
+        form = IssueDistrictForm(request.POST, user=request.user)
+        back = f"{reverse('designation-districts')}?year={_year(request, request.POST)}"
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect(back)
+        district, year = form.cleaned_data["district"], form.cleaned_data["year"]
+        try:
+            designation = designations.issue(
+                title=Designation.Title.MODEL_DISTRICT, year=year, user=request.user, unit=district
+            )
+        except Conflict as exc:
+            return _conflict(request, exc.messages[0])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(request, f"已授予{district.name}{year}年度“示范区”称号。")
+        return redirect("designation-detail", pk=designation.pk)
+
+
+class CitySettingsView(CityOfficerMixin, generic.FormView):
+    """The city's choices: years a designation stays valid, and the 示范 share a 示范区 needs."""
+
+    form_class = CitySettingsForm
+    template_name = "assessments/designation_settings.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user.tenant}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "称号设置已保存。")
+        return redirect("designation-settings")
+
+
+# ---- public verification --------------------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class VerifyPageView(generic.View):
+    """`/verify/<code>/` for anyone holding a certificate: holder, title, year, validity and a clear
+    有效 / 已过期 / 已撤销. An unknown code is a 404 page; too many look-ups from one address a 429."""
+
+    template_name = "assessments/verify.html"
+
+    def get(self, request, code):
+        throttle = VerifyThrottle()
+        if not throttle.allow_request(request, self):
+            return render(request, self.template_name, {"throttled": True, "code": code}, status=429)
+        try:
+            designation = find_by_code(code)
+        except Http404:  # the page says so itself
+            return render(request, self.template_name, {"code": code}, status=404)
+        community = designation.community
+        status, label = designations.status_of(designation)
+        return render(
+            request,
+            self.template_name,
+            {
+                "code": code,
+                "designation": designation,
+                "holder": community.name if community else designation.unit.name,
+                "town": community.unit if community else None,
+                "district": community.unit.parent if community else designation.unit,
+                "status": status,
+                "status_label": label,
+            },
+        )

@@ -1,0 +1,266 @@
+"""The one state machine of a self-check's review (API.md):
+
+    draft ─submit→ submitted ─approve→ district_approved ─accept→ accepted
+      ↑              │    ↑                  │      ↑            │
+      └──returned ←return  └──reopen─────────┘      └──reopen────┴── rejected ←reject─┘
+
+Every step is one function here. Each finds the self-check in the caller's visible scope and locks
+its row, then refuses in API.md's order: outside scope 404, role 403, bad input 400 (keyed by field),
+step out of order 409 (`Conflict`). A refused step changes nothing. A step that goes through records
+who, when and why in `SelfCheckEvent` (the audit trail) and notifies the people concerned, all in one
+transaction, so two reviewers acting at once cannot both succeed.
+"""
+
+import json
+
+from django.core import serializers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from communities import records
+from core.exceptions import Conflict
+from core.roles import Action
+from core.scope import may
+
+from .evaluator import EditionEvaluator, evaluator_for
+from .models import Designation, Enrolment, Indicator, SelfCheck, SelfCheckEvent, SiteVisit
+
+Status = SelfCheck.Status
+Step = SelfCheckEvent.Step
+
+NO_DESIGNATION = "rejected"
+
+
+# ---- the shared frame of every step -------------------------------------------------------------
+
+
+def _locked(user, pk) -> SelfCheck:
+    """The self-check if the caller can see it (else 404), locked for the rest of the transaction."""
+    if not SelfCheck.objects.visible_to(user).filter(pk=pk).exists():
+        raise Http404("自查不存在或不在您的管辖范围内。")
+    return SelfCheck.objects.select_for_update().select_related("edition", "community__unit").get(pk=pk)
+
+
+def _require(user, check: SelfCheck, *actions: str) -> None:
+    if not any(may(user, action, check) for action in actions):
+        raise PermissionDenied("您的角色不能执行此步骤。")
+
+
+def _out_of_order(check: SelfCheck, wanted: str) -> Conflict:
+    return Conflict(f"自查当前为“{check.get_status_display()}”,不能{wanted}。")
+
+
+def _record(
+    check: SelfCheck, user, step: str, from_status: str, comment: str = "", **details
+) -> SelfCheckEvent:
+    from .notifications import on_event
+
+    event = SelfCheckEvent.objects.create(
+        self_check=check,
+        step=step,
+        from_status=from_status,
+        to_status=check.status,
+        actor=user,
+        comment=comment,
+        details=details,
+    )
+    on_event(event)
+    return event
+
+
+def _move(check: SelfCheck, user, step: str, to_status: str, comment: str = "", **details) -> SelfCheck:
+    from_status = check.status
+    check.status = to_status
+    check.save(update_fields=["status", "changed_since_approval", "snapshot", "updated_at"])
+    _record(check, user, step, from_status, comment, **details)
+    return check
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+# ---- the steps ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(user, pk) -> SelfCheck:
+    """Town: `draft`/`returned` → `submitted`, for a community enrolled in that year's activity."""
+    check = _locked(user, pk)
+    _require(user, check, Action.SUBMIT)
+    if check.status not in (Status.DRAFT, Status.RETURNED):
+        raise _out_of_order(check, "提交")
+    if not Enrolment.objects.filter(community_id=check.community_id, year=check.year).exists():
+        raise Conflict(f"该社区未列入{check.year}年创建活动,不能提交审核。")
+    return _move(check, user, Step.SUBMIT, Status.SUBMITTED)
+
+
+@transaction.atomic
+def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfCheck:
+    """An evidence indicator by the district while `submitted`; a site indicator by the city while
+    `district_approved`. The score and levels follow at once."""
+    check = _locked(user, pk)
+    _require(user, check, Action.REVIEW, Action.ACCEPT)
+    found = next((i for i in evaluator_for(check.edition).indicators if i.code == indicator), None)
+    if found is None:
+        raise ValidationError({"indicator": [f"本标准没有指标“{indicator}”。"]})
+    if found.check_kind == Indicator.Check.AUTO:
+        raise ValidationError({"indicator": ["自动判定的指标由系统根据记录计算,不能人工判定。"]})
+    evidence = found.check_kind == Indicator.Check.EVIDENCE
+    _require(user, check, Action.REVIEW if evidence else Action.ACCEPT)
+    if not isinstance(passed, bool):
+        raise ValidationError({"passed": ["请选择是否达标。"]})
+    if (evidence and check.status != Status.SUBMITTED) or (
+        not evidence and check.status != Status.DISTRICT_APPROVED
+    ):
+        raise _out_of_order(check, "判定该指标")
+    check.judgements = {
+        **check.judgements,
+        indicator: {"passed": passed, "note": _text(note), "by": user.pk, "at": timezone.now().isoformat()},
+    }
+    _apply_judgements(check)
+    check.save(
+        update_fields=["judgements", "results", "failed", "score", "level", "proposed_level", "updated_at"]
+    )
+    _record(check, user, Step.JUDGE, check.status, _text(note), indicator=indicator, passed=passed)
+    return check
+
+
+def _apply_judgements(check: SelfCheck) -> None:
+    """Results, score and levels again, with the measured values as they were and the judgements as now."""
+    evaluator = evaluator_for(check.edition)
+    by_code = {indicator.code: indicator for indicator in evaluator.indicators}
+    results = [
+        result
+        if by_code[result["indicator"]].check_kind == Indicator.Check.AUTO
+        else EditionEvaluator.judged(by_code[result["indicator"]], check.judgements.get(result["indicator"]))
+        for result in check.results
+    ]
+    outcome = evaluator.outcome(results)
+    check.results = outcome.results
+    check.failed = [result["indicator"] for result in results if result["passed"] is False]
+    check.score, check.level, check.proposed_level = outcome.score, outcome.level, outcome.proposed_level
+
+
+@transaction.atomic
+def review(user, pk, decision: str = "", comment: str = "") -> SelfCheck:
+    """District: `submitted` → `district_approved` (keeping a snapshot of what it approved) or
+    `returned` (a comment is required)."""
+    check = _locked(user, pk)
+    _require(user, check, Action.REVIEW)
+    comment = _text(comment)
+    if decision not in ("approve", "return"):
+        raise ValidationError({"decision": ["请选择“approve”(通过)或“return”(退回)。"]})
+    if decision == "return" and not comment:
+        raise ValidationError({"comment": ["退回时须填写意见,说明需要修改的内容。"]})
+    if check.status != Status.SUBMITTED:
+        raise _out_of_order(check, "审核")
+    if decision == "return":
+        return _move(check, user, Step.RETURN, Status.RETURNED, comment)
+    check.snapshot = snapshot(check)
+    check.changed_since_approval = False
+    return _move(check, user, Step.APPROVE, Status.DISTRICT_APPROVED, comment)
+
+
+@transaction.atomic
+def record_site_visit(user, pk, **fields) -> SiteVisit:
+    """City: the site visit, forum and questionnaire of a `district_approved` self-check."""
+    check = _locked(user, pk)
+    _require(user, check, Action.ACCEPT)
+    visit = SiteVisit.objects.filter(self_check=check).first() or SiteVisit(self_check=check)
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    visit.recorded_by = user
+    visit.full_clean(exclude=["self_check", "recorded_by"], validate_unique=False)
+    if check.status != Status.DISTRICT_APPROVED:
+        raise _out_of_order(check, "记录实地评估")
+    visit.save()
+    _record(
+        check,
+        user,
+        Step.SITE_VISIT,
+        check.status,
+        visit.note,
+        satisfaction_score=str(visit.satisfaction_score),
+    )
+    return visit
+
+
+@transaction.atomic
+def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
+    """City: `district_approved` → `accepted` with a designation, or `rejected`. A title above the
+    reached `level` is refused; a decision below `proposed_level` needs a comment."""
+    from . import designations
+
+    check = _locked(user, pk)
+    _require(user, check, Action.ACCEPT)
+    comment = _text(comment)
+    levels = list(check.edition.levels)
+    if designation != NO_DESIGNATION and designation not in levels:
+        allowed = "、".join(f"{code}({SelfCheck.level_label(code)})" for code in levels)
+        raise ValidationError({"designation": [f"请选择称号:{allowed},或 rejected(不通过)。"]})
+    reached = levels.index(check.level) if check.level in levels else -1
+    proposed = levels.index(check.proposed_level) if check.proposed_level in levels else -1
+    chosen = levels.index(designation) if designation in levels else -1
+    if chosen > reached:
+        raise ValidationError(
+            {"designation": [f"称号不能高于已达到的等级“{check.level_display}”(待判定的指标须先判定)。"]}
+        )
+    if chosen < proposed and not comment:
+        raise ValidationError(
+            {"comment": [f"所选结果低于预计等级“{check.proposed_level_display}”,请填写理由。"]}
+        )
+    if check.status != Status.DISTRICT_APPROVED:
+        raise _out_of_order(check, "验收")
+    if designation == NO_DESIGNATION:
+        return _move(check, user, Step.REJECT, Status.REJECTED, comment)
+    _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
+    designations.issue(title=designation, year=check.year, user=user, self_check=check)
+    return check
+
+
+@transaction.atomic
+def reopen(user, pk, reason: str = "") -> SelfCheck:
+    """`district_approved` → `submitted` (district or city), or `accepted`/`rejected` →
+    `district_approved` (city; revokes the designation). A reason is required."""
+    from . import designations
+
+    check = _locked(user, pk)
+    _require(user, check, Action.REOPEN_DISTRICT_APPROVED, Action.REOPEN_DECIDED)
+    if check.status == Status.DISTRICT_APPROVED:
+        action, target = Action.REOPEN_DISTRICT_APPROVED, Status.SUBMITTED
+    elif check.status in (Status.ACCEPTED, Status.REJECTED):
+        action, target = Action.REOPEN_DECIDED, Status.DISTRICT_APPROVED
+    else:
+        action = target = None
+    if action is not None:
+        _require(user, check, action)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": ["撤回须填写原因。"]})
+    if target is None:
+        raise _out_of_order(check, "撤回")
+    granted = Designation.objects.filter(self_check=check, revoked=False).first()
+    if granted is not None:
+        designations.revoke(granted, user, reason)
+    return _move(check, user, Step.REOPEN, target, reason)
+
+
+# ---- what the district approved -------------------------------------------------------------------
+
+
+def snapshot(check: SelfCheck) -> dict:
+    """The results and every record of the community as they stand, as JSON (files by name)."""
+    rows = {"community": _serialised([check.community])}
+    for record_type in records.all_types():
+        rows[record_type.slug] = _serialised(
+            record_type.model.objects.filter(community_id=check.community_id)
+        )
+    return {"taken_at": timezone.now().isoformat(), "results": check.results, "records": rows}
+
+
+def _serialised(objects) -> list[dict]:
+    return json.loads(json.dumps(serializers.serialize("python", objects), cls=DjangoJSONEncoder))

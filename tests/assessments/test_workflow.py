@@ -1,0 +1,281 @@
+"""The review state machine (API.md): every step × every role — allowed, 401, 403, 404, 409 — and a
+refused step changes nothing (the self-check row and its audit trail stay as they were)."""
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import selfchecks
+from assessments.models import Enrolment, SelfCheck, SelfCheckEvent
+
+YEAR = timezone.localdate().year
+USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
+OUTSIDE = {"clerk_t3": 404, "other_officer": 404, "anon": 401}
+S = SelfCheck.Status
+
+# (step, body, status it starts from, the status it reaches, {user: expected status code}, "*" = others)
+STEPS = [
+    ("submit", {}, S.DRAFT, S.SUBMITTED, {"clerk": 200, **OUTSIDE, "*": 403}),
+    ("submit", {}, S.RETURNED, S.SUBMITTED, {"clerk": 200, **OUTSIDE, "*": 403}),
+    (
+        "review",
+        {"decision": "approve"},
+        S.SUBMITTED,
+        S.DISTRICT_APPROVED,
+        {"reviewer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "review",
+        {"decision": "return", "comment": "缺少会议记录"},
+        S.SUBMITTED,
+        S.RETURNED,
+        {"reviewer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "judge",
+        {"indicator": "U-CHARTER", "passed": True, "note": "章程已审阅"},
+        S.SUBMITTED,
+        S.SUBMITTED,
+        {"reviewer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "judge",
+        {"indicator": "U-SATISF", "passed": True, "note": "问卷满意度92分"},
+        S.DISTRICT_APPROVED,
+        S.DISTRICT_APPROVED,
+        {"officer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "accept",
+        {"designation": "rejected", "comment": "未达到合格标准"},
+        S.DISTRICT_APPROVED,
+        S.REJECTED,
+        {"officer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "reopen",
+        {"reason": "发现材料问题"},
+        S.DISTRICT_APPROVED,
+        S.SUBMITTED,
+        {"reviewer": 200, "officer": 200, **OUTSIDE, "*": 403},
+    ),
+    (
+        "reopen",
+        {"reason": "复核"},
+        S.REJECTED,
+        S.DISTRICT_APPROVED,
+        {"officer": 200, **OUTSIDE, "*": 403},
+    ),
+]
+
+
+def _cases():
+    for step, body, start, reached, expect in STEPS:
+        for user in USERS:
+            code = expect.get(user, expect["*"])
+            yield pytest.param(step, body, start, reached, user, code, id=f"{step} from {start} as {user}")
+
+
+@pytest.fixture
+def check(world):
+    Enrolment.objects.create(community=world.c1, year=YEAR)
+    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    return SelfCheck.objects.get(community=world.c1, year=YEAR)
+
+
+def state(check):
+    row = SelfCheck.objects.get(pk=check.pk)
+    return (row.status, row.judgements, row.score, row.level, row.snapshot, SelfCheckEvent.objects.count())
+
+
+def post(api, world, user, check, step, body):
+    client = api if user == "anon" else api.as_user(getattr(world, user))
+    return client.post(f"/api/v1/self-checks/{check.pk}/{step}/", body, format="json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step,body,start,reached,user,code", list(_cases()))
+def test_every_step_for_every_role(world, api, check, step, body, start, reached, user, code):
+    SelfCheck.objects.filter(pk=check.pk).update(status=start)
+    before = state(check)
+
+    response = post(api, world, user, check, step, body)
+
+    assert response.status_code == code, response.content[:300]
+    if code != 200:
+        assert state(check) == before
+        return
+    row = SelfCheck.objects.get(pk=check.pk)
+    assert response.json()["status"] == row.status == reached
+    event = SelfCheckEvent.objects.get(self_check=check)
+    assert (event.step, event.from_status, event.to_status, event.actor) == (
+        {"review": body.get("decision"), "accept": "reject"}.get(step, step)
+        if step in ("review", "accept")
+        else step,
+        start,
+        reached,
+        getattr(world, user),
+    )
+
+
+# The role that may take each step (judge: the district's evidence indicator, as the bodies below).
+ALLOWED = {
+    "submit": "clerk",
+    "review": "reviewer",
+    "judge": "reviewer",
+    "accept": "officer",
+    "reopen": "officer",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "step,body,wrong",
+    [
+        ("submit", {}, [S.SUBMITTED, S.DISTRICT_APPROVED, S.ACCEPTED, S.REJECTED]),
+        ("review", {"decision": "approve"}, [S.DRAFT, S.RETURNED, S.DISTRICT_APPROVED, S.ACCEPTED]),
+        ("judge", {"indicator": "U-CHARTER", "passed": False}, [S.DRAFT, S.DISTRICT_APPROVED, S.ACCEPTED]),
+        (
+            "accept",
+            {"designation": "rejected", "comment": "不通过"},
+            [S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.REJECTED],
+        ),
+        ("reopen", {"reason": "复核"}, [S.DRAFT, S.SUBMITTED, S.RETURNED]),
+    ],
+)
+def test_a_step_out_of_order_is_409_and_changes_nothing(world, api, check, step, body, wrong):
+    for status in wrong:
+        SelfCheck.objects.filter(pk=check.pk).update(status=status)
+        before = state(check)
+        response = post(api, world, ALLOWED[step], check, step, body)
+        assert response.status_code == 409, (status, response.content)
+        assert "detail" in response.json()
+        assert state(check) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "user,step,body,field",
+    [
+        ("reviewer", "review", {"decision": "return"}, "comment"),
+        ("reviewer", "review", {"decision": "maybe"}, "decision"),
+        ("reviewer", "judge", {"indicator": "U-AREA", "passed": True}, "indicator"),
+        ("reviewer", "judge", {"indicator": "X-NONE", "passed": True}, "indicator"),
+        ("reviewer", "judge", {"indicator": "U-CHARTER"}, "passed"),
+        ("reviewer", "reopen", {}, "reason"),
+    ],
+)
+def test_bad_input_is_400_by_field_and_changes_nothing(world, api, check, user, step, body, field):
+    SelfCheck.objects.filter(pk=check.pk).update(
+        status=S.DISTRICT_APPROVED if step == "reopen" else S.SUBMITTED
+    )
+    before = state(check)
+    response = post(api, world, user, check, step, body)
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert state(check) == before
+
+
+@pytest.mark.django_db
+def test_submit_needs_the_community_enrolled_that_year(world, api, check):
+    Enrolment.objects.all().delete()
+    response = post(api, world, "clerk", check, "submit", {})
+    assert response.status_code == 409
+    assert response.json()["detail"] == f"该社区未列入{YEAR}年创建活动,不能提交审核。"
+    assert SelfCheck.objects.get(pk=check.pk).status == S.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_city_cannot_judge_evidence_nor_the_district_a_site_indicator(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    assert (
+        post(api, world, "officer", check, "judge", {"indicator": "U-CHARTER", "passed": True}).status_code
+        == 403
+    )
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.DISTRICT_APPROVED)
+    assert (
+        post(api, world, "reviewer", check, "judge", {"indicator": "U-SATISF", "passed": True}).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_judging_moves_the_score_and_the_proposed_level_at_once(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    before = SelfCheck.objects.get(pk=check.pk)
+
+    body = post(
+        api, world, "reviewer", check, "judge", {"indicator": "U-CHARTER", "passed": True, "note": "齐全"}
+    ).json()
+    charter = next(r for r in body["results"] if r["indicator"] == "U-CHARTER")
+    assert charter == {
+        "indicator": "U-CHARTER",
+        "passed": True,
+        "value": None,
+        "expected": None,
+        "note": "齐全",
+    }
+    assert body["score"] > float(before.score)
+
+    body = post(
+        api, world, "reviewer", check, "judge", {"indicator": "U-CHARTER", "passed": False, "note": "缺公约"}
+    ).json()
+    assert body["score"] == float(before.score)
+    assert "U-CHARTER" in SelfCheck.objects.get(pk=check.pk).failed
+    assert body["proposed_level"] == "none"
+
+
+# Real commits: the record change reaches the self-check when its transaction commits.
+@pytest.mark.django_db(transaction=True)
+def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, api, check):
+    from facilities.models import Facility
+
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    assert (
+        post(api, world, "reviewer", check, "review", {"decision": "approve", "comment": "同意"}).status_code
+        == 200
+    )
+    row = SelfCheck.objects.get(pk=check.pk)
+    assert row.snapshot["results"] == row.results
+    assert [c["fields"]["name"] for c in row.snapshot["records"]["community"]] == [world.c1.name]
+    assert row.changed_since_approval is False
+
+    with transaction.atomic():
+        Facility.objects.create(
+            community=world.c1, kind="service_station", name="新站", area_m2=400, activity_area_m2=300
+        )
+
+    row = SelfCheck.objects.get(pk=check.pk)
+    assert row.changed_since_approval is True
+    assert row.results == row.snapshot["results"]  # locked: not re-evaluated
+    assert row.status == S.DISTRICT_APPROVED
+
+
+@pytest.mark.django_db
+def test_returned_self_check_is_corrected_and_resubmitted(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    assert (
+        post(
+            api, world, "reviewer", check, "review", {"decision": "return", "comment": "补充材料"}
+        ).status_code
+        == 200
+    )
+    assert post(api, world, "clerk", check, "submit", {}).status_code == 200
+    steps = list(SelfCheckEvent.objects.filter(self_check=check).values_list("step", "comment"))
+    assert steps == [("return", "补充材料"), ("submit", "")]
+    events = api.as_user(world.reader_d1).get(f"/api/v1/self-checks/{check.pk}/events/").json()
+    assert [e["step"] for e in events] == ["return", "submit"]
+
+
+@pytest.mark.django_db
+def test_acceptance_refuses_a_title_above_the_level_and_asks_a_reason_below_the_proposal(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(
+        status=S.DISTRICT_APPROVED, level="qualified", proposed_level="model"
+    )
+    above = post(api, world, "officer", check, "accept", {"designation": "model"})
+    assert above.status_code == 400 and "designation" in above.json()
+    below = post(api, world, "officer", check, "accept", {"designation": "qualified"})
+    assert below.status_code == 400 and list(below.json()) == ["comment"]
+    unknown = post(api, world, "officer", check, "accept", {"designation": "premium"})
+    assert unknown.status_code == 400 and "designation" in unknown.json()
+    assert SelfCheck.objects.get(pk=check.pk).status == S.DISTRICT_APPROVED

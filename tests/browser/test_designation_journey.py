@@ -1,0 +1,98 @@
+"""Issue #5's journey: one demo community from draft to a 示范 certificate, with the three demo users
+in the browser — the town submits, the district judges the evidence and approves, the city records
+its site visit, judges the site indicators and accepts with 示范 — then the certificate's text is read
+with pdftotext and its verification code checked on the public page."""
+
+import io
+import re
+import subprocess
+
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from assessments.demo import JOURNEY_COMMUNITY
+from assessments.models import Designation, SelfCheck
+
+YEAR = timezone.localdate().year
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("whoami")).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_role("button", name="退出").click()
+
+
+def judge_open_indicators(page, kind_label):
+    """Judge every indicator row that offers a form (the caller's kind) as 达标, each once."""
+    forms = page.locator('form[data-testid^="judge-"]')
+    codes = [forms.nth(i).get_attribute("data-testid") for i in range(forms.count())]
+    assert codes, "no indicator to judge"
+    for code in codes:
+        form = page.get_by_test_id(code)
+        form.locator('select[name="passed"]').select_option("true")
+        form.locator('input[name="note"]').fill(f"{kind_label}符合要求")
+        form.get_by_role("button", name="判定").click()
+        expect(page.locator(".alert-success")).to_contain_text("已记录判定。")
+
+
+def test_journey_from_draft_to_a_model_certificate(transactional_db, live_server, page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--force", stdout=io.StringIO())  # tests run with DEBUG off
+    check = SelfCheck.objects.get(community__name=JOURNEY_COMMUNITY, year=YEAR)
+    url = f"{live_server.url}/self-checks/{check.pk}/"
+
+    log_in(page, live_server, "town_clerk")
+    page.goto(url)
+    expect(page.get_by_test_id("level")).to_have_text("未达标")
+    page.get_by_role("button", name="提交区县审核").click()
+    expect(page.locator(".alert-success")).to_contain_text("已提交区县审核。")
+    log_out(page)
+
+    log_in(page, live_server, "district_reviewer")
+    page.goto(url)
+    judge_open_indicators(page, "材料")
+    page.get_by_label("审核通过").check()
+    page.locator("#review-comment").fill("材料齐全,同意上报")
+    page.get_by_role("button", name="提交审核意见").click()
+    expect(page.locator(".alert-success")).to_contain_text("已完成审核。")
+    log_out(page)
+
+    log_in(page, live_server, "city_officer")
+    page.goto(url)
+    page.locator("#visited_on").fill(str(timezone.localdate()))
+    page.locator("#forum_held").check()
+    page.locator("#forum_participants").fill("15")
+    page.locator("#questionnaire_sample").fill("60")
+    page.locator("#satisfaction_score").fill("93.5")
+    page.get_by_role("button", name="保存实地评估").click()
+    expect(page.locator(".alert-success")).to_contain_text("已记录实地评估。")
+    judge_open_indicators(page, "实地")
+    expect(page.get_by_test_id("level")).to_have_text("示范")
+    page.locator("#designation").select_option("model")
+    page.get_by_role("button", name="完成验收").click()
+    expect(page.locator(".alert-success")).to_contain_text("已完成市级验收。")
+
+    designation = Designation.objects.get(self_check=check)
+    assert (designation.title, designation.year, designation.revoked) == ("model", YEAR, False)
+    page.get_by_role("link", name="示范").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("证书")).first.click()
+    pdf = download.value.path()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert JOURNEY_COMMUNITY in text
+    assert "示范" in text and designation.code in text
+
+    log_out(page)
+    page.goto(f"{live_server.url}/verify/{designation.code}/")
+    expect(page.locator("body")).to_contain_text(JOURNEY_COMMUNITY)
+    expect(page.locator("body")).to_contain_text("有效")

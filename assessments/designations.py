@@ -27,6 +27,7 @@ from django.utils import timezone
 from communities.models import Community
 from core.exceptions import Conflict
 from core.models import Tenant, Unit, User
+from core.notifications import notify
 from core.roles import Action, Role, Tier
 from core.scope import may
 
@@ -385,6 +386,7 @@ def send_renewal_reminders(today: date | None = None) -> int:
             if not due:
                 continue
             reminded: set[int] = set()
+            _notify_renewal(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER), due)
             officers = _emails(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER))
             if officers:
                 _send_renewal(due, officers, today)
@@ -395,6 +397,9 @@ def send_renewal_reminders(today: date | None = None) -> int:
                 district_id = designation.unit_id or designation.community.unit.parent_id
                 by_district.setdefault(district_id, []).append(designation)
             for district_id, designations in by_district.items():
+                _notify_renewal(
+                    User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER), designations
+                )
                 reviewers = _emails(User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER))
                 if reviewers:
                     _send_renewal(designations, reviewers, today)
@@ -403,6 +408,17 @@ def send_renewal_reminders(today: date | None = None) -> int:
             # Nobody to tell (no e-mail address yet): left for a later day rather than marked.
             Designation.objects.filter(pk__in=reminded).update(renewal_reminded_on=today)
     return sent
+
+
+def _notify_renewal(users, designations: list[Designation]) -> None:
+    """The same news in the inbox (the e-mails are sent by the caller, one list per recipient group)."""
+    notify(
+        users,
+        title=f"{len(designations)}项称号即将到期,请安排复核或续期",
+        body="\n".join(_holder_line(designation) for designation in designations),
+        link="/designations/",
+        email=False,
+    )
 
 
 def _holder_line(designation: Designation) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from communities.models import Community, CommunityScopedQuerySet
 from core.exceptions import Conflict
+from core.fields import EvidenceField
 from core.measures import MEASURES
 from core.models import Tenant, Unit
 from core.scope import ScopedQuerySet
@@ -502,6 +503,15 @@ class Enrolment(models.Model):
         # One per community and year is checked in clean(), where its error belongs to `community`.
         super().validate_constraints(exclude={*(exclude or ()), "community"})
 
+    def delete(self, *args, **kwargs):
+        # A self-check already in review stays in the activity it was submitted to.
+        in_review = SelfCheck.objects.filter(community_id=self.community_id, year=self.year).exclude(
+            status__in=SelfCheck.OPEN_STATUSES
+        )
+        if in_review.exists():
+            raise Conflict(f"该社区{self.year}年的自查已提交审核,不能移出创建活动名单。")
+        return super().delete(*args, **kwargs)
+
 
 # The status codes as one named choice set (the API schema names it once: SelfCheckStatusEnum).
 SELF_CHECK_STATUSES = SelfCheck.Status.choices
@@ -519,6 +529,7 @@ class SelfCheckEvent(models.Model):
     and the comment or reason given. Append-only."""
 
     class Step(models.TextChoices):
+        EVIDENCE = "evidence", "提交佐证材料"
         SUBMIT = "submit", "提交"
         JUDGE = "judge", "判定指标"
         SITE_VISIT = "site_visit", "记录实地评估"
@@ -674,3 +685,37 @@ class Designation(models.Model):
     @property
     def expired(self) -> bool:
         return self.valid_until < timezone.localdate()
+
+
+class IndicatorEvidence(models.Model):
+    """A document or photo the town files for an evidence indicator of a self-check (the charter for
+    U-CHARTER, the duty rota for U-DUTY …); the district judges the indicator on it. A file of last
+    year's self-check may be filed again (`reused_from`) rather than uploaded anew."""
+
+    self_check = models.ForeignKey(
+        SelfCheck, on_delete=models.CASCADE, related_name="evidence", verbose_name="自查"
+    )
+    indicator = models.CharField("指标代码", max_length=30)
+    file = EvidenceField("材料", blank=False, help_text="PDF、JPEG、PNG、Word,上限见系统设置。")
+    description = models.CharField("说明", max_length=200, blank=True)
+    reused_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="沿用自"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = SelfCheckPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标佐证材料"
+        ordering = ["indicator", "uploaded_at", "pk"]
+        indexes = [models.Index(fields=["self_check", "indicator"])]
+
+    def __str__(self):
+        return f"{self.indicator} {self.file.name.rsplit('/', 1)[-1]}"
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -27,5 +27,11 @@ self_check_urlpatterns = [
     path("run/", views.SelfCheckRunView.as_view(), name="self-check-run"),
     path("failures/", views.SelfCheckFailuresView.as_view(), name="self-check-failures"),
     path("<int:pk>/", views.SelfCheckDetailView.as_view(), name="self-check-detail"),
+    path("evidence/<int:pk>/", views.IndicatorEvidenceFileView.as_view(), name="indicator-evidence-file"),
+    path(
+        "evidence/<int:pk>/remove/",
+        views.IndicatorEvidenceRemoveView.as_view(),
+        name="indicator-evidence-remove",
+    ),
     path("<int:pk>/<slug:step>/", views.SelfCheckStepView.as_view(), name="self-check-step"),
 ]

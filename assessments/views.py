@@ -17,7 +17,7 @@ from django.views import generic
 from communities.models import Community
 from core.roles import Action
 from core.scope import may
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin, attachment
 
 from . import selfchecks, services, workflow
 from .evaluator import evaluator_for, show_result
@@ -30,6 +30,7 @@ from .models import (
     EditionLocked,
     Enrolment,
     Indicator,
+    IndicatorEvidence,
     Level,
     SelfCheck,
     SiteVisit,
@@ -354,7 +355,18 @@ class SelfCheckDetailView(ScopedDetailView):
         context["gaps"] = check.gaps
         context["years"] = [year for year, _ in years]
         context.update(self._workflow(check))
+        evidence: dict[str, list] = {}
+        for item in IndicatorEvidence.objects.filter(self_check=check).select_related("uploaded_by"):
+            evidence.setdefault(item.indicator, []).append(item)
+        reusable = set(
+            IndicatorEvidence.objects.filter(
+                self_check__community_id=check.community_id, self_check__year=check.year - 1
+            ).values_list("indicator", flat=True)
+        )
         for row in context["rows"]:
+            code = row["result"]["indicator"]
+            row["evidence"] = evidence.get(code, [])
+            row["reusable"] = code in reusable and not row["evidence"]
             kind = row["indicator"].check_kind if row["indicator"] else None
             row["judgeable"] = (kind == Indicator.Check.EVIDENCE and context["can_review"]) or (
                 kind == Indicator.Check.SITE and context["can_accept"]
@@ -383,6 +395,7 @@ class SelfCheckDetailView(ScopedDetailView):
             "site_visit": SiteVisit.objects.filter(self_check=check).first(),
             "designation": Designation.objects.filter(self_check=check).first(),
             "events": check.events.select_related("actor"),
+            "can_file": check.is_open and may(user, Action.SUBMIT, check),
         }
 
 
@@ -492,6 +505,8 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
         ),
         "accept": (workflow.accept, ("designation", "comment")),
         "reopen": (workflow.reopen, ("reason",)),
+        "evidence": (workflow.file_evidence, ("indicator", "description")),
+        "reuse-evidence": (workflow.reuse_evidence, ("indicator",)),
     }
     DONE = {
         "submit": "已提交区县审核。",
@@ -500,6 +515,8 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
         "site-visit": "已记录实地评估。",
         "accept": "已完成市级验收。",
         "reopen": "已撤回。",
+        "evidence": "材料已提交。",
+        "reuse-evidence": "已沿用去年的材料。",
     }
 
     def post(self, request, pk, step):
@@ -511,6 +528,8 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
             payload["passed"] = _flag(payload["passed"])
         if step == "site-visit":
             payload["forum_held"] = request.POST.get("forum_held") == "on"
+        if step == "evidence":
+            payload["file"] = request.FILES.get("file")
         back = reverse("self-check-detail", args=[pk])
         try:
             function(request.user, pk, **payload)
@@ -524,4 +543,32 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
                     messages.error(request, error)
             return redirect(back)
         messages.success(request, self.DONE[step])
+        return redirect(back)
+
+
+class IndicatorEvidenceFileView(ScopedObjectMixin, generic.View):
+    """An evidence file, served only to those who may read its self-check."""
+
+    model = IndicatorEvidence
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_action(evidence)
+        return attachment(evidence.file)
+
+
+class IndicatorEvidenceRemoveView(ScopedViewMixin, generic.View):
+    model = IndicatorEvidence
+    object_view = True  # the workflow checks scope and role once it has found the file
+
+    def post(self, request, pk):
+        evidence = get_object_or_404(self.get_queryset(), pk=pk)
+        back = reverse("self-check-detail", args=[evidence.self_check_id])
+        try:
+            workflow.remove_evidence(request.user, pk)
+        except Conflict as exc:
+            return render(
+                request, "assessments/conflict.html", {"message": exc.messages[0], "back": back}, status=409
+            )
+        messages.success(request, "材料已撤回。")
         return redirect(back)

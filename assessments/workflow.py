@@ -26,7 +26,7 @@ from core.roles import Action
 from core.scope import may
 
 from .evaluator import EditionEvaluator, evaluator_for
-from .models import Designation, Enrolment, Indicator, SelfCheck, SelfCheckEvent, SiteVisit
+from .models import Designation, Enrolment, Indicator, IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
 
 Status = SelfCheck.Status
 Step = SelfCheckEvent.Step
@@ -247,6 +247,92 @@ def reopen(user, pk, reason: str = "") -> SelfCheck:
     if granted is not None:
         designations.revoke(granted, user, reason)
     return _move(check, user, Step.REOPEN, target, reason)
+
+
+# ---- evidence for evidence indicators ---------------------------------------------------------------
+
+
+def _evidence_indicator(check: SelfCheck, indicator) -> Indicator:
+    found = next((i for i in evaluator_for(check.edition).indicators if i.code == indicator), None)
+    if found is None or found.check_kind != Indicator.Check.EVIDENCE:
+        raise ValidationError({"indicator": ["请选择本标准的一项材料审核指标。"]})
+    return found
+
+
+@transaction.atomic
+def file_evidence(user, pk, indicator: str = "", file=None, description: str = "") -> IndicatorEvidence:
+    """Town: a document or photo for an evidence indicator, while the self-check is still its own
+    (`draft`/`returned`); checked by content and size like every upload."""
+    check = _locked(user, pk)
+    _require(user, check, Action.SUBMIT)
+    _evidence_indicator(check, indicator)
+    evidence = IndicatorEvidence(
+        self_check=check, indicator=indicator, file=file, description=_text(description), uploaded_by=user
+    )
+    evidence.full_clean(exclude=["self_check", "uploaded_by", "reused_from"])
+    if not check.is_open:
+        raise _out_of_order(check, "提交材料")
+    evidence.save()
+    _record(
+        check,
+        user,
+        Step.EVIDENCE,
+        check.status,
+        evidence.description,
+        indicator=indicator,
+        file=evidence.filename,
+    )
+    return evidence
+
+
+@transaction.atomic
+def reuse_evidence(user, pk, indicator: str = "") -> list[IndicatorEvidence]:
+    """Town: file last year's evidence of the same indicator again (the judgement is not carried
+    over: the district judges this year's self-check afresh)."""
+    check = _locked(user, pk)
+    _require(user, check, Action.SUBMIT)
+    _evidence_indicator(check, indicator)
+    earlier = IndicatorEvidence.objects.filter(
+        self_check__community_id=check.community_id, self_check__year=check.year - 1, indicator=indicator
+    )
+    if not earlier.exists():
+        raise ValidationError({"indicator": [f"{check.year - 1}年的自查没有该指标的材料。"]})
+    if not check.is_open:
+        raise _out_of_order(check, "提交材料")
+    copies = [
+        IndicatorEvidence.objects.create(
+            self_check=check,
+            indicator=indicator,
+            file=old.file.name,
+            description=old.description,
+            reused_from=old,
+            uploaded_by=user,
+        )
+        for old in earlier
+    ]
+    _record(check, user, Step.EVIDENCE, check.status, f"沿用{check.year - 1}年材料", indicator=indicator)
+    return copies
+
+
+@transaction.atomic
+def remove_evidence(user, evidence_pk) -> None:
+    """Town: withdraw a file filed by mistake, while the self-check is still `draft`/`returned`."""
+    evidence = IndicatorEvidence.objects.visible_to(user).filter(pk=evidence_pk).first()
+    if evidence is None:
+        raise Http404("材料不存在或不在您的管辖范围内。")
+    check = _locked(user, evidence.self_check_id)
+    _require(user, check, Action.SUBMIT)
+    if not check.is_open:
+        raise _out_of_order(check, "撤回材料")
+    evidence.delete()
+    _record(
+        check,
+        user,
+        Step.EVIDENCE,
+        check.status,
+        f"撤回材料 {evidence.filename}",
+        indicator=evidence.indicator,
+    )
 
 
 # ---- what the district approved -------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("standards/", include("assessments.urls")),
     path("self-checks/", include(self_check_urlpatterns)),
     path("designations/", include("assessments.designation_urls")),
+    path("enrolments/", include("assessments.enrolment_urls")),
     path("verify/", include(verify_urlpatterns)),
     path("", include("core.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -5,7 +6,15 @@ from communities.models import Community
 from core.api.serializers import ScopedModelSerializer
 
 from ..filtersets import LEVEL_CHOICES
-from ..models import Enrolment, Indicator, SelfCheck, SelfCheckEvent, SiteVisit, StandardEdition
+from ..models import (
+    Enrolment,
+    Indicator,
+    IndicatorEvidence,
+    SelfCheck,
+    SelfCheckEvent,
+    SiteVisit,
+    StandardEdition,
+)
 
 
 @extend_schema_field(
@@ -152,3 +161,26 @@ class SelfCheckEventSerializer(serializers.ModelSerializer):
         model = SelfCheckEvent
         fields = ["id", "step", "from_status", "to_status", "actor", "comment", "details", "at"]
         read_only_fields = fields
+
+
+class IndicatorEvidenceSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(help_text="下载地址(登录后在管辖范围内可下载)")
+    uploaded_by = serializers.CharField(source="uploaded_by.__str__", read_only=True)
+
+    class Meta:
+        model = IndicatorEvidence
+        fields = ["id", "indicator", "file", "description", "reused_from", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_file(self, evidence) -> str:
+        url = reverse("indicator-evidence-file", args=[evidence.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class IndicatorEvidenceUploadSerializer(serializers.Serializer):
+    """multipart/form-data: the evidence indicator's code, the file, a description."""
+
+    indicator = serializers.CharField()
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True)

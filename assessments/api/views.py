@@ -16,6 +16,8 @@ from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
 from .serializers import (
     AcceptSerializer,
     EnrolmentSerializer,
+    IndicatorEvidenceSerializer,
+    IndicatorEvidenceUploadSerializer,
     JudgeSerializer,
     ReopenSerializer,
     ReviewSerializer,
@@ -105,6 +107,25 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
             request.user, pk, **{f: request.data[f] for f in fields if f in request.data}
         )
         return Response(SiteVisitSerializer(visit).data)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: IndicatorEvidenceSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": IndicatorEvidenceUploadSerializer},
+        responses={201: IndicatorEvidenceSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], action_requires=Action.READ)
+    def evidence(self, request, pk):
+        if request.method == "GET":
+            check = self.get_object()
+            items = check.evidence.select_related("uploaded_by")
+            return Response(IndicatorEvidenceSerializer(items, many=True, context={"request": request}).data)
+        fields = {name: request.data[name] for name in ("indicator", "description") if name in request.data}
+        evidence = workflow.file_evidence(request.user, pk, file=request.FILES.get("file"), **fields)
+        return Response(
+            IndicatorEvidenceSerializer(evidence, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={200: SelfCheckEventSerializer(many=True)})
     @action(detail=True, methods=["get"], action_requires=Action.READ)

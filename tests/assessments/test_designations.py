@@ -599,6 +599,11 @@ class TestRenewalReminders:
         assert "2项称号" in by_recipient[("officer@example.cn",)].subject
         reminded = set(Designation.objects.filter(renewal_reminded_on=TODAY).values_list("pk", flat=True))
         assert reminded == {model_c1.pk, soon.pk}
+        from core.models import Notification
+
+        inbox = Notification.objects.filter(recipient=world.reviewer)
+        assert [n.title for n in inbox] == ["2项称号即将到期,请安排复核或续期"]
+        assert "幸福社区" in inbox[0].body and inbox[0].link == "/designations/"
 
         assert designations.send_renewal_reminders() == 0
         assert designations.send_renewal_reminders(TODAY + timedelta(days=1)) == 1  # now `later` is due

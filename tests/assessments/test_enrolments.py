@@ -55,3 +55,19 @@ def test_a_reviewer_cannot_enrol_another_district_s_community(world, api):
     )
     assert response.status_code == 400 and "community" in response.json()
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_enrolment_whose_self_check_is_in_review_cannot_be_removed(world, api):
+    from assessments import selfchecks
+    from assessments.models import SelfCheck
+
+    enrolment = Enrolment.objects.create(community=world.c1, year=YEAR)
+    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    SelfCheck.objects.filter(community=world.c1).update(status=SelfCheck.Status.SUBMITTED)
+
+    response = api.as_user(world.reviewer).delete(f"/api/v1/enrolments/{enrolment.pk}/")
+
+    assert response.status_code == 409
+    assert "已提交审核" in response.json()["detail"]
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()

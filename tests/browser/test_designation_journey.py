@@ -43,7 +43,11 @@ def judge_open_indicators(page, kind_label):
         expect(page.locator(".alert-success")).to_contain_text("已记录判定。")
 
 
-def test_journey_from_draft_to_a_model_certificate(transactional_db, live_server, page, settings, tmp_path):
+def test_journey_from_draft_to_a_model_certificate(
+    transactional_db, live_server, page, settings, tmp_path, eager_tasks
+):
+    # eager_tasks: the demo's self-checks are evaluated in this process (with a real broker, the
+    # seed's bulk refresh would otherwise reach the worker after the test looks for them).
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", "--force", stdout=io.StringIO())  # tests run with DEBUG off
     check = SelfCheck.objects.get(community__name=JOURNEY_COMMUNITY, year=YEAR)

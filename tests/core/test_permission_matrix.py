@@ -188,6 +188,21 @@ PAGES = [
             "*": 403,
         },
     ),
+    # the creation activity's list: read by all; the district and the city save it (302), another
+    # city's community is bad input (400)
+    ("get", "/enrolments/?year=2025", None, {"anon": 302, "*": 200}),
+    (
+        "post",
+        "/enrolments/?year=2025",
+        {"year": 2025, "shown": ["{c1}"], "enrolled": ["{c1}"]},
+        {"anon": 302, "reviewer": 302, "officer": 302, "other_officer": 400, "*": 403},
+    ),
+    (
+        "post",
+        "/enrolments/?year=2024",
+        {"year": 2024, "shown": ["{c1}"]},
+        {"anon": 302, "reviewer": 302, "officer": 302, "other_officer": 400, "*": 403},
+    ),
     ("get", "/designations/?year=2025", None, {"anon": 302, "*": 200}),
     ("get", "/designations/{des1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
     ("get", "/designations/{des1}/certificate/", None, {"anon": 302, **SEES_C1, **NOT_C1}),

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .enrolment_views import EnrolmentView
+
+urlpatterns = [path("", EnrolmentView.as_view(), name="enrolment-list")]

@@ -23,7 +23,7 @@ from core.models import Tenant, Unit
 from core.roles import Action, Tier
 from core.scope import may
 from core.validators import bound_messages
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
+from core.views import DefaultYearMixin, ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin
 
 from . import designations
 from .api.designations import VerifyThrottle, certificate_response, find_by_code
@@ -113,20 +113,13 @@ class CitySettingsForm(BootstrapMixin, forms.ModelForm):
 # ---- the register and one designation -------------------------------------------------------------
 
 
-class DesignationListView(ScopedListView):
+class DesignationListView(DefaultYearMixin, ScopedListView):
     """The register of a year (`?year=`, this year by default), filters title and unit, Excel export."""
 
     model = Designation
     filterset_class = DesignationPageFilterSet
     template_name = "assessments/designation_list.html"
     paginate_by = 50
-
-    def get(self, request, *args, **kwargs):
-        if "year" not in request.GET:
-            query = request.GET.copy()
-            query["year"] = timezone.localdate().year
-            return redirect(f"{request.path}?{query.urlencode()}")
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().select_related("community__unit__parent", "unit")

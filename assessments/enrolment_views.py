@@ -27,7 +27,7 @@ from core.filtersets import UnitSubtreeFilter
 from core.roles import Action
 from core.scope import may
 from core.validators import YEAR_VALIDATORS
-from core.views import ScopedListView
+from core.views import DefaultYearMixin, ScopedListView
 
 from .figures import enrolment_figure
 from .models import Enrolment, SelfCheck
@@ -147,7 +147,7 @@ def save_enrolments(user, year: int, shown: set[int], ticked: set[int]) -> tuple
     return len(adding), len(removing)
 
 
-class EnrolmentView(ScopedListView):
+class EnrolmentView(DefaultYearMixin, ScopedListView):
     """GET: the communities with this year's self-check and enrolment (read); POST: save the page
     (Action.ENROL)."""
 
@@ -157,10 +157,6 @@ class EnrolmentView(ScopedListView):
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        if "year" not in request.GET:  # this year's list unless another year is asked for
-            query = request.GET.copy()
-            query["year"] = _this_year()
-            return redirect(f"{request.path}?{query.urlencode()}")
         self.query = request.GET
         return super().get(request, *args, **kwargs)
 

@@ -17,7 +17,14 @@ from django.views import generic
 from communities.models import Community
 from core.roles import Action
 from core.scope import may
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ScopedViewMixin, attachment
+from core.views import (
+    DefaultYearMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    ScopedViewMixin,
+    attachment,
+)
 
 from . import selfchecks, services, workflow
 from .evaluator import evaluator_for, show_result
@@ -273,20 +280,13 @@ def _year(request) -> int:
     return int(value) if value.isdigit() else timezone.localdate().year
 
 
-class SelfCheckListView(ScopedListView):
+class SelfCheckListView(DefaultYearMixin, ScopedListView):
     """A unit's self-check table: filters, Excel export (with gap lists), and the run form."""
 
     model = SelfCheck
     filterset_class = SelfCheckFilterSet
     template_name = "assessments/selfcheck_list.html"
     paginate_by = 50
-
-    def get(self, request, *args, **kwargs):
-        if "year" not in request.GET:  # this year's table unless another year is asked for
-            query = request.GET.copy()
-            query["year"] = timezone.localdate().year
-            return redirect(f"{request.path}?{query.urlencode()}")
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().select_related("community__unit__parent", "edition")

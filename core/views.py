@@ -88,6 +88,18 @@ class ScopedListView(ScopedViewMixin, generic.ListView):
         return context
 
 
+class DefaultYearMixin:
+    """A list of one year: without `?year=` it redirects to this year's, so that the address, the
+    filters and an export all name the year shown."""
+
+    def get(self, request, *args, **kwargs):
+        if "year" not in request.GET:
+            query = request.GET.copy()
+            query["year"] = timezone.localdate().year
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+
 class ScopedDetailView(ScopedObjectMixin, generic.DetailView):
     pass
 

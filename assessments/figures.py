@@ -8,13 +8,14 @@ that STANDARD.md sets over a township or a city rather than over one community.
 - the year's enrolment share (communities in the creation activity), target about 20%.
 """
 
+from collections import Counter
 from fractions import Fraction
 
 from communities.models import Community
 
 from . import thresholds
 from .evaluator import evaluator_for
-from .models import Enrolment
+from .models import Enrolment, Indicator
 
 # STANDARD.md, U's programme targets: direct election in 60% of communities by 2015, and about 20%
 # of communities entering the creation activity each year.
@@ -87,3 +88,29 @@ def enrolment_figure(communities, year: int) -> dict:
         "of": total,
         "target": float(ENROLMENT_TARGET * 100),
     }
+
+
+def most_failed(self_checks, limit: int = 30) -> tuple[list[dict], int]:
+    """(indicator code, requirement, failures, share of self-checks) by failures, most first."""
+    counts: Counter = Counter()
+    editions: Counter = Counter()
+    for edition_id, failed in self_checks.values_list("edition_id", "failed"):
+        editions[edition_id] += 1
+        counts.update((edition_id, code) for code in failed)
+    requirements = {
+        (indicator.edition_id, indicator.code): indicator
+        for indicator in Indicator.objects.filter(edition_id__in=list(editions))
+    }
+    rows = []
+    for (edition_id, code), failures in counts.most_common(limit):
+        indicator = requirements.get((edition_id, code))
+        rows.append(
+            {
+                "code": code,
+                "indicator": indicator,
+                "failures": failures,
+                "of": editions[edition_id],
+                "percent": round(failures * 100 / editions[edition_id], 1),
+            }
+        )
+    return rows, sum(editions.values())

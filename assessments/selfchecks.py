@@ -24,6 +24,7 @@ from core.roles import Action
 from core.scope import may
 from core.validators import YEAR_VALIDATORS
 
+from . import stats
 from .evaluator import evaluator_for
 from .models import SelfCheck, StandardEdition
 
@@ -142,6 +143,7 @@ def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
     # Another run may have created some of these meanwhile: the unique (community, year) keeps one.
     SelfCheck.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     SelfCheck.objects.bulk_update(changed, RESULT_FIELDS, batch_size=500)
+    transaction.on_commit(stats.invalidate)  # bulk writes send no signals
     summary["created"] += len(new)
     summary["evaluated"] += len(new) + len(changed)
     return {"counts": dict(summary), "errors": errors}

@@ -55,8 +55,27 @@ def _bulk_changed(sender, community_ids, **kwargs):
         touch(community_id)
 
 
+def _figures_changed(sender, **kwargs):
+    from . import stats
+
+    transaction.on_commit(stats.invalidate)
+
+
 def connect() -> None:
+    from .models import Designation, Enrolment, SelfCheck, SelfCheckEvent
+
     records_bulk_changed.connect(_bulk_changed, dispatch_uid="self_check_records_bulk_changed")
+    # The programme figures are cached; whatever they are computed from ends the cached answers.
+    figure_sources = [Community, SelfCheck, SelfCheckEvent, Designation, Enrolment]
+    figure_sources += [record_type.model for record_type in records.all_types()]
+    for model in figure_sources:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _figures_changed,
+                sender=model,
+                dispatch_uid=f"stats_{model._meta.label}_{signal is post_save}",
+            )
+    records_bulk_changed.connect(_figures_changed, dispatch_uid="stats_records_bulk_changed")
     post_save.connect(_community_changed, sender=Community, dispatch_uid="self_check_community_saved")
     for record_type in records.all_types():
         for signal in (post_save, post_delete):

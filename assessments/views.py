@@ -3,8 +3,6 @@
 the caller's visible scope (404), check the role on it (403), refuse changes to a published edition
 (409) and leave every write to `services`."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -28,7 +26,7 @@ from core.views import (
 
 from . import selfchecks, services, workflow
 from .evaluator import evaluator_for, show_result
-from .figures import enrolment_figure, unit_figures
+from .figures import enrolment_figure, most_failed, unit_figures
 from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
 from .models import (
@@ -422,32 +420,6 @@ class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):
             filterset.qs if filterset.is_valid() else filterset.qs.none()
         )
         return context
-
-
-def most_failed(self_checks, limit: int = 30) -> tuple[list[dict], int]:
-    """(indicator code, requirement, failures, share of self-checks) by failures, most first."""
-    counts: Counter = Counter()
-    editions: Counter = Counter()
-    for edition_id, failed in self_checks.values_list("edition_id", "failed"):
-        editions[edition_id] += 1
-        counts.update((edition_id, code) for code in failed)
-    requirements = {
-        (indicator.edition_id, indicator.code): indicator
-        for indicator in Indicator.objects.filter(edition_id__in=list(editions))
-    }
-    rows = []
-    for (edition_id, code), failures in counts.most_common(limit):
-        indicator = requirements.get((edition_id, code))
-        rows.append(
-            {
-                "code": code,
-                "indicator": indicator,
-                "failures": failures,
-                "of": editions[edition_id],
-                "percent": round(failures * 100 / editions[edition_id], 1),
-            }
-        )
-    return rows, sum(editions.values())
 
 
 class SelfCheckRunView(ScopedViewMixin, generic.FormView):

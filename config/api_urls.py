@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from assessments.api.designations import DesignationViewSet, VerifyView
+from assessments.api.stats import StatsOverviewView
 from assessments.api.views import EnrolmentViewSet, SelfCheckViewSet, StandardEditionViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
@@ -24,6 +25,7 @@ router.register("designations", DesignationViewSet, basename="designation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("stats/overview/", StatsOverviewView.as_view(), name="stats-overview"),
     path("verify/<str:code>/", VerifyView.as_view(), name="verify"),
     path("", include(router.urls)),
 ]

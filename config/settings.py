@@ -176,6 +176,8 @@ SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=500)
 FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", default=["14", "7", "1"])]
 # A save touching more communities than this re-evaluates them in a background task, not in the request.
 SELF_CHECK_LIVE_LIMIT = 50
+# Programme figures (`stats/`) are cached this long at most; any change to their data ends it sooner.
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=60)
 # Designations: the days before `valid_until` on which the city and the district are reminded (once),
 # and the rate of the public certificate check `verify/{code}/` per client address.
 DESIGNATION_RENEWAL_DAYS = env.int("DESIGNATION_RENEWAL_DAYS", default=90)

@@ -61,6 +61,7 @@ API = [
         },
     ),
     ("get", "/api/v1/self-checks/", None, {"anon": 401, "*": 200}),
+    ("get", "/api/v1/stats/overview/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     ("get", "/api/v1/enrolments/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/enrolments/{en1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),

@@ -112,33 +112,26 @@ def save_enrolments(user, year: int, shown: set[int], ticked: set[int]) -> tuple
     nothing is changed."""
     ids = shown | ticked
     with transaction.atomic():
-        in_scope = set(Community.objects.within_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
+        communities = Community.objects.within_scope(user)
+        in_scope = set(communities.filter(pk__in=ids).values_list("pk", flat=True))
         if ids - in_scope:
             raise ValidationError("所选社区中有不在您管辖范围内的社区,未作任何更改。")
+        enrolments = Enrolment.objects.within_scope(user).filter(year=year)
         enrolled = set(
-            Enrolment.objects.select_for_update()
-            .filter(year=year, community_id__in=ids)
-            .values_list("community_id", flat=True)
+            enrolments.select_for_update().filter(community_id__in=ids).values_list("community_id", flat=True)
         )
         removing = (shown - ticked) & enrolled
-        # Lock the self-checks of the communities leaving: a submission waits for this transaction
-        # (and then finds no enrolment), or this one waits for it (and then sees `submitted`).
-        statuses = dict(
-            SelfCheck.objects.select_for_update()
-            .filter(year=year, community_id__in=removing)
-            .values_list("community_id", "status")
-        )
-        blocked = sorted(pk for pk, status in statuses.items() if status not in SelfCheck.OPEN_STATUSES)
+        blocked = Enrolment.in_review(year, removing)
         if blocked:
             names = "、".join(
-                Community.objects.filter(pk__in=blocked)
+                communities.filter(pk__in=blocked)
                 .order_by("unit__path", "name")
                 .values_list("name", flat=True)
             )
             raise Conflict(
                 f"{names}{year}年度的自查已提交区县审核(或已审核),不能移出创建活动名单。未作任何更改。"
             )
-        Enrolment.objects.filter(year=year, community_id__in=removing).delete()
+        enrolments.filter(community_id__in=removing).delete()  # checked above: none in review
         adding = ticked - enrolled
         Enrolment.objects.bulk_create(
             [Enrolment(community_id=pk, year=year, enrolled_by=user) for pk in sorted(adding)],
@@ -254,8 +247,6 @@ class EnrolmentView(DefaultYearMixin, ScopedListView):
             communities = Community.objects.visible_to(user)
             if unit is not None:
                 communities = communities.filter(unit__path__startswith=unit.path)
-            figure = enrolment_figure(communities, year)
-            figure["enrolled"] = Enrolment.objects.filter(community__in=communities, year=year).count()
-            context["figure"] = figure
+            context["figure"] = enrolment_figure(communities, year)
             context["figure_unit"] = unit
         return context

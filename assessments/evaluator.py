@@ -24,7 +24,6 @@ from core.measures import LIST, MEASURES, NOT_APPLICABLE, Batch, Measure
 from . import thresholds
 from .models import Indicator, Level, SelfCheck, StandardEdition
 
-GENERIC = tuple(thresholds.GENERIC_PARAMS)
 PENDING_NOTES = {
     Indicator.Check.EVIDENCE: "待区县审核材料",
     Indicator.Check.SITE: "待市级实地评估",
@@ -230,6 +229,7 @@ class EditionEvaluator:
         self.indicators = (
             indicators if indicators is not None else list(edition.indicators.order_by("order", "pk"))
         )
+        self.by_code = {indicator.code: indicator for indicator in self.indicators}
         self.rules = {
             indicator.code: Rule(indicator)
             for indicator in self.indicators
@@ -354,7 +354,7 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
     if target is None:
         return []
     levels = list(edition.levels)
-    by_code = {indicator.code: indicator for indicator in evaluator_for(edition).indicators}
+    by_code = evaluator_for(edition).by_code
     gaps = []
     for result in self_check.results:
         indicator = by_code.get(result["indicator"])

@@ -85,6 +85,7 @@ def enrolment_figure(communities, year: int) -> dict:
         "code": "ENROL",
         "label": "列入本年度创建活动的社区",
         "percent": _share(enrolled, total),
+        "enrolled": enrolled,
         "of": total,
         "target": float(ENROLMENT_TARGET * 100),
     }

@@ -11,7 +11,7 @@ by `clean()`, by `save()`/`delete()` and by the services in `services.py`).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from communities.models import Community, CommunityScopedQuerySet
@@ -503,14 +503,23 @@ class Enrolment(models.Model):
         # One per community and year is checked in clean(), where its error belongs to `community`.
         super().validate_constraints(exclude={*(exclude or ()), "community"})
 
-    def delete(self, *args, **kwargs):
-        # A self-check already in review stays in the activity it was submitted to.
-        in_review = SelfCheck.objects.filter(community_id=self.community_id, year=self.year).exclude(
-            status__in=SelfCheck.OPEN_STATUSES
+    @staticmethod
+    def in_review(year: int, community_ids) -> list[int]:
+        """The communities whose self-check of `year` is past draft/returned: they stay enrolled in
+        the activity they were submitted to. Their self-check rows are locked till the transaction ends,
+        so a submission and a removal cannot pass each other."""
+        statuses = dict(
+            SelfCheck.objects.select_for_update()
+            .filter(year=year, community_id__in=community_ids)
+            .values_list("community_id", "status")
         )
-        if in_review.exists():
-            raise Conflict(f"该社区{self.year}年的自查已提交审核,不能移出创建活动名单。")
-        return super().delete(*args, **kwargs)
+        return sorted(pk for pk, status in statuses.items() if status not in SelfCheck.OPEN_STATUSES)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            if Enrolment.in_review(self.year, [self.community_id]):
+                raise Conflict(f"该社区{self.year}年的自查已提交审核,不能移出创建活动名单。")
+            return super().delete(*args, **kwargs)
 
 
 # The status codes as one named choice set (the API schema names it once: SelfCheckStatusEnum).

@@ -340,7 +340,7 @@ class SelfCheckDetailView(ScopedDetailView):
         for year, results in years:
             for result in results:
                 trend.setdefault(result["indicator"], []).append({"year": year, **result})
-        indicators = {indicator.code: indicator for indicator in evaluator_for(check.edition).indicators}
+        indicators = evaluator_for(check.edition).by_code
         context["rows"] = [
             {
                 "indicator": indicators.get(result["indicator"]),
@@ -354,12 +354,15 @@ class SelfCheckDetailView(ScopedDetailView):
         context["years"] = [year for year, _ in years]
         context.update(self._workflow(check))
         evidence: dict[str, list] = {}
-        for item in IndicatorEvidence.objects.filter(self_check=check).select_related("uploaded_by"):
+        user = self.request.user
+        for item in (
+            IndicatorEvidence.objects.visible_to(user).filter(self_check=check).select_related("uploaded_by")
+        ):
             evidence.setdefault(item.indicator, []).append(item)
         reusable = set(
-            IndicatorEvidence.objects.filter(
-                self_check__community_id=check.community_id, self_check__year=check.year - 1
-            ).values_list("indicator", flat=True)
+            IndicatorEvidence.objects.visible_to(user)
+            .filter(self_check__community_id=check.community_id, self_check__year=check.year - 1)
+            .values_list("indicator", flat=True)
         )
         for row in context["rows"]:
             code = row["result"]["indicator"]
@@ -382,7 +385,9 @@ class SelfCheckDetailView(ScopedDetailView):
             SelfCheck.Status.REJECTED: Action.REOPEN_DECIDED,
         }.get(status)
         return {
-            "enrolled": Enrolment.objects.filter(community_id=check.community_id, year=check.year).exists(),
+            "enrolled": Enrolment.objects.visible_to(user)
+            .filter(community_id=check.community_id, year=check.year)
+            .exists(),
             "can_submit": check.is_open and may(user, Action.SUBMIT, check),
             "can_review": status == SelfCheck.Status.SUBMITTED and may(user, Action.REVIEW, check),
             "can_accept": status == SelfCheck.Status.DISTRICT_APPROVED and may(user, Action.ACCEPT, check),
@@ -390,8 +395,8 @@ class SelfCheckDetailView(ScopedDetailView):
             "designation_choices": [
                 (code, SelfCheck.level_label(code)) for code in reversed(levels[:reached])
             ],
-            "site_visit": SiteVisit.objects.filter(self_check=check).first(),
-            "designation": Designation.objects.filter(self_check=check).first(),
+            "site_visit": SiteVisit.objects.visible_to(user).filter(self_check=check).first(),
+            "designation": Designation.objects.visible_to(user).filter(self_check=check).first(),
             "events": check.events.select_related("actor"),
             "can_file": check.is_open and may(user, Action.SUBMIT, check),
         }

@@ -104,7 +104,7 @@ def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfChe
     `district_approved`. The score and levels follow at once."""
     check = _locked(user, pk)
     _require(user, check, Action.REVIEW, Action.ACCEPT)
-    found = next((i for i in evaluator_for(check.edition).indicators if i.code == indicator), None)
+    found = evaluator_for(check.edition).by_code.get(indicator) if isinstance(indicator, str) else None
     if found is None:
         raise ValidationError({"indicator": [f"本标准没有指标“{indicator}”。"]})
     if found.check_kind == Indicator.Check.AUTO:
@@ -132,7 +132,7 @@ def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfChe
 def _apply_judgements(check: SelfCheck) -> None:
     """Results, score and levels again, with the measured values as they were and the judgements as now."""
     evaluator = evaluator_for(check.edition)
-    by_code = {indicator.code: indicator for indicator in evaluator.indicators}
+    by_code = evaluator.by_code
     results = [
         result
         if by_code[result["indicator"]].check_kind == Indicator.Check.AUTO
@@ -253,7 +253,7 @@ def reopen(user, pk, reason: str = "") -> SelfCheck:
 
 
 def _evidence_indicator(check: SelfCheck, indicator) -> Indicator:
-    found = next((i for i in evaluator_for(check.edition).indicators if i.code == indicator), None)
+    found = evaluator_for(check.edition).by_code.get(indicator) if isinstance(indicator, str) else None
     if found is None or found.check_kind != Indicator.Check.EVIDENCE:
         raise ValidationError({"indicator": ["请选择本标准的一项材料审核指标。"]})
     return found

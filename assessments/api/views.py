@@ -71,7 +71,7 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     def _step(self, request, step, pk, fields=()):
         payload = {name: request.data[name] for name in fields if name in request.data}
         step(request.user, pk, **payload)
-        check = SelfCheck.objects.select_related("edition").get(pk=pk)
+        check = self.get_queryset().get(pk=pk)  # the step found it in scope; read it as it now stands
         return Response(SelfCheckSerializer(check, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: SelfCheckSerializer})

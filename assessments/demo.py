@@ -859,7 +859,13 @@ class RecordSet:
                         participants=self.rng.randint(20, 60),
                     )
                 )
-        self.add(VillageRecognition(community=community, year=self.year, recognised=self.rng.random() < 0.85))
+        recognised = self.rng.random() < 0.85
+        confirmed = recognised and self.rng.random() < 0.9  # a few still wait for the district
+        self.add(
+            VillageRecognition(
+                community=community, year=self.year, recognised=recognised, confirmed_by_district=confirmed
+            )
+        )
         notice = self.day(self.year, 2)
         self.add(
             PartyMemberCase(

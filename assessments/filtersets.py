@@ -1,8 +1,9 @@
 import django_filters
 
 from communities.models import Community
-from core.filtersets import UnitSubtreeFilter
+from core.filtersets import IdFilter, UnitSubtreeFilter
 
+from .expressions import FailedHas
 from .models import Designation, Enrolment, Level, SelfCheck, SelfCheckEvent, StandardEdition
 
 LEVEL_CHOICES = [(SelfCheck.NO_LEVEL, "未达标"), *Level.choices]
@@ -31,10 +32,11 @@ class StandardEditionPageFilterSet(StandardEditionFilterSet):
 
 
 class SelfCheckFilterSet(django_filters.FilterSet):
-    """`?community=`, `?year=`, `?status=`, `?level=`, `?proposed_level=`, `?kind=` and `?unit=` (subtree)."""
+    """`?community=`, `?year=`, `?status=`, `?level=`, `?proposed_level=`, `?kind=`, `?unit=` (subtree)
+    and `?failed=` (an indicator code the self-check did not pass: the dashboards' drill-down)."""
 
     unit = UnitSubtreeFilter(path_field="community__unit__path")
-    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+    community = IdFilter(field_name="community_id", label="社区")
     year = django_filters.NumberFilter(label="年度")
     status = django_filters.ChoiceFilter(choices=SelfCheck.Status.choices, label="状态", empty_label="全部")
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, label="达到等级", empty_label="全部")
@@ -42,17 +44,21 @@ class SelfCheckFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="community__kind", choices=Community.Kind.choices, label="社区类别", empty_label="全部"
     )
+    failed = django_filters.CharFilter(method="filter_failed", label="未通过指标", max_length=20)
 
     class Meta:
         model = SelfCheck
-        fields = ["unit", "year", "kind", "status", "level", "proposed_level", "community"]
+        fields = ["unit", "year", "kind", "status", "level", "proposed_level", "failed", "community"]
+
+    def filter_failed(self, queryset, name, value):
+        return queryset.filter(FailedHas(value.strip().upper()))
 
 
 class EnrolmentFilterSet(django_filters.FilterSet):
     """`?community=`, `?year=` and `?unit=` (subtree)."""
 
     unit = UnitSubtreeFilter(path_field="community__unit__path")
-    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+    community = IdFilter(field_name="community_id", label="社区")
     year = django_filters.NumberFilter(label="年度")
 
     class Meta:
@@ -76,7 +82,7 @@ class DesignationPageFilterSet(django_filters.FilterSet):
 class DesignationFilterSet(DesignationPageFilterSet):
     """`designations/`: `?year=`, `?title=`, `?unit=` (subtree) and `?community=`."""
 
-    community = django_filters.NumberFilter(field_name="community_id", label="社区")
+    community = IdFilter(field_name="community_id", label="社区")
 
     class Meta(DesignationPageFilterSet.Meta):
         fields = ["year", "title", "unit", "community"]

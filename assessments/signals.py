@@ -5,15 +5,20 @@ Changes are collected per transaction and evaluated together on commit: one save
 community in the request; an import touching many communities hands them to a Celery task.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from communities import records
-from communities.models import Community
+from communities.models import Community, TownRecognition
+from core.models import Unit
 from core.signals import records_bulk_changed
+from core.tasks import BrokerUnavailable
 
 _PENDING = "_self_check_refresh"
+logger = logging.getLogger(__name__)
 
 
 class _Pending(set):
@@ -24,9 +29,16 @@ class _Pending(set):
         from .tasks import refresh_self_checks
 
         if len(self) > settings.SELF_CHECK_LIVE_LIMIT:
-            refresh_self_checks.delay(sorted(self))
-        else:
-            selfchecks.refresh(self)
+            try:
+                refresh_self_checks.delay(sorted(self))
+                return
+            except BrokerUnavailable as exc:
+                # The change is committed already: its results are brought up to date here, slower,
+                # rather than left stale (or the saving user shown an error for a saved change).
+                logger.warning(
+                    "live refresh of %s communities runs in-process, no broker: %s", len(self), exc
+                )
+        selfchecks.refresh(self)
 
 
 def touch(community_id: int | None) -> None:
@@ -55,10 +67,31 @@ def _bulk_changed(sender, community_ids, **kwargs):
         touch(community_id)
 
 
-def _figures_changed(sender, **kwargs):
+def _figures_changed(sender, instance=None, community_ids=None, **kwargs):
+    """Ends the cached figures of the units above the change, once it commits (all of them when its
+    place cannot be told: a moved unit, a bulk change without ids, a row whose community is gone)."""
     from . import stats
 
-    transaction.on_commit(stats.invalidate)
+    paths = _paths(instance, community_ids)
+    transaction.on_commit(lambda: stats.invalidate() if paths is None else stats.invalidate_paths(paths))
+
+
+def _paths(instance, community_ids) -> list[str] | None:
+    """The unit paths of the change's town (or district), None when they cannot be told."""
+    if isinstance(instance, Unit):
+        return None  # a renamed or moved unit: its old ancestors are not known any more
+    if community_ids is not None:
+        paths = Community.objects.filter(pk__in=community_ids).values_list("unit__path", flat=True)
+    else:
+        unit_id = getattr(instance, "scope_unit_id", None) or getattr(instance, "unit_id", None)
+        if unit_id is not None:
+            paths = Unit.objects.filter(pk=unit_id).values_list("path", flat=True)
+        else:
+            community_id = getattr(instance, "community_id", None)
+            if community_id is None and getattr(instance, "self_check_id", None):
+                community_id = instance.self_check.community_id
+            paths = Community.objects.filter(pk=community_id).values_list("unit__path", flat=True)
+    return list(paths.distinct()) or None
 
 
 def connect() -> None:
@@ -66,7 +99,7 @@ def connect() -> None:
 
     records_bulk_changed.connect(_bulk_changed, dispatch_uid="self_check_records_bulk_changed")
     # The programme figures are cached; whatever they are computed from ends the cached answers.
-    figure_sources = [Community, SelfCheck, SelfCheckEvent, Designation, Enrolment]
+    figure_sources = [Unit, Community, TownRecognition, SelfCheck, SelfCheckEvent, Designation, Enrolment]
     figure_sources += [record_type.model for record_type in records.all_types()]
     for model in figure_sources:
         for signal in (post_save, post_delete):

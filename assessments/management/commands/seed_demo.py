@@ -14,14 +14,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import designations, selfchecks
 from assessments.demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
-from assessments.models import Enrolment
+from assessments.models import Enrolment, SelfCheck
 from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
 from personnel.models import Member
 
 CITY = ("临江市", "linjiang")
+# Earlier years the demo carries, for the dashboards' trend and year-over-year figures.
+HISTORY_YEARS = 2
 
 # district: (zone, towns); a town: (name, community kinds it holds)
 DISTRICTS = {
@@ -119,6 +122,11 @@ class Command(BaseCommand):
             raise CommandError("DEBUG 已关闭:这看来是生产环境,演示数据不会写入。确需写入请加 --force。")
         with transaction.atomic():
             created = self.seed()
+        # After the commit that evaluated this year's self-checks (records' signals run on commit).
+        with transaction.atomic():
+            created += self.history(
+                Tenant.objects.get(code=CITY[1]), User.objects.get(username="city_officer")
+            )
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪(本次新建 {created} 条记录)。"))
         self.stdout.write(f"演示用户:{', '.join(u[0] for u in DEMO_USERS)};密码为 DEMO_PASSWORD 的值。")
 
@@ -149,6 +157,46 @@ class Command(BaseCommand):
         created += self._platform_admin()
         created += self._records(tenant, User.objects.get(username="town_clerk"))
         created += self._enrolments(tenant, User.objects.get(username="city_officer"))
+        return created
+
+    def history(self, tenant, officer) -> int:
+        """Earlier years of the programme, so that the dashboards' trend and year-over-year figures
+        have something to show. The demo's records are of this year, so each earlier year's
+        self-checks repeat this year's results; a different fifth of the communities is accepted
+        each year, with the title its level allows, issued as the city would (`designations.issue`)."""
+        year = timezone.localdate().year
+        current = SelfCheck.objects.filter(community__unit__tenant=tenant, year=year)
+        communities = Community.objects.filter(unit__tenant=tenant)
+        missing = communities.exclude(pk__in=current.values("community_id")).values_list("pk", flat=True)
+        selfchecks.evaluate_communities(list(missing), year)
+        created = 0
+        for back in range(1, HISTORY_YEARS + 1):
+            past = year - back
+            if SelfCheck.objects.filter(community__unit__tenant=tenant, year=past).exists():
+                continue
+            copies = [
+                SelfCheck(
+                    community_id=check.community_id,
+                    year=past,
+                    edition_id=check.edition_id,
+                    status=SelfCheck.Status.ACCEPTED if number % 5 == back else SelfCheck.Status.DRAFT,
+                    score=check.score,
+                    level=check.proposed_level,
+                    proposed_level=check.proposed_level,
+                    results=check.results,
+                    failed=check.failed,
+                    evaluated_at=check.evaluated_at,
+                )
+                for number, check in enumerate(current.order_by("pk"))
+            ]
+            SelfCheck.objects.bulk_create(copies)
+            created += len(copies)
+            accepted = SelfCheck.objects.filter(
+                community__unit__tenant=tenant, year=past, status=SelfCheck.Status.ACCEPTED
+            ).exclude(level=SelfCheck.NO_LEVEL)
+            for check in accepted.select_related("edition"):
+                designations.issue(title=check.level, year=past, user=officer, self_check=check)
+                created += 1
         return created
 
     def _enrolments(self, tenant, officer) -> int:
@@ -187,7 +235,9 @@ class Command(BaseCommand):
         for town in Unit.objects.filter(tenant=tenant, tier=Unit.Tier.TOWN).order_by("pk"):
             recognised = rng.random() < 0.6
             if not TownRecognition.objects.filter(unit=town).exists():
-                TownRecognition.objects.create(unit=town, year=records.year, recognised=recognised)
+                TownRecognition.objects.create(
+                    unit=town, year=records.year, recognised=recognised, confirmed_by_district=recognised
+                )
         return written
 
     def _unit(self, tenant, parent, name, tier, zone):

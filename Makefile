@@ -6,7 +6,7 @@ APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 libp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import bench-self-check worker clean
+.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import bench-self-check bench-dashboard load vendor worker backup restore drills drill-worker-killed drill-redis-down drill-backup fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,57 @@ bench-import: install
 bench-self-check: install
 	$(BIN)/python -m benchmarks.self_check_20k $(BENCH_ARGS)
 
+# The city dashboard of the same 20,000-community city (same database; BENCH_ARGS="--keep" reuses it).
+bench-dashboard: install
+	$(BIN)/python -m benchmarks.dashboard_20k $(BENCH_ARGS)
+
+# Locust against gunicorn + PostgreSQL + Redis with the 20,000-community city (same database as the
+# benchmarks; BENCH_ARGS="--keep" reuses it, "--users 50 --seconds 60" are the defaults).
+load: install
+	$(BIN)/pip install -q 'locust>=2.29,<3'
+	$(BIN)/python -m benchmarks.load_20k $(BENCH_ARGS)
+
+# The chart library, from npm into static/vendor/ (the version pinned in static/vendor/package.json).
+vendor:
+	cd $$(mktemp -d) && npm pack --silent echarts@$$(node -p "require('$(CURDIR)/static/vendor/package.json').dependencies.echarts") \
+	  && tar xzf echarts-*.tgz && cp package/dist/echarts.common.min.js $(CURDIR)/static/vendor/ \
+	  && cp package/LICENSE $(CURDIR)/static/vendor/echarts.LICENSE
+
+# Schemathesis over every API operation, anonymously and as each demo role, against a throwaway database
+# and the app served by gunicorn (fuzz/run.py). Bounded by FUZZ_EXAMPLES per operation and phase; CI runs
+# it with FUZZ_EXAMPLES=5 FUZZ_PHASES=examples,fuzzing,stateful. FUZZ_ARGS go to fuzz/run.py, e.g.
+# FUZZ_ARGS="--identities api_reader --keep -- --max-failures 3" (after "--": schemathesis' own options).
+FUZZ_EXAMPLES ?= 20
+FUZZ_SEED ?= 2026
+FUZZ_PHASES ?= examples,coverage,fuzzing,stateful
+fuzz: install
+	$(BIN)/python -m fuzz.run --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --phases $(FUZZ_PHASES) $(FUZZ_ARGS)
+
 worker: install
 	$(BIN)/celery -A config worker --loglevel=info
+
+# Database (pg_dump -Fc, or SQLite's online backup) and uploaded files into var/backups/<timestamp>/ with
+# a manifest; `make restore BACKUP=var/backups/<timestamp>` refuses a target holding data unless FORCE=1.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
+
+# Failure drills against real services (PostgreSQL and Redis on 127.0.0.1), each printing PASS/FAIL;
+# `drills` runs all of them and prints a summary. Options of one drill go in DRILL_ARGS.
+drills: install
+	$(BIN)/python -m drills
+
+drill-worker-killed: install
+	$(BIN)/python -m drills.worker_killed $(DRILL_ARGS)
+
+drill-redis-down: install
+	$(BIN)/python -m drills.redis_down $(DRILL_ARGS)
+
+drill-backup: install
+	$(BIN)/python -m drills.backup_restore $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from communities.models import Community
 from core.exceptions import Conflict
-from core.filtersets import UnitSubtreeFilter
+from core.filtersets import MAX_ID, UnitSubtreeFilter, YearFilter
 from core.roles import Action
 from core.scope import may
 from core.validators import YEAR_VALIDATORS
@@ -34,7 +34,6 @@ from .models import Enrolment, SelfCheck
 
 # At most this many community ids in one save (a page shows 50; the API clamps pages to 500).
 MAX_IDS = 500
-_MAX_ID = 2**63 - 1  # a BigAutoField
 
 
 def _this_year() -> int:
@@ -46,20 +45,11 @@ def _keep(queryset, name, value):
     return queryset
 
 
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
 class EnrolmentPageFilterSet(django_filters.FilterSet):
     """`?year=` (validated like every record's year), `?unit=` (subtree, among the visible units),
     `?kind=` and `?search=` (community name)."""
 
-    year = YearFilter(
-        method=_keep,
-        label="年度",
-        validators=YEAR_VALIDATORS,
-        error_messages={"invalid": "年度须为整数。"},
-    )
+    year = YearFilter(method=_keep, validators=YEAR_VALIDATORS)
     unit = UnitSubtreeFilter()
     kind = django_filters.ChoiceFilter(choices=Community.Kind.choices, label="社区类别", empty_label="全部")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="社区名称")
@@ -85,7 +75,7 @@ class CommunityIdsField(forms.Field):
             ids = {int(item) for item in value}
         except (TypeError, ValueError):
             raise ValidationError("提交的社区编号无效。") from None
-        if any(not 0 < pk <= _MAX_ID for pk in ids):
+        if any(not 0 < pk <= MAX_ID for pk in ids):
             raise ValidationError("提交的社区编号无效。")
         return ids
 

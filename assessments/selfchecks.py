@@ -6,10 +6,13 @@
   here, at the first run) and re-evaluates those still `draft` or `returned`; the others were
   judged as they stand and are left alone. Idempotent: running it twice gives the same rows.
 - `chunk_finished(...)`: a chunk reports to its job, once, however often it was delivered.
+- `run_chunk(...)`: a chunk evaluated and reported in one transaction, so a worker killed mid-chunk
+  leaves nothing half done; `unreported_chunks(job)` is what a redelivered run message queues again.
 - `refresh(ids)`: after records change, the communities' open self-checks are evaluated again, so
   pages and the API always show where a community stands (no rebuild step).
 """
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 
 from django.conf import settings
@@ -22,6 +25,7 @@ from core.measures import Batch
 from core.models import Job, Unit
 from core.roles import Action
 from core.scope import may
+from core.tasks import dispatch
 from core.validators import YEAR_VALIDATORS
 
 from . import stats
@@ -39,7 +43,8 @@ def chunk_size() -> int:
 
 
 def start_run(user, year, unit=None) -> Job:
-    """Queue "run self-checks for `year` over `unit`" (the caller's own unit by default)."""
+    """Queue "run self-checks for `year` over `unit`" (the caller's own unit by default). Raises
+    `JobsUnavailable` (the job then failed) when the broker does not take it."""
     from .tasks import run_self_checks
 
     if not may(user, Action.RUN_SELF_CHECKS):
@@ -63,7 +68,7 @@ def start_run(user, year, unit=None) -> Job:
         raise ValidationError(errors)
     with transaction.atomic():
         job = Job.objects.create(owner=user, kind=Job.Kind.SELF_CHECK, params={"year": year, "unit": unit.pk})
-        transaction.on_commit(lambda: run_self_checks.delay(job.pk))
+        dispatch(job, run_self_checks)
     return job
 
 
@@ -74,6 +79,39 @@ def communities_of(job: Job):
 
 def chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def plan_chunks(job: Job) -> list[list[int]]:
+    """Split the job's communities into chunks and note each chunk's first and last id on the job, so
+    that a redelivered run message queues again exactly the chunks that have not reported."""
+    ids = list(communities_of(job).order_by("pk").values_list("pk", flat=True))
+    parts = chunks(ids, chunk_size())
+    job.summary = {
+        "chunks": len(parts),
+        "year": job.params["year"],
+        "bounds": [[part[0], part[-1]] for part in parts],
+    }
+    job.save(update_fields=["summary"])
+    return parts
+
+
+def unreported_chunks(job: Job) -> dict[int, list[int]]:
+    """The chunks of a running job that have not reported yet: number → its communities' ids."""
+    reported = set(job.summary.get("chunks_reported", []))
+    bounds = job.summary.get("bounds", [])
+    parts = {number: [] for number in range(1, len(bounds) + 1) if number not in reported}
+    if not parts:
+        return {}
+    firsts = [first for first, _ in bounds]
+    ids = communities_of(job).filter(
+        pk__gte=min(bounds[number - 1][0] for number in parts),
+        pk__lte=max(bounds[number - 1][1] for number in parts),
+    )
+    for pk in ids.order_by("pk").values_list("pk", flat=True):
+        number = bisect_right(firsts, pk)  # the chunk starting at or before this id
+        if number in parts and pk <= bounds[number - 1][1]:
+            parts[number].append(pk)
+    return parts
 
 
 # ---- one chunk ------------------------------------------------------------------------------------
@@ -143,13 +181,29 @@ def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
     # Another run may have created some of these meanwhile: the unique (community, year) keeps one.
     SelfCheck.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     SelfCheck.objects.bulk_update(changed, RESULT_FIELDS, batch_size=500)
-    transaction.on_commit(stats.invalidate)  # bulk writes send no signals
+    # Bulk writes send no signals: the figures of the chunk's towns and the units above them end here.
+    paths = {community.unit.path for community in communities}
+    transaction.on_commit(lambda: stats.invalidate_paths(paths))
     summary["created"] += len(new)
     summary["evaluated"] += len(new) + len(changed)
     return {"counts": dict(summary), "errors": errors}
 
 
 # ---- a chunk reports to its job -------------------------------------------------------------------
+
+
+def run_chunk(job_id: int, chunk: int, community_ids: list[int]) -> Job:
+    """One chunk of a run, evaluated and reported to its job in one transaction: a worker killed at any
+    point leaves both or neither, so the redelivered chunk is evaluated and counted exactly once (and
+    skipped if it had reported)."""
+    job = Job.objects.only("params", "summary").get(pk=job_id)
+    if chunk in job.summary.get("chunks_reported", []):
+        return job
+    with transaction.atomic():
+        with QueryCounter() as counter:
+            report = evaluate_communities(community_ids, int(job.params["year"]))
+        report["queries"] = counter.count
+        return chunk_finished(job_id, chunk, len(community_ids), report=report)
 
 
 def chunk_finished(job_id: int, chunk: int, size: int, report: dict | None = None, error: str = "") -> Job:

@@ -25,31 +25,32 @@ def _backoff(retries: int) -> int:
 def run_self_checks(self, job_id: int) -> None:
     """Split the job's communities into chunks and queue one task per chunk (any worker takes them)."""
     job = Job.objects.get(pk=job_id)
-    if job.state != Job.State.QUEUED:
-        return  # a redelivered message: the chunks were queued already
-    try:
-        ids = list(selfchecks.communities_of(job).order_by("pk").values_list("pk", flat=True))
-    except Unit.DoesNotExist:
-        job.mark_failed("要自查的单位已不存在。")
-        return
-    parts = selfchecks.chunks(ids, selfchecks.chunk_size())
-    job.summary = {"chunks": len(parts), "year": job.params["year"]}
-    job.save(update_fields=["summary"])
-    job.mark_running(total=len(ids), worker="eager" if self.request.is_eager else self.request.hostname)
-    if not parts:
-        job.mark_done(job.summary)
-        return
-    for number, part in enumerate(parts, start=1):
+    if job.finished:
+        return  # a redelivered message: the job has ended
+    if job.state == Job.State.RUNNING:
+        # Redelivered: its worker died while (or after) queueing the chunks. Those that have not reported
+        # are queued again; a chunk is evaluated and counted once however often it is delivered.
+        parts = selfchecks.unreported_chunks(job)
+    else:
+        try:
+            planned = selfchecks.plan_chunks(job)
+        except Unit.DoesNotExist:
+            job.mark_failed("要自查的单位已不存在。")
+            return
+        total = sum(len(part) for part in planned)
+        job.mark_running(total=total, worker="eager" if self.request.is_eager else self.request.hostname)
+        if not planned:
+            job.mark_done(job.summary)
+            return
+        parts = dict(enumerate(planned, start=1))
+    for number, part in parts.items():
         evaluate_chunk.delay(job_id, number, part)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def evaluate_chunk(self, job_id: int, chunk: int, community_ids: list[int]) -> None:
-    year = Job.objects.values_list("params__year", flat=True).get(pk=job_id)
     try:
-        with selfchecks.QueryCounter() as counter:
-            report = selfchecks.evaluate_communities(community_ids, int(year))
-        report["queries"] = counter.count
+        selfchecks.run_chunk(job_id, chunk, community_ids)
     except TRANSIENT as exc:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
@@ -65,8 +66,6 @@ def evaluate_chunk(self, job_id: int, chunk: int, community_ids: list[int]) -> N
         selfchecks.chunk_finished(
             job_id, chunk, len(community_ids), error=f"第{chunk}批({len(community_ids)}个社区)评估失败:{exc}"
         )
-        return
-    selfchecks.chunk_finished(job_id, chunk, len(community_ids), report=report)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views import generic
 
 from communities.models import Community
+from core.exceptions import JobsUnavailable
 from core.roles import Action
 from core.scope import may
 from core.views import (
@@ -446,6 +447,9 @@ class SelfCheckRunView(ScopedViewMixin, generic.FormView):
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
+            return self.form_invalid(form)
+        except JobsUnavailable as exc:
+            form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, "已开始运行年度自查。")
         return redirect("job-detail", pk=job.pk)

@@ -11,12 +11,13 @@ who, when and why in `SelfCheckEvent` (the audit trail) and notifies the people 
 transaction, so two reviewers acting at once cannot both succeed.
 """
 
+import datetime
 import json
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,6 +82,20 @@ def _move(check: SelfCheck, user, step: str, to_status: str, comment: str = "", 
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _check_dates(model, fields: dict) -> None:
+    """A date in the body that is no string (a number, a list) is bad input of its field, where
+    Django's date parsing would raise a TypeError (a 500)."""
+    errors = {
+        name: [field.error_messages["invalid"] % {"value": value}]
+        for name, value in fields.items()
+        if isinstance(field := model._meta.get_field(name), models.DateField)
+        and value is not None
+        and not isinstance(value, str | datetime.date)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 # ---- the steps ----------------------------------------------------------------------------------
@@ -170,6 +185,7 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
     """City: the site visit, forum and questionnaire of a `district_approved` self-check."""
     check = _locked(user, pk)
     _require(user, check, Action.ACCEPT)
+    _check_dates(SiteVisit, fields)
     visit = SiteVisit.objects.filter(self_check=check).first() or SiteVisit(self_check=check)
     for name, value in fields.items():
         setattr(visit, name, value)

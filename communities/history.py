@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import privacy
 from core.fields import ChoiceListField
 
 from . import records
@@ -23,29 +24,38 @@ class Entry:
     changes: list[tuple[str, str, str]]  # (field label, old, new)
 
 
-def community_history(community_id: int, limit: int = 500) -> list[Entry]:
-    """Every change to a community and to each of its records, newest first."""
-    sources = [("", "社区基本信息", Community.history.filter(id=community_id))]
+def community_history(community: Community, user, limit: int = 500) -> list[Entry]:
+    """Every change to a community and to each of its records, newest first, as `user` may read it."""
+    reveal = privacy.sees_personal_data(user, community)
+    sources = [("", "社区基本信息", Community.history.filter(id=community.pk))]
     sources += [
-        (rt.slug, rt.title, rt.model.history.filter(community_id=community_id)) for rt in records.all_types()
+        (rt.slug, rt.title, rt.model.history.filter(community_id=community.pk)) for rt in records.all_types()
     ]
     entries = []
     for slug, title, rows in sources:
         entries += describe(
-            rows.select_related("history_user").order_by("-history_date")[:limit], slug, title
+            rows.select_related("history_user").order_by("-history_date")[:limit],
+            slug,
+            title,
+            reveal_personal=reveal,
         )
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
-def record_history(obj) -> list[Entry]:
+def record_history(obj, user) -> list[Entry]:
     record_type = records.for_model(type(obj))
     rows = obj.history.select_related("history_user").order_by("-history_date")
     return describe(
-        rows, record_type.slug if record_type else "", record_type.title if record_type else "社区基本信息"
+        rows,
+        record_type.slug if record_type else "",
+        record_type.title if record_type else "社区基本信息",
+        reveal_personal=privacy.sees_personal_data(user, obj),
     )
 
 
-def describe(rows, slug: str, title: str) -> list[Entry]:
+def describe(rows, slug: str, title: str, *, reveal_personal: bool) -> list[Entry]:
+    """Entries of history `rows` (all of one subject); personal values, old and new, are masked
+    unless `reveal_personal` (core.privacy.sees_personal_data on the subject)."""
     rows = list(rows)
     # Pair each version with the one before it from the rows already read; only the oldest read
     # version of an object that was not created in this window needs one more query.
@@ -67,21 +77,26 @@ def describe(rows, slug: str, title: str) -> list[Entry]:
                     slug=slug,
                     object_id=row.id,
                     object=str(row.instance) if row.history_type != "-" else f"#{row.id}",
-                    changes=_changes(row, previous),
+                    changes=_changes(row, previous, reveal_personal),
                 )
             )
     return entries
 
 
-def _changes(row, previous) -> list[tuple[str, str, str]]:
+def _changes(row, previous, reveal_personal: bool) -> list[tuple[str, str, str]]:
     if previous is None or row.history_type == "-":
         return []
     model = row.instance_type
+    masks = {} if reveal_personal else privacy.personal_fields(model)
     delta = row.diff_against(previous)
     out = []
     for change in delta.changes:
         field = model._meta.get_field(change.field)
-        out.append((str(field.verbose_name), _text(field, change.old), _text(field, change.new)))
+        old, new = change.old, change.new
+        if change.field in masks:
+            mask = masks[change.field]
+            old, new = (mask(value) if value else value for value in (old, new))
+        out.append((str(field.verbose_name), _text(field, old), _text(field, new)))
     return out
 
 

@@ -7,6 +7,8 @@ named like a filter, so `held_on_after`/`held_on_before` must be filter names th
 import django_filters
 from django import forms
 
+from core.filtersets import YearFilter
+
 from .filtersets import RecordFilterSet
 from .models import (
     Activity,
@@ -17,10 +19,6 @@ from .models import (
     VillageRecognition,
     VolunteerRegistration,
 )
-
-
-def year_filter(field_name):
-    return django_filters.NumberFilter(field_name=field_name, lookup_expr="year", label="年度")
 
 
 def date_from(field_name, label):
@@ -53,7 +51,7 @@ class OrganizationFilterSet(RecordFilterSet):
 class ActivityFilterSet(RecordFilterSet):
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="活动名称")
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label="类别", empty_label="全部")
-    year = year_filter("held_on")
+    year = YearFilter(field_name="held_on", lookup_expr="year")
     held_on_after = date_from("held_on", "活动日期")
     held_on_before = date_to("held_on", "活动日期")
 
@@ -65,7 +63,7 @@ class ActivityFilterSet(RecordFilterSet):
 class MeetingFilterSet(RecordFilterSet):
     search = django_filters.CharFilter(field_name="topic", lookup_expr="icontains", label="议题")
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label="会议类别", empty_label="全部")
-    year = year_filter("held_on")
+    year = YearFilter(field_name="held_on", lookup_expr="year")
     held_on_after = date_from("held_on", "会议日期")
     held_on_before = date_to("held_on", "会议日期")
 
@@ -78,7 +76,7 @@ class DisclosureFilterSet(RecordFilterSet):
     channel = django_filters.ChoiceFilter(
         choices=Disclosure.Channel.choices, label="公开方式", empty_label="全部"
     )
-    year = year_filter("published_on")
+    year = YearFilter(field_name="published_on", lookup_expr="year")
     published_on_after = date_from("published_on", "公开日期")
     published_on_before = date_to("published_on", "公开日期")
 

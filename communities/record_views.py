@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import generic
 
+from core import privacy
 from core.roles import Action
 from core.scope import may
 from core.views import (
@@ -52,6 +53,7 @@ class RecordDetailView(RecordTypeMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        privacy.redact(self.request.user, self.object)  # read to be shown, never saved here
         hidden = {"id", "community", "created_at", "updated_at"}
         context["fields"] = [
             (
@@ -99,7 +101,9 @@ class RecordHistoryView(RecordTypeMixin, ScopedDetailView):
     template_name = "records/history.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(entries=record_history(self.object), subject=self.object, **kwargs)
+        return super().get_context_data(
+            entries=record_history(self.object, self.request.user), subject=self.object, **kwargs
+        )
 
 
 class RecordFileView(RecordTypeMixin, ScopedObjectMixin, generic.View):
@@ -124,5 +128,5 @@ class CommunityHistoryView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            entries=community_history(self.object.pk), subject=self.object, **kwargs
+            entries=community_history(self.object, self.request.user), subject=self.object, **kwargs
         )

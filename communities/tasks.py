@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 
 from core.models import Job
 from core.tasks import TRANSIENT
@@ -30,8 +31,17 @@ def run_import(self, job_id: int) -> None:
         )
     except TRANSIENT as exc:
         if self.request.retries >= self.max_retries:
-            job.mark_failed(f"数据库多次暂时不可用,导入失败:{exc}")
+            job.mark_failed(f"数据库多次暂时不可用,导入失败,未导入任何数据:{exc}")
         raise
+    except DatabaseError as exc:
+        # A constraint or a value the database refused midway: the transaction took everything back.
+        logger.exception("import job %s failed", job_id)
+        job.mark_failed(f"导入时数据库出错,未导入任何数据(已全部撤销):{exc}")
+        return
+    except Exception as exc:
+        logger.exception("import job %s failed", job_id)
+        job.mark_failed(f"导入失败,未导入任何数据:{exc}")
+        return
     job.advance(report.rows, total=report.rows)
     if report.errors:
         # The report is for people: the first thousand problems are more than anyone fixes at once.

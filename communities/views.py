@@ -8,9 +8,12 @@ from django.utils import timezone
 from django.views import generic
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
+from core import privacy
+from core.exceptions import JobsUnavailable
 from core.models import Job, Unit
 from core.roles import Action
 from core.scope import may
+from core.tasks import dispatch
 from core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -68,7 +71,8 @@ class CommunityDetailView(ScopedDetailView):
         grouped = {}
         for record_type in records.all_types():
             rows = record_type.model.objects.visible_to(self.request.user).filter(community=self.object)
-            rows = rows.order_by(*record_type.ordering)
+            # select_related: the cells (and the personal-data rule, core.privacy) read the row's unit
+            rows = rows.select_related(*record_type.select_related).order_by(*record_type.ordering)
             grouped.setdefault(record_type.section, []).append((record_type, list(rows[:RECORDS_SHOWN])))
         return list(grouped.items())
 
@@ -188,7 +192,11 @@ class ImportView(ScopedViewMixin, generic.FormView):
             kind=Job.Kind.IMPORT,
             params={"file": stored, "name": upload.name, "check_only": form.cleaned_data["check_only"]},
         )
-        run_import.delay_on_commit(job.pk)
+        try:
+            dispatch(job, run_import)
+        except JobsUnavailable as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
         return redirect("job-detail", pk=job.pk)
 
 
@@ -240,7 +248,14 @@ class TownRecognitionHistoryView(TownRecognitionMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         rows = self.object.history.select_related("history_user").order_by("-history_date")
         return super().get_context_data(
-            entries=describe(rows, "", "“六个好”认定"), subject=self.object, **kwargs
+            entries=describe(
+                rows,
+                "",
+                "“六个好”认定",
+                reveal_personal=privacy.sees_personal_data(self.request.user, self.object),
+            ),
+            subject=self.object,
+            **kwargs,
         )
 
 

@@ -1,13 +1,13 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from assessments.api.designations import DesignationViewSet, VerifyView
-from assessments.api.stats import StatsOverviewView
+from assessments.api.stats import StatsCommunitiesView, StatsOverviewView, StatsTrendView, StatsUnitsView
 from assessments.api.views import EnrolmentViewSet, SelfCheckViewSet, StandardEditionViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet, TownRecognitionViewSet
-from core.api.views import JobViewSet, TokenView, UnitViewSet
+from core.api.views import JobViewSet, TokenView, UnitViewSet, not_found
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -26,6 +26,11 @@ router.register("designations", DesignationViewSet, basename="designation")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("stats/overview/", StatsOverviewView.as_view(), name="stats-overview"),
+    path("stats/units/", StatsUnitsView.as_view(), name="stats-units"),
+    path("stats/communities/", StatsCommunitiesView.as_view(), name="stats-communities"),
+    path("stats/trend/", StatsTrendView.as_view(), name="stats-trend"),
     path("verify/<str:code>/", VerifyView.as_view(), name="verify"),
     path("", include(router.urls)),
+    # Last: only paths ending in "/", so a missing slash is still redirected to the route it names.
+    re_path(r"^[\s\S]*/$", not_found),  # [\s\S]: a path may hold a newline
 ]

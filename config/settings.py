@@ -5,6 +5,7 @@ a local-memory cache. DATABASE_URL and REDIS_URL switch to PostgreSQL and a real
 DJANGO_DEBUG=false turns on the production hardening that `check --deploy` looks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,10 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
-_DEV_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
+# The "django-insecure-" prefix makes `check --deploy` flag this key (security.W009) wherever it is used.
+_DEV_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+if not DEBUG and SECRET_KEY in ("", _DEV_KEY):
+    raise environ.ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set (not the development key) when DJANGO_DEBUG is off"
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -41,6 +45,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "core",
     "communities",
     "personnel",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change; history rows read the user from the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,13 +102,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Concurrent writers (a live-server test and its client) wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT fires on the planner's (wildly high) row estimates for JSON array expansions and
+    # spends ~0.5 s compiling queries that run in 50 ms: the dashboards' figures. Short web queries
+    # never gain from it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+]
+# Argon2 for new and changed passwords; the others still check older hashes, which are rehashed with
+# Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,9 +161,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # Redis down: every page still renders, uncached (sessions live in the database); each
+            # ignored error is logged, and a Redis that does not answer is given up on within seconds.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -149,8 +176,22 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (killed, out of memory) goes back to the queue instead of being dropped:
+# every task may run again (a self-check chunk reports once; an export or import checks its job first).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
+# Redis hands a message whose whole worker died (SIGKILL, a lost machine) to another worker once it has
+# been unacknowledged for the visibility timeout, looked for every 10 s. It must outlast the longest task
+# (the time limit), or a task still running would be handed out twice; `make drill-worker-killed`
+# shortens it. A broker that does not answer is given up on within seconds: a request that starts a job
+# is then refused (`core.tasks.dispatch`) rather than left hanging.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into django-celery-beat's tables on beat's start; the times can then be changed in the admin.
@@ -195,7 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.OrderingFilter",  # never by a personal field the caller sees masked
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.handler",
@@ -245,7 +286,47 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A working day; closing the browser does not end it (staff keep one tab open across the day).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: pages put the token in forms and in htmx's hx-headers.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts only from our own files, never inline. Inline style
+# attributes stay allowed (`style-src-attr`; templates size boxes with them and scripts such as
+# ECharts' tooltips write them), <style> elements and stylesheets only from our own files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one
+# address (browser login, admin and the API's token endpoint alike), that pair is refused for the
+# cool-off, even with the right password. Counted in the database, so every web process sees them.
+# Behind a proxy REMOTE_ADDR is the proxy's, which makes the lock per user name: still safe.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during the lockout do not restart it, so the page's "try again in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# No start-up banner in every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

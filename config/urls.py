@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from assessments.designation_urls import verify_urlpatterns
 from assessments.urls import self_check_urlpatterns
 from communities.urls import record_urlpatterns, town_urlpatterns
 from communities.views import DashboardView
+from core.security import swagger_docs_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", swagger_docs_view, name="api-docs"),
     path("", DashboardView.as_view(), name="dashboard"),
     path("communities/", include("communities.urls")),
     path("records/", include(record_urlpatterns)),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("designations/", include("assessments.designation_urls")),
     path("enrolments/", include("assessments.enrolment_urls")),
     path("verify/", include(verify_urlpatterns)),
+    path("stats/", include("assessments.stats_urls")),
     path("", include("core.urls")),
 ]
 

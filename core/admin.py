@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Job, Tenant, Unit, User
+from .models import ExportLog, Job, Tenant, Unit, User
 
 
 @admin.register(Tenant)
@@ -35,3 +35,22 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "owner", "state", "done", "total", "created_at", "finished_at"]
     list_filter = ["kind", "state"]
     readonly_fields = [field.name for field in Job._meta.fields]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: an audit trail is not edited, not even by the platform's superusers."""
+
+    list_display = ["created_at", "user", "unit", "role", "title", "rows", "personal_rows"]
+    list_filter = ["list_name", "role"]
+    search_fields = ["user__username", "user__full_name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,8 @@
 
 An app registers a list once (`register`); the export job rebuilds the list from the job owner's
 scope (`visible_to`) and the same filterset the list page and the API use, so an export can never
-show more than its owner may read.
+show more than its owner may read. Personal values the owner may not see whole are masked row by row
+(`core.privacy`), and every file written is logged (`ExportLog`: who, what, when).
 """
 
 from collections.abc import Callable
@@ -12,9 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from . import privacy
 from .scope import may
 
 CHUNK = 2000
@@ -49,10 +52,15 @@ def exportable(name: str) -> bool:
     return name in _REGISTRY
 
 
+def choices() -> list[tuple[str, str]]:
+    return sorted(((spec.name, spec.title) for spec in _REGISTRY.values()), key=lambda choice: choice[1])
+
+
 def start_export(user, name: str, query: dict):
-    """Create the job in the caller's transaction; the worker picks it up once that commits."""
+    """Create the job in the caller's transaction; the worker picks it up once that commits. Raises
+    `JobsUnavailable` (the job then failed) when the broker does not take it."""
     from .models import Job
-    from .tasks import run_export
+    from .tasks import dispatch, run_export
 
     spec = get(name)
     if not may(user, spec.required_action):
@@ -64,7 +72,7 @@ def start_export(user, name: str, query: dict):
     if not filterset.is_valid():
         return None, filterset.errors
     job = Job.objects.create(owner=user, kind=Job.Kind.EXPORT, params={"list": name, "query": query})
-    run_export.delay_on_commit(job.pk)
+    dispatch(job, run_export)
     return job, None
 
 
@@ -76,20 +84,28 @@ def export_queryset(spec: ExportSpec, user, query: dict):
 
 
 def write_workbook(job) -> None:
+    from .models import ExportLog
+
     spec = get(job.params["list"])
     rows = export_queryset(spec, job.owner, job.params.get("query", {}))
     job.mark_running(total=rows.count(), worker=job.worker)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(spec.title[:31])
     sheet.append([header for header, _ in spec.columns])
+    done = personal_rows = 0
     for done, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        # Masked on the row itself, so that no column function can print a value the owner may not see.
+        personal_rows += privacy.redact(job.owner, row) > 0
         sheet.append([_cell(value(row)) for _, value in spec.columns])
         if done % CHUNK == 0:
             job.advance(done)
     buffer = BytesIO()
     book.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    job.result.save(f"{spec.name}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=True)
+    # The file is offered (job.result) only together with its log row.
+    with transaction.atomic():
+        job.result.save(f"{spec.name}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=True)
+        ExportLog.record(job, spec.title, rows=done, personal_rows=personal_rows)
 
 
 def _cell(value):

@@ -1,10 +1,14 @@
+import datetime
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Job, Unit, User
+from . import exports
+from .models import ExportLog, Job, Unit, User
 from .roles import Role
 
 
@@ -29,6 +33,39 @@ class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
         if not value:
             return queryset
         return queryset.filter(**{f"{self.path_field}__startswith": value.path})
+
+
+MAX_ID = 2**63 - 1  # the largest a BigAutoField holds
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """`?community=<id>` as a whole number an id can be: 5.5 is no id, and a number past the column's
+    range would fail in the database (a 500); both are a 400 on the field."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [MinValueValidator(1), MaxValueValidator(MAX_ID)])
+        kwargs.setdefault("error_messages", {"invalid": "编号须为整数。"})
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.Filter):
+    """`?year=` as a whole number. By default any year a date can hold: a `__year` lookup with 0 or
+    10000 would fail in the database layer (a 500), so such a value is refused on the field instead.
+    A filter on a programme year passes the record's YEAR_VALIDATORS."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "年度")
+        kwargs.setdefault(
+            "validators", [MinValueValidator(datetime.MINYEAR), MaxValueValidator(datetime.MAXYEAR)]
+        )
+        kwargs.setdefault("error_messages", {"invalid": "年度须为整数。"})
+        super().__init__(*args, **kwargs)
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -62,3 +99,18 @@ class JobFilterSet(django_filters.FilterSet):
     class Meta:
         model = Job
         fields = ["kind", "state"]
+
+
+class ExportLogFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="search_users", label="导出人")
+    unit = UnitSubtreeFilter()
+    list_name = django_filters.ChoiceFilter(choices=exports.choices, label="导出内容", empty_label="全部")
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="起始日期")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="截止日期")
+
+    class Meta:
+        model = ExportLog
+        fields = ["search", "unit", "list_name", "since", "until"]
+
+    def search_users(self, queryset, name, value):
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__full_name__icontains=value))

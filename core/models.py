@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from .privacy import mask_phone
 from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
 from .scope import ScopedQuerySet
 
@@ -165,6 +166,7 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
 
     objects = PortalUserManager()
+    personal_fields = {"phone": mask_phone}  # see core.privacy
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -328,3 +330,71 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ExportLogQuerySet(ScopedQuerySet):
+    # Placed at the unit the exporter held when exporting: a district reads its own staff's and its
+    # towns' exports, the city all of its tenant's.
+    unit_field = "unit"
+
+
+class ExportLog(models.Model):
+    """Who exported what, when: one row per export file written.
+
+    Written by the export machinery itself (`core.exports.write_workbook`), which every export takes
+    (list pages, `<list>/export/` in the API, the designation register), so no entry point can skip
+    it. A refused export (bad filter, role) and a job that failed wrote no file, so they have no row;
+    a failed job keeps its errors on the Job. Nothing edits or deletes a row (the admin is read-only,
+    and a user with exports on record can be disabled, not deleted).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="export_logs", verbose_name="导出人"
+    )
+    # The unit and role held at the time of the export (a user may move on later).
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在单位"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    job = models.OneToOneField(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="export_log",
+        verbose_name="后台任务",
+    )
+    list_name = models.CharField("列表代码", max_length=40)
+    title = models.CharField("导出内容", max_length=60)
+    query = models.JSONField("筛选条件", default=dict, blank=True)
+    rows = models.PositiveIntegerField("行数")
+    personal_rows = models.PositiveIntegerField("含完整个人信息的行数", default=0)
+    created_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
+
+    objects = ExportLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出日志"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} 导出{self.title}({self.rows}行)"
+
+    @classmethod
+    def record(cls, job: Job, title: str, rows: int, personal_rows: int) -> "ExportLog":
+        """The row of `job`'s file; a job whose file is written again (a redelivered task) keeps one."""
+        owner = job.owner
+        log, _ = cls.objects.update_or_create(
+            job=job,
+            defaults={
+                "user": owner,
+                "unit_id": owner.unit_id,
+                "role": owner.role,
+                "list_name": job.params["list"],
+                "title": title,
+                "query": job.params.get("query", {}),
+                "rows": rows,
+                "personal_rows": personal_rows,
+            },
+        )
+        return log

@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     MANAGE_STANDARDS = "manage_standards", "维护标准"
     MANAGE_USERS = "manage_users", "管理用户"
     SEE_PERSONAL_DATA = "see_personal_data", "查看个人信息"
+    # The export log (core.ExportLog): for the offices that answer for their staff's handling of
+    # personal data, the district over its towns and the city over all.
+    AUDIT_EXPORTS = "audit_exports", "查看导出日志"
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -51,6 +54,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.REVIEW,
             Action.REOPEN_DISTRICT_APPROVED,
             Action.SEE_PERSONAL_DATA,
+            Action.AUDIT_EXPORTS,
         }
     ),
     Role.CITY_OFFICER: frozenset(
@@ -64,6 +68,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.MANAGE_STANDARDS,
             Action.MANAGE_USERS,
             Action.SEE_PERSONAL_DATA,
+            Action.AUDIT_EXPORTS,
         }
     ),
     Role.API_READER: frozenset({Action.READ}),

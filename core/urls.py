@@ -12,6 +12,7 @@ urlpatterns = [
     path("users/bulk/", views.UserBulkView.as_view(), name="user-bulk"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job-download"),
+    path("exports/log/", views.ExportLogListView.as_view(), name="export-log"),
     path("exports/<slug:name>/", views.ExportView.as_view(), name="export"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import generic
 
-from . import exports
-from .filtersets import UserFilterSet
+from . import exports, privacy
+from .exceptions import JobsUnavailable
+from .filtersets import ExportLogFilterSet, UserFilterSet
 from .forms import BulkUserForm, UserForm
-from .models import Job, Notification, User
+from .models import ExportLog, Job, Notification, User
 from .roles import Action
 from .scope import assert_within_scope, may
 
@@ -163,6 +164,8 @@ class JobDownloadView(ScopedObjectMixin, generic.View):
     def get(self, request, pk):
         job = get_object_or_404(self.get_queryset(), pk=pk)
         self.check_action(job)
+        if not privacy.may_receive_file(request.user, job):
+            raise PermissionDenied
         if not job.result:
             raise Http404
         return attachment(job.result)
@@ -174,11 +177,30 @@ class ExportView(ScopedViewMixin, generic.View):
     def post(self, request, name):
         if not exports.exportable(name):
             raise Http404
-        job, errors = exports.start_export(request.user, name, request.POST.dict())
+        back = request.META.get("HTTP_REFERER") or "dashboard"
+        try:
+            job, errors = exports.start_export(request.user, name, request.POST.dict())
+        except JobsUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
         if errors:
             messages.error(request, "筛选条件有误,未能导出。")
-            return redirect(request.META.get("HTTP_REFERER") or "dashboard")
+            return redirect(back)
         return redirect("job-detail", pk=job.pk)
+
+
+class ExportLogListView(ScopedListView):
+    """Who exported what, when: read-only, in the caller's scope (a district its own staff's and its
+    towns', the city all of its tenant's)."""
+
+    model = ExportLog
+    required_action = Action.AUDIT_EXPORTS
+    filterset_class = ExportLogFilterSet
+    template_name = "core/export_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "unit")
 
 
 class UserAdminMixin:

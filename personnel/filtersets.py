@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from communities.filtersets import RecordFilterSet
+from core.filtersets import YearFilter
 
 from .models import (
     Appraisal,
@@ -20,10 +21,6 @@ from .models import (
 
 def _visible_elections(request):
     return Election.objects.visible_to(request.user) if request else Election.objects.none()
-
-
-def _year(field_name: str, label: str = "年份"):
-    return django_filters.NumberFilter(field_name=field_name, lookup_expr="year", label=label)
 
 
 class MemberFilterSet(RecordFilterSet):
@@ -61,7 +58,7 @@ class BuildingLeaderFilterSet(RecordFilterSet):
 
 
 class ElectionFilterSet(RecordFilterSet):
-    year = _year("held_on")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年份")
 
     class Meta:
         model = Election
@@ -70,7 +67,7 @@ class ElectionFilterSet(RecordFilterSet):
 
 class ElectionCandidateFilterSet(RecordFilterSet):
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="姓名")
-    year = _year("election__held_on", "选举年份")
+    year = YearFilter(field_name="election__held_on", lookup_expr="year", label="选举年份")
     # a number box, like `community`: never a <select> of every election in a city
     election = django_filters.ModelChoiceFilter(
         queryset=_visible_elections, label="选举编号", widget=forms.NumberInput
@@ -83,7 +80,7 @@ class ElectionCandidateFilterSet(RecordFilterSet):
 
 class TrainingFilterSet(RecordFilterSet):
     search = django_filters.CharFilter(field_name="trainee_name", lookup_expr="icontains", label="受训人")
-    year = _year("held_on")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年份")
 
     class Meta:
         model = Training
@@ -100,7 +97,7 @@ class ReserveCadreFilterSet(RecordFilterSet):
 
 class PartyMemberCaseFilterSet(RecordFilterSet):
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="姓名")
-    year = _year("notice_start", "公示年份")
+    year = YearFilter(field_name="notice_start", lookup_expr="year", label="公示年份")
 
     class Meta:
         model = PartyMemberCase
@@ -114,7 +111,7 @@ class AppraisalFilterSet(RecordFilterSet):
 
 
 class TalkFilterSet(RecordFilterSet):
-    year = _year("held_on")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年份")
 
     class Meta:
         model = Talk

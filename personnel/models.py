@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from communities.models import CommunityRecord
 from core.fields import EvidenceField
+from core.privacy import mask_phone
 from core.validators import not_in_future
 
 
@@ -62,6 +63,8 @@ class Member(CommunityRecord):
     social_worker_certificate = models.BooleanField("持有社会工作者职业水平证书", default=False)
     certificates = models.CharField("其他证书", max_length=200, blank=True)
     pay_type = models.CharField("报酬方式", max_length=10, choices=PayType.choices, blank=True)
+
+    personal_fields = {"phone": mask_phone}  # see core.privacy
 
     class Meta:
         verbose_name = verbose_name_plural = "组织成员"
@@ -186,6 +189,8 @@ class BuildingLeader(CommunityRecord):
         "联系户数", validators=[MinValueValidator(1, message="联系户数必须为正整数。")]
     )
     phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    personal_fields = {"phone": mask_phone}  # see core.privacy
 
     class Meta:
         verbose_name = verbose_name_plural = "门栋长"

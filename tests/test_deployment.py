@@ -131,6 +131,21 @@ def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY" in result.stderr, result.stderr
 
 
+def test_settings_refuse_the_development_key_when_debug_is_off():
+    from config.settings import _DEV_KEY
+
+    result = _manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=_DEV_KEY)
+    assert result.returncode != 0
+    assert "not the development key" in result.stderr, result.stderr
+
+
+def test_check_deploy_flags_the_development_key():
+    # With nothing set (DEBUG on, the development key), `check --deploy` names the key as insecure.
+    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
+
+
 def test_collectstatic_works_with_production_storage(tmp_path):
     # The web container runs this on every start; with DEBUG off the manifest storage fails on any
     # CSS/JS reference to a file that is not there (e.g. a vendored library's missing source map).

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
@@ -68,9 +70,15 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     # The steps themselves check scope (404), role (403), input (400) and status (409), in that order,
     # so the body is handed over as it came; the serializers only describe it in the schema.
 
+    @staticmethod
+    def _fields(request, names) -> dict:
+        """The named fields of the body. A body that is no JSON object (`null`, a list) names none, so
+        the step still refuses in its own order and a missing field is a 400 on that field."""
+        data = request.data if isinstance(request.data, Mapping) else {}
+        return {name: data[name] for name in names if name in data}
+
     def _step(self, request, step, pk, fields=()):
-        payload = {name: request.data[name] for name in fields if name in request.data}
-        step(request.user, pk, **payload)
+        step(request.user, pk, **self._fields(request, fields))
         check = self.get_queryset().get(pk=pk)  # the step found it in scope; read it as it now stands
         return Response(SelfCheckSerializer(check, context=self.get_serializer_context()).data)
 
@@ -102,9 +110,8 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     @extend_schema(request=SiteVisitSerializer, responses={200: SiteVisitSerializer})
     @action(detail=True, methods=["post"], url_path="site-visit", action_requires=Action.READ)
     def site_visit(self, request, pk):
-        fields = SiteVisitSerializer.Meta.fields
         visit = workflow.record_site_visit(
-            request.user, pk, **{f: request.data[f] for f in fields if f in request.data}
+            request.user, pk, **self._fields(request, SiteVisitSerializer.Meta.fields)
         )
         return Response(SiteVisitSerializer(visit).data)
 
@@ -114,13 +121,20 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
         request={"multipart/form-data": IndicatorEvidenceUploadSerializer},
         responses={201: IndicatorEvidenceSerializer},
     )
-    @action(detail=True, methods=["get", "post"], action_requires=Action.READ)
+    # The evidence and events of one self-check come whole: no page, and none of the list's filters.
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        action_requires=Action.READ,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def evidence(self, request, pk):
         if request.method == "GET":
             check = self.get_object()
             items = check.evidence.select_related("uploaded_by")
             return Response(IndicatorEvidenceSerializer(items, many=True, context={"request": request}).data)
-        fields = {name: request.data[name] for name in ("indicator", "description") if name in request.data}
+        fields = self._fields(request, ("indicator", "description"))
         evidence = workflow.file_evidence(request.user, pk, file=request.FILES.get("file"), **fields)
         return Response(
             IndicatorEvidenceSerializer(evidence, context={"request": request}).data,
@@ -128,7 +142,9 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
         )
 
     @extend_schema(request=None, responses={200: SelfCheckEventSerializer(many=True)})
-    @action(detail=True, methods=["get"], action_requires=Action.READ)
+    @action(
+        detail=True, methods=["get"], action_requires=Action.READ, pagination_class=None, filter_backends=[]
+    )
     def events(self, request, pk):
         check = self.get_object()
         return Response(SelfCheckEventSerializer(check.events.select_related("actor"), many=True).data)

@@ -111,8 +111,8 @@ class HistoryViewSet(viewsets.GenericViewSet):
                 raise ValidationError({"id": ["请给出记录编号。"]})
             visible = record_type.model.objects.visible_to(request.user).filter(community=community)
             obj = get_object_or_404(visible, pk=object_id)
-            entries = record_history(obj)
+            entries = record_history(obj, request.user)
         else:
-            entries = community_history(community.pk)
+            entries = community_history(community, request.user)
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.serializers import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from core.fields import validate_evidence
 from core.models import Unit
 
 from ..models import Community, TownRecognition
@@ -36,7 +37,8 @@ class CommunitySerializer(ScopedModelSerializer):
 
 class TownRecognitionSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.towns(), help_text="乡镇(街道)的 id")
-    evidence = serializers.FileField(required=False, allow_null=True)
+    # Declared here (for its download link), so the model field's content and size check is named again.
+    evidence = serializers.FileField(required=False, allow_null=True, validators=[validate_evidence])
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:

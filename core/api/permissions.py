@@ -4,12 +4,13 @@ from core.roles import Action
 from core.scope import may
 
 
-def required_action(view, request) -> str:
-    """The action a request asks for: declared on an extra route, else read or the viewset's write."""
+def required_action(view, request) -> str | None:
+    """The action a request asks for: declared on an extra route, else read or the viewset's write.
+    None for a write to a view that declares none (`stats/`, `history/`)."""
     declared = getattr(view, "action_requires", None)
     if declared:
         return declared
-    return Action.READ if request.method in SAFE_METHODS else view.write_action
+    return Action.READ if request.method in SAFE_METHODS else getattr(view, "write_action", None)
 
 
 class RolePermission(BasePermission):
@@ -25,7 +26,15 @@ class RolePermission(BasePermission):
             return False
         if getattr(view, "detail", False):
             return True
-        return may(user, required_action(view, request))
+        return self._allowed(request, view)
 
     def has_object_permission(self, request, view, obj):
-        return may(request.user, required_action(view, request), obj)
+        return self._allowed(request, view, obj)
+
+    @staticmethod
+    def _allowed(request, view, obj=None) -> bool:
+        wanted = required_action(view, request)
+        if wanted is None:
+            # Through only to the 405 of a method the view does not handle; a handler needs an action.
+            return not hasattr(view, request.method.lower())
+        return may(request.user, wanted, obj)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from core import privacy
 from core.models import Job, Unit
 from core.validators import bound_messages
 
@@ -19,8 +20,9 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """Base serializer: scoped foreign-key choices, and the model's own `clean()` rules applied so
-    the API refuses exactly what the forms refuse, with the same Chinese messages keyed by field."""
+    """Base serializer: scoped foreign-key choices, the model's own `clean()` rules applied so the
+    API refuses exactly what the forms refuse, with the same Chinese messages keyed by field, and
+    the model's personal fields masked for callers who may not see them whole (core.privacy)."""
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
 
@@ -30,6 +32,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if messages:
             kwargs["error_messages"] = {**kwargs.get("error_messages", {}), **messages}
         return field_class, kwargs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        fields = privacy.personal_fields(type(instance))
+        # Without a request there is nobody to show personal data to: masked.
+        if fields and not privacy.sees_personal_data(getattr(request, "user", None), instance):
+            for name, mask in fields.items():
+                if data.get(name):
+                    data[name] = mask(data[name])
+        return data
 
     def get_validators(self):
         # Unique-together checks are the model's own (validate_constraints/clean, run below), so

@@ -1,11 +1,13 @@
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -15,6 +17,7 @@ from core.filtersets import JobFilterSet, UnitFilterSet
 from core.models import Job, Unit
 from core.roles import Action
 from core.scope import assert_within_scope
+from core.security import LockedOut, is_locked_out
 
 from .serializers import JobCreatedSerializer, JobSerializer, UnitSerializer
 
@@ -102,7 +105,12 @@ class TokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if is_locked_out(request):
+                raise LockedOut() from None
+            raise
 
 
 class ExportActionMixin:
@@ -117,3 +125,12 @@ class ExportActionMixin:
         if errors:
             raise ValidationError(errors)
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+@csrf_exempt  # a POST to a path that does not exist is a 404 like any other, not a CSRF refusal
+def not_found(request, *args, **kwargs):
+    """Any API path no route matches (`units/1.5/`, `communities/1/x/`): the JSON 404 the schema
+    declares, as DRF answers for an unknown id, never Django's HTML page."""
+    return JsonResponse(
+        {"detail": str(NotFound.default_detail)}, status=404, json_dumps_params={"ensure_ascii": False}
+    )

@@ -394,6 +394,28 @@ def test_an_import_evaluates_the_communities_it_created(world, settings, eager_t
     assert seats["value"] == 1  # the imported full-time member
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_import_without_a_broker_is_evaluated_in_process(world, settings, monkeypatch):
+    """A large change is handed to a task after its commit; with the broker down the data is saved
+    already, so the results are brought up to date in the request instead of left stale."""
+    from kombu.exceptions import OperationalError
+
+    from assessments.tasks import refresh_self_checks
+    from communities.imports import run_import
+    from tests.communities.test_import import GOOD_COMMUNITY, GOOD_MEMBER, workbook
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    monkeypatch.setattr(refresh_self_checks, "delay", broker_down)
+    settings.SELF_CHECK_LIVE_LIMIT = 0
+    report = run_import(world.clerk, workbook([GOOD_COMMUNITY], [GOOD_MEMBER]), check_only=False)
+
+    assert report.errors == []
+    check = SelfCheck.objects.get(community__name="朝阳社区", year=YEAR)
+    assert next(r for r in check.results if r["indicator"] == "U-SEATS")["value"] == 1
+
+
 @pytest.mark.django_db
 def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, api):
     client = api.as_user(world.officer)
@@ -436,3 +458,20 @@ def test_a_run_whose_unit_is_gone_fails_with_a_message(world):
 
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and job.errors == ["要自查的单位已不存在。"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["self-checks", "enrolments", "designations"])
+@pytest.mark.parametrize("value", ["1e30", str(2**63), "5.5", "0"])
+def test_a_community_filter_that_is_no_id_is_a_400_on_the_field(world, api, slug, value):
+    # Found by `make fuzz`: `?community=1e30` overflowed the database column (a 500).
+    response = api.as_user(world.reader).get(f"/api/v1/{slug}/?community={value}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["community"]
+
+
+@pytest.mark.django_db
+def test_the_community_filter_matches_its_id(world, api):
+    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
+    rows = api.as_user(world.reader).get(f"/api/v1/self-checks/?community={world.c1.pk}").json()["results"]
+    assert [row["community"] for row in rows] == [world.c1.pk]

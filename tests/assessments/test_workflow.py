@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import selfchecks
-from assessments.models import Enrolment, SelfCheck, SelfCheckEvent
+from assessments.models import Enrolment, SelfCheck, SelfCheckEvent, SiteVisit
 
 YEAR = timezone.localdate().year
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
@@ -174,6 +174,34 @@ def test_bad_input_is_400_by_field_and_changes_nothing(world, api, check, user, 
     assert response.status_code == 400, response.content
     assert list(response.json()) == [field]
     assert state(check) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", [b"null", b"[]", b'"approve"'])
+def test_a_body_that_is_no_object_names_no_field_and_keeps_the_refusal_order(world, api, check, raw):
+    # Found by `make fuzz`: a JSON `null` body was a 500 at every step.
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    before = state(check)
+    url = f"/api/v1/self-checks/{check.pk}/review/"
+    response = api.as_user(world.reviewer).post(url, raw, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["decision"]
+    assert api.as_user(world.clerk_t3).post(url, raw, content_type="application/json").status_code == 404
+    assert api.as_user(world.officer).post(url, raw, content_type="application/json").status_code == 403
+    assert state(check) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visited_on", [20240501, ["2024-05-01"], True])
+def test_a_site_visit_date_that_is_no_string_is_a_400_on_the_field(world, api, check, visited_on):
+    # Found by `make fuzz`: a number for the date reached Django's date parsing as a TypeError (a 500).
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.DISTRICT_APPROVED)
+    before = state(check)
+    body = {"visited_on": visited_on, "questionnaire_sample": 30, "satisfaction_score": "90"}
+    response = post(api, world, "officer", check, "site-visit", body)
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["visited_on"]
+    assert state(check) == before and not SiteVisit.objects.exists()
 
 
 @pytest.mark.django_db

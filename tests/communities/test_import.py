@@ -3,12 +3,15 @@
 import io
 
 import pytest
+from django.db import IntegrityError, OperationalError
 from openpyxl import Workbook, load_workbook
 
 from communities.imports import run_import, template_workbook
 from communities.models import Community
 from core.models import Job
 from personnel.models import Member
+
+from ..factories import CommunityFactory
 
 COMMUNITY_HEADER = [
     "乡镇(街道)",
@@ -292,3 +295,139 @@ def test_facility_rules_apply_to_imported_rows(world):
     assert any(error.startswith("“设施”第3行 居民活动用房面积(平方米):") for error in report.errors)
     assert any(error.startswith("“设施”第3行 功能用房:") for error in report.errors)
     assert not Facility.objects.exists()
+
+
+# ---- a database error midway: the transaction takes everything back --------------------------------
+
+
+def community_row(community, households):
+    return [
+        community.unit.name,
+        community.name,
+        "城市社区",
+        "普通型",
+        households,
+        3 * households,
+        "2010-05-01",
+        "",
+        "",
+    ]
+
+
+def saved_state():
+    """Rows and history rows of what an import writes, and the communities' values."""
+    return (
+        Community.objects.count(),
+        Community.history.count(),
+        Member.objects.count(),
+        Member.history.count(),
+        sorted(Community.objects.values_list("name", "households")),
+    )
+
+
+@pytest.fixture
+def fail_midway(monkeypatch):
+    """Make the database refuse the import late in the file, on every attempt: on the second community
+    row it updates (the first is saved by then, with its history row), or on writing the members after
+    the whole 社区 sheet (updates and new rows) is in."""
+
+    def install(where, error):
+        if where == "second_update":
+            real, updates = Community.save, []
+
+            def save(self, *args, **kwargs):
+                if self.pk is not None:
+                    updates.append(self.pk)
+                    if len(updates) % 2 == 0:  # each attempt updates two rows
+                        raise error
+                return real(self, *args, **kwargs)
+
+            monkeypatch.setattr(Community, "save", save)
+        else:
+
+            def bulk_create(*args, **kwargs):
+                raise error
+
+            monkeypatch.setattr(Member._default_manager, "bulk_create", bulk_create)
+
+    return install
+
+
+def midway_workbook(world):
+    second = CommunityFactory(unit=world.t1, name="东华第二社区")
+    return workbook(
+        [community_row(world.c1, 3001), community_row(second, 3002), GOOD_COMMUNITY],
+        [GOOD_MEMBER],
+    )
+
+
+@pytest.mark.parametrize(
+    "where,error",
+    [
+        ("second_update", OperationalError("server closed the connection unexpectedly")),
+        ("members", IntegrityError('duplicate key value violates unique constraint "member_pkey"')),
+    ],
+)
+def test_a_database_error_midway_saves_nothing(world, fail_midway, where, error):
+    data = midway_workbook(world)
+    before = saved_state()
+    fail_midway(where, error)
+
+    with pytest.raises(type(error)):
+        run_import(world.clerk, data, check_only=False)
+
+    assert saved_state() == before
+    assert not Community.objects.filter(name="朝阳社区").exists()
+
+
+class TestDatabaseErrorInTheJob:
+    def upload(self, client, world, data):
+        client.force_login(world.clerk)
+        upload = io.BytesIO(data)
+        upload.name = "社区.xlsx"
+        client.post("/communities/import/", {"workbook": upload})
+        return Job.objects.get(kind=Job.Kind.IMPORT)
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_job_fails_with_a_chinese_message_and_nothing_is_saved(
+        self, world, client, eager_tasks, fail_midway
+    ):
+        data = midway_workbook(world)
+        before = saved_state()
+        fail_midway("members", IntegrityError('duplicate key value violates unique constraint "member_pkey"'))
+
+        job = self.upload(client, world, data)
+
+        job.refresh_from_db()
+        assert job.state == Job.State.FAILED
+        assert job.errors[0].startswith("导入时数据库出错,未导入任何数据(已全部撤销)")
+        assert "导入时数据库出错" in client.get(f"/jobs/{job.pk}/").content.decode()
+        assert saved_state() == before
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_database_down_throughout_fails_the_job_after_its_retries(
+        self, world, client, eager_tasks, fail_midway, monkeypatch
+    ):
+        from communities import tasks
+
+        attempts = []
+        real = tasks.import_workbook
+
+        def counted(*args, **kwargs):
+            attempts.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(tasks, "import_workbook", counted)
+        data = midway_workbook(world)
+        before = saved_state()
+        fail_midway("second_update", OperationalError("server closed the connection unexpectedly"))
+
+        job = self.upload(client, world, data)
+
+        job.refresh_from_db()
+        assert len(attempts) == 1 + tasks.run_import.max_retries
+        assert job.state == Job.State.FAILED
+        assert job.errors == [
+            "数据库多次暂时不可用,导入失败,未导入任何数据:server closed the connection unexpectedly"
+        ]
+        assert saved_state() == before

@@ -218,6 +218,15 @@ def test_meetings_filter_by_kind_year_and_date_range(world, clerk_api):
     assert clerk_api.get("/api/v1/meetings/?kind=council").status_code == 400
 
 
+@pytest.mark.parametrize("slug", ["meetings", "activities", "disclosures"])
+@pytest.mark.parametrize("year", ["0", "10000", "2024.5", "x"])
+def test_a_year_filter_no_date_can_hold_is_a_400_on_the_field(world, clerk_api, slug, year):
+    # Found by `make fuzz`: `?year=0` reached the date lookup and answered 500.
+    response = clerk_api.get(f"/api/v1/{slug}/?year={year}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["year"]
+
+
 def test_activities_filter_by_kind_and_year(world, clerk_api):
     wanted = make_activity(world.c1, kind="mutual_aid", held_on=datetime.date(LAST_YEAR, 9, 9))
     make_activity(world.c1, kind="mutual_aid", held_on=datetime.date(TWO_YEARS_AGO, 9, 9))

@@ -152,6 +152,73 @@ class TestCommunityContract:
         assert response.status_code == 405
 
 
+class TestRefusalShapes:
+    """Found by `make fuzz`: every refusal is JSON in the shape the schema declares (API.md)."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/api/v1/communities/1.5/",
+            "/api/v1/communities/a%0A.b/",
+            "/api/v1/self-checks/abc/",
+            "/api/v1/nothing/",
+        ],
+    )
+    def test_a_path_no_route_matches_is_a_json_404(self, world, api, url):
+        response = api.as_user(world.clerk).get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "未找到。"}
+
+    def test_a_post_to_a_path_no_route_matches_is_a_404_not_a_csrf_refusal(self, world):
+        from django.test import Client
+
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(world.clerk)
+        response = browser.post("/api/v1/self-checks/abc/submit/")
+        assert response.status_code == 404 and response.json() == {"detail": "未找到。"}
+
+    def test_a_missing_slash_is_still_redirected_to_its_route(self, world, api):
+        response = api.as_user(world.clerk).get("/api/v1/communities")
+        assert response.status_code == 301 and response["Location"] == "/api/v1/communities/"
+
+    @pytest.mark.parametrize("method", ["POST", "DELETE", "TRACE"])
+    @pytest.mark.parametrize("url", ["/api/v1/history/", "/api/v1/stats/overview/"])
+    def test_a_write_to_a_view_without_writes_is_405(self, world, api, method, url):
+        # Found by `make fuzz`: a view that declares no write action answered 500 to any write.
+        assert api.as_user(world.officer).generic(method, url).status_code == 405
+        assert api.as_user(world.clerk).generic(method, url).status_code == 405
+
+    def test_a_body_that_is_not_json_is_a_field_keyed_400(self, world, api):
+        before = Community.objects.count()
+        response = api.as_user(world.clerk).post(
+            "/api/v1/communities/", b'{"name": ', content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["non_field_errors"]
+        assert response.json()["non_field_errors"][0].startswith("请求体无法解析")
+        assert Community.objects.count() == before
+
+    def test_errors_inside_a_list_field_are_messages_of_that_field(self, world, api):
+        body = {
+            "community": world.c1.pk,
+            "kind": "service_station",
+            "name": "幸福社区服务站",
+            "area_m2": "300",
+            "activity_area_m2": "100",
+            "rooms": ["service_hall", "ballroom"],
+        }
+        response = api.as_user(world.clerk).post("/api/v1/facilities/", body)
+        assert response.status_code == 400
+        assert response.json() == {"rooms": ["第2项:“ballroom” 不是合法选项。"]}
+
+    def test_a_bare_list_of_messages_goes_under_non_field_errors(self, world, api):
+        # DRF's search filter refuses a NUL character with a list, not a dict keyed by field.
+        response = api.as_user(world.clerk).get("/api/v1/standards/?search=a%00b")
+        assert response.status_code == 400
+        assert list(response.json()) == ["non_field_errors"]
+
+
 class TestSchema:
     def test_every_operation_declares_its_refusals(self, db, client):
         schema = client.get("/api/schema/?format=json").json()
@@ -172,6 +239,39 @@ class TestSchema:
                 assert "404" in codes, (path, method)
             if method in {"post", "patch"}:
                 assert "400" in codes, (path, method)
+
+    def test_refusals_follow_from_what_an_operation_has(self, db, client):
+        paths = client.get("/api/schema/?format=json").json()["paths"]
+
+        def codes(path, method):
+            return set(paths[path][method]["responses"])
+
+        # A page out of range is DRF's 404, on every paged list.
+        assert "404" in codes("/api/v1/communities/", "get")
+        assert "404" in codes("/api/v1/history/", "get")
+        # Checked query parameters mean a 400, also where no filterset declares them.
+        assert "400" in codes("/api/v1/stats/overview/", "get")
+        # Any delete may meet a protected reference or a rule; a read never meets a step out of order.
+        assert "409" in codes("/api/v1/communities/{id}/", "delete")
+        assert "409" in codes("/api/v1/enrolments/{id}/", "delete")
+        assert "409" not in codes("/api/v1/self-checks/{id}/", "get")
+        assert "409" in codes("/api/v1/self-checks/{id}/submit/", "post")
+
+    @pytest.mark.parametrize("component,field", [("SubCommittee", "leader"), ("CadrePay", "member")])
+    def test_a_nullable_column_may_be_null_in_answers_but_not_in_requests(self, db, client, component, field):
+        # Found by `make fuzz`: deleting a member leaves these null, which the answer's schema refused.
+        schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+        assert schemas[component]["properties"][field].get("nullable") is True
+        assert not schemas[f"{component}Request"]["properties"][field].get("nullable")
+
+    @pytest.mark.parametrize(
+        "path", ["/api/v1/self-checks/{id}/events/", "/api/v1/self-checks/{id}/evidence/"]
+    )
+    def test_a_self_checks_events_and_evidence_come_whole(self, db, client, path):
+        schema = client.get("/api/schema/?format=json").json()
+        operation = schema["paths"][path]["get"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+        assert [p["name"] for p in operation["parameters"]] == ["id"]
 
     def test_docs_are_served_without_a_cdn(self, db, client):
         response = client.get(reverse("api-docs"))

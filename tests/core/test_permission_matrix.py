@@ -62,6 +62,21 @@ API = [
     ),
     ("get", "/api/v1/self-checks/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/stats/overview/", None, {"anon": 401, "*": 200}),
+    ("get", "/api/v1/stats/trend/", None, {"anon": 401, "*": 200}),
+    # A town has no units below it (400); a unit above the caller's own is refused by field (400).
+    ("get", "/api/v1/stats/units/", None, {"anon": 401, "clerk": 400, "clerk_t3": 400, "*": 200}),
+    (
+        "get",
+        "/api/v1/stats/units/?unit={d1}",
+        None,
+        {"anon": 401, "reviewer": 200, "officer": 200, "reader": 200, "reader_d1": 200, "*": 400},
+    ),
+    (
+        "get",
+        "/api/v1/stats/communities/?unit={t1}",
+        None,
+        {"anon": 401, "clerk_t3": 400, "other_officer": 400, "*": 200},
+    ),
     ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     ("get", "/api/v1/enrolments/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/enrolments/{en1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
@@ -116,6 +131,19 @@ API = [
 PAGES = [
     ("get", "/", None, {"anon": 302, "*": 200}),
     ("get", "/communities/", None, {"anon": 302, "*": 200}),
+    ("get", "/stats/?year=2025", None, {"anon": 302, "*": 200}),
+    (
+        "get",
+        "/stats/?year=2025&unit={d1}",
+        None,
+        {"anon": 302, "reviewer": 200, "officer": 200, "reader": 200, "reader_d1": 200, "*": 404},
+    ),
+    (
+        "get",
+        "/stats/export.xlsx?year=2025&unit={t1}",
+        None,
+        {"anon": 302, "clerk_t3": 404, "other_officer": 404, "*": 200},
+    ),
     ("get", "/communities/{c1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
     ("get", "/communities/{c_other}/", None, {"anon": 302, "other_officer": 200, "*": 404}),
     ("get", "/communities/new/", None, {"anon": 302, "clerk": 200, "clerk_t3": 200, "*": 403}),
@@ -141,6 +169,13 @@ PAGES = [
         {"anon": 302, "officer": 302, **NOT_C1, "*": 403},
     ),
     ("post", "/exports/communities/", {}, {"anon": 302, "*": 302}),
+    # the export log: the district and the city, each in its own scope
+    (
+        "get",
+        "/exports/log/",
+        None,
+        {"anon": 302, "reviewer": 200, "officer": 200, "other_officer": 200, "*": 403},
+    ),
     ("get", "/users/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
     ("get", "/users/new/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
     # clerk_t3 lives in district D2: outside D1 and T1, inside the city

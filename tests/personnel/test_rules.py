@@ -290,6 +290,15 @@ def test_direct_method_needs_the_direct_flag_and_year_filter(world, clerk_api):
     assert [row["held_on"] for row in rows] == ["2023-11-02"]
 
 
+@pytest.mark.parametrize("slug", ["elections", "candidates", "trainings", "party-cases", "talks"])
+@pytest.mark.parametrize("year", ["0", "-1", "10000", "2023.5"])
+def test_a_year_filter_no_date_can_hold_is_a_400_on_the_field(world, clerk_api, slug, year):
+    # Found by `make fuzz`: `?year=0` reached the date lookup and answered 500.
+    response = clerk_api.get(f"/api/v1/{slug}/?year={year}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["year"]
+
+
 # ---- trainings (U-TRAIN, V-TRAIN) ---------------------------------------------------------------
 @pytest.mark.parametrize("days", ["0", "-1", "0.0"])
 def test_training_days_must_be_positive(world, clerk_api, clerk_page, days):

@@ -1,0 +1,1 @@
+"""The API fuzz driver (`make fuzz`): see run.py."""

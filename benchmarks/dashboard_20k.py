@@ -21,7 +21,6 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 
@@ -35,6 +34,8 @@ from benchmarks.self_check_20k import (
     drop_database,
     ensure_city,
     pg_connect,
+    release_database,
+    run_main,
 )
 
 TARGET_SECONDS = 1.0
@@ -247,7 +248,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
 
     try:
         print(
@@ -273,19 +274,8 @@ def main(argv=None) -> int:
         print_results(results, args.year, args.repeat)
         return 0
     finally:
-        connections.close_all()
-        if not args.keep:
-            drop_database(args.pg, args.db)
-            print(f"database {args.db} dropped (--keep keeps it for the next run)")
-        else:
-            print(f"database {args.db} kept")
+        release_database(args)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main)

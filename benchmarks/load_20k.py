@@ -37,9 +37,10 @@ from benchmarks.self_check_20k import (
     Models,
     _with_path,
     create_database,
-    drop_database,
     ensure_city,
     pg_connect,
+    release_database,
+    run_main,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -270,17 +271,8 @@ def main(argv=None) -> int:
         return 0 if ok else 1
     finally:
         stop(server)
-        connections.close_all()
-        if not args.keep:
-            drop_database(args.pg, args.db)
-            print(f"database {args.db} dropped (--keep keeps it for the next run)")
+        release_database(args)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main)

@@ -1804,7 +1804,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
 
     worker = None
     ok = False
@@ -1862,15 +1862,12 @@ def main(argv=None) -> int:
             worker.stop()
             if ok:
                 worker.log_path.unlink(missing_ok=True)
-        connections.close_all()
-        if not args.keep:
-            drop_database(args.pg, args.db)
-            print(f"database {args.db} dropped (--keep keeps it for the next run)")
-        else:
-            print(f"database {args.db} kept: a later run with --keep or --skip-generate reuses it")
+        release_database(args, ": a later run with --keep or --skip-generate reuses it")
 
 
-if __name__ == "__main__":
+def run_main(main) -> None:
+    """The command-line ending of every benchmark and drill: its exit code, 2 with the message for a
+    BenchError (a setup problem, not a result), 130 for ^C."""
     try:
         sys.exit(main())
     except BenchError as exc:
@@ -1878,3 +1875,19 @@ if __name__ == "__main__":
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def release_database(args, kept_note: str = "") -> None:
+    """Close the connections, then drop the throwaway database unless `--keep`."""
+    from django.db import connections
+
+    connections.close_all()
+    if not args.keep:
+        drop_database(args.pg, args.db)
+        print(f"database {args.db} dropped (--keep keeps it for the next run)")
+    else:
+        print(f"database {args.db} kept{kept_note}")
+
+
+if __name__ == "__main__":
+    run_main(main)

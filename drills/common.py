@@ -16,6 +16,7 @@ from benchmarks.self_check_20k import (  # noqa: F401 (re-exported for the drill
     database_exists,
     drop_database,
     pg_connect,
+    run_main,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,13 +65,3 @@ def verdict(drill: str, checks: Checks) -> int:
     good = sum(ok for _, ok, _ in checks.items)
     print(f"\nRESULT {drill} {'PASS' if checks.passed else 'FAIL'} ({good}/{len(checks.items)} checks)")
     return 0 if checks.passed else 1
-
-
-def run_main(main) -> None:
-    try:
-        sys.exit(main())
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        sys.exit(130)

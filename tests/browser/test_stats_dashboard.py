@@ -5,17 +5,10 @@ district, a town and a community."""
 import io
 import re
 
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
+from .test_designation_journey import log_in
 
 
 def expect_charts_drawn(page, count):

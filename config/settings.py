@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Concurrent writers (a live-server test and its client) wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A writing transaction takes the lock when it begins, so concurrent writers wait their turn
+    # (up to the timeout) instead of failing with "database is locked" when a read turns into a write.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL's JIT fires on the planner's (wildly high) row estimates for JSON array expansions and
     # spends ~0.5 s compiling queries that run in 50 ms: the dashboards' figures. Short web queries

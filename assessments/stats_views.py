@@ -15,13 +15,16 @@ from django.views import generic
 from openpyxl import Workbook
 
 from communities.models import Community
-from core.models import Unit
+from core import exports
+from core.models import ExportLog, Unit
 from core.views import DefaultYearMixin, ScopedViewMixin
 
 from . import stats
 from .forms import StatsQueryForm
 from .models import Designation, Level, SelfCheck
 
+EXPORT_NAME, EXPORT_TITLE = "stats", "统计看板"
+exports.register_direct(EXPORT_NAME, EXPORT_TITLE)
 KINDS = dict(Community.Kind.choices)
 STATUSES = dict(SelfCheck.Status.choices)
 TITLES = dict(Designation.Title.choices)
@@ -122,13 +125,17 @@ class StatsExportView(StatsQueryMixin, generic.View):
         figures = stats.dashboard(request.user, year, unit)
         book = Workbook()
         book.remove(book.active)
+        written = 0
         for title, header, rows in workbook_sheets(figures):
             sheet = book.create_sheet(title)
             sheet.append(header)
             for row in rows:
                 sheet.append(list(row))
+                written += 1
         buffer = BytesIO()
         book.save(buffer)
+        query = {"year": year, "unit": unit.pk if unit else None}
+        ExportLog.record_direct(request.user, EXPORT_NAME, EXPORT_TITLE, query, rows=written)
         name = f"stats-{unit.pk if unit else 'all'}-{year}.xlsx"
         response = HttpResponse(
             buffer.getvalue(),

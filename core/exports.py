@@ -52,8 +52,17 @@ def exportable(name: str) -> bool:
     return name in _REGISTRY
 
 
+# Files made within the request rather than by a job (a dashboard's few tables): logged all the same.
+_DIRECT: dict[str, str] = {}
+
+
+def register_direct(name: str, title: str) -> None:
+    _DIRECT[name] = title
+
+
 def choices() -> list[tuple[str, str]]:
-    return sorted(((spec.name, spec.title) for spec in _REGISTRY.values()), key=lambda choice: choice[1])
+    found = [(spec.name, spec.title) for spec in _REGISTRY.values()] + list(_DIRECT.items())
+    return sorted(found, key=lambda choice: choice[1])
 
 
 def start_export(user, name: str, query: dict):

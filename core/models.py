@@ -381,6 +381,19 @@ class ExportLog(models.Model):
         return f"{self.user} 导出{self.title}({self.rows}行)"
 
     @classmethod
+    def record_direct(cls, user, list_name: str, title: str, query: dict, rows: int) -> "ExportLog":
+        """The row of a file made within the request, without a job (`exports.register_direct`)."""
+        return cls.objects.create(
+            user=user,
+            unit_id=user.unit_id,
+            role=user.role,
+            list_name=list_name,
+            title=title,
+            query=query,
+            rows=rows,
+        )
+
+    @classmethod
     def record(cls, job: Job, title: str, rows: int, personal_rows: int) -> "ExportLog":
         """The row of `job`'s file; a job whose file is written again (a redelivered task) keeps one."""
         owner = job.owner

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import SelfCheck
+from core.models import ExportLog
 
 YEAR = timezone.localdate().year
 
@@ -155,3 +156,23 @@ def test_a_town_export_lists_its_communities(client, programme):
     assert rows[0][:3] == ("社区", "类别", "自查状态")
     assert {row[0]: row[2] for row in rows[1:]} == {"幸福社区": "已提交", "直选社区": "市级已验收"}
     assert "下级单位" not in book.sheetnames
+
+
+@pytest.mark.django_db
+def test_each_export_is_logged(client, programme):
+    client.force_login(programme.reviewer)
+    client.get("/stats/export.xlsx", {"year": YEAR, "unit": programme.t1.pk})
+    log = ExportLog.objects.get()
+    assert (log.user, log.unit_id, log.role, log.list_name, log.title) == (
+        programme.reviewer,
+        programme.d1.pk,
+        "district_reviewer",
+        "stats",
+        "统计看板",
+    )
+    assert log.query == {"year": YEAR, "unit": programme.t1.pk} and log.rows > 10
+    client.get("/stats/export.xlsx", {"year": YEAR, "unit": programme.d2.pk})  # out of scope: no file
+    assert ExportLog.objects.count() == 1
+    # The log page lists it under its own name.
+    client.force_login(programme.officer)
+    assert "统计看板" in client.get("/exports/log/", {"list_name": "stats"}).content.decode()

@@ -148,7 +148,6 @@ class StatsExportView(StatsQueryMixin, generic.View):
 def workbook_sheets(figures: dict):
     """(sheet title, header, rows) for each table of the dashboard, in the page's order."""
     overview = figures["overview"]
-    kinds, statuses, titles = KINDS, STATUSES, TITLES
     yield (
         "目标与实际",
         ["代码", "指标", "实际(%)", "基数", "目标(%)", "是否达到", "达到目标的乡镇", "参与计算的乡镇"],
@@ -169,19 +168,19 @@ def workbook_sheets(figures: dict):
     yield (
         "社区类别",
         ["类别", "社区数"],
-        ((kinds[k], n) for k, n in overview["communities"]["by_kind"].items()),
+        ((KINDS[k], n) for k, n in overview["communities"]["by_kind"].items()),
     )
     yield (
         "自查状态",
         ["状态", "自查数"],
-        ((statuses[k], n) for k, n in overview["self_checks"]["by_status"].items()),
+        ((STATUSES[k], n) for k, n in overview["self_checks"]["by_status"].items()),
     )
-    yield "称号", ["称号", "个数"], ((titles[k], n) for k, n in overview["designations"]["by_title"].items())
+    yield "称号", ["称号", "个数"], ((TITLES[k], n) for k, n in overview["designations"]["by_title"].items())
     yield (
         "各区县称号",
-        ["区县", *titles.values()],
+        ["区县", *TITLES.values()],
         (
-            (name, *(counts.get(k, 0) for k in titles))
+            (name, *(counts.get(k, 0) for k in TITLES))
             for name, counts in overview["designations"]["by_district"].items()
         ),
     )
@@ -203,7 +202,7 @@ def workbook_sheets(figures: dict):
             [
                 "单位",
                 "社区",
-                *statuses.values(),
+                *STATUSES.values(),
                 "列入创建(%)",
                 "直选(%)",
                 "五个好(%)",
@@ -225,21 +224,20 @@ def workbook_sheets(figures: dict):
             ),
         )
     if figures.get("communities"):
-        levels = LEVELS
         yield (
             "社区",
             ["社区", "类别", "自查状态", "达到等级", "预计等级", "得分", "未通过指标", "列入创建", "称号"],
             (
                 (
                     row["name"],
-                    kinds[row["kind"]],
-                    statuses.get(row["status"], "未自查"),
-                    levels.get(row["level"], ""),
-                    levels.get(row["proposed_level"], ""),
+                    KINDS[row["kind"]],
+                    STATUSES.get(row["status"], "未自查"),
+                    LEVELS.get(row["level"], ""),
+                    LEVELS.get(row["proposed_level"], ""),
                     row["score"],
                     row["failed"],
                     "是" if row["enrolled"] else "否",
-                    titles.get(row["title"], ""),
+                    TITLES.get(row["title"], ""),
                 )
                 for row in figures["communities"]["rows"]
             ),

@@ -111,6 +111,20 @@ class Rule:
         self.params = params
         self.operator = indicator.operator
         self.threshold = indicator.threshold
+        self.reads = self._reads()
+
+    def _reads(self) -> frozenset | None:
+        """The records this rule's measure and the measures its threshold refers to read (None: not
+        declared by one of them, or a measure missing)."""
+        measures = [self.measure] + [
+            MEASURES.get(ref.get("measure")) for ref in thresholds.referenced_measures(self.threshold)
+        ]
+        if any(measure is None or measure.reads is None for measure in measures):
+            return None
+        return frozenset(label for measure in measures for label in measure.reads)
+
+    def reads_any(self, labels) -> bool:
+        return self.reads is None or not self.reads.isdisjoint(labels)
 
     def applies(self, community) -> bool:
         if community.subtype in self.exempt:
@@ -239,22 +253,37 @@ class EditionEvaluator:
         self.rank = {level: position for position, level in enumerate(self.levels)}
         self.total_weight = sum((indicator.weight for indicator in self.indicators), Decimal(0))
 
-    def evaluate(self, batch: Batch, judgements: dict[int, dict] | None = None) -> dict[int, Outcome]:
+    def evaluate(
+        self,
+        batch: Batch,
+        judgements: dict[int, dict] | None = None,
+        previous: dict[int, list[dict]] | None = None,
+        changed: set[str] | None = None,
+    ) -> dict[int, Outcome]:
+        """Outcomes per community of the batch. Given the `previous` results of every community and
+        the records `changed` since (model labels), only the rules reading those are measured again;
+        the others keep their previous results (what a saved activity cannot have moved)."""
         judgements = judgements or {}
+        kept = {pk: {r["indicator"]: r for r in results} for pk, results in (previous or {}).items()}
+        rules = self.rules
+        if changed is not None and all(self.rules.keys() <= kept.get(pk, {}).keys() for pk in batch.ids):
+            rules = {code: rule for code, rule in self.rules.items() if rule.reads_any(changed)}
         values = {
             code: _measured(batch, rule.measure, rule.params) if rule.measure else {}
-            for code, rule in self.rules.items()
+            for code, rule in rules.items()
         }
         outcomes = {}
         for pk in batch.ids:
             judged = judgements.get(pk) or {}
             results = []
             for indicator in self.indicators:
-                rule = self.rules.get(indicator.code)
-                if rule is not None:
-                    results.append(rule.judge(batch, values[indicator.code], pk))
+                code = indicator.code
+                if code in rules:
+                    results.append(rules[code].judge(batch, values[code], pk))
+                elif code in self.rules:
+                    results.append(kept[pk][code])
                 else:
-                    results.append(self.judged(indicator, judged.get(indicator.code)))
+                    results.append(self.judged(indicator, judged.get(code)))
             outcomes[pk] = self.outcome(results)
         return outcomes
 

@@ -41,17 +41,37 @@ def count_if(condition):
     return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
 
 
+# The indicators whose values the figures read (`ResultValue`); the rest of a self-check's results
+# reach them only through its `failed` list, level and score.
+CROSS, ONE = "V-CROSS", "V-ONE"
+
+
+def reading(check) -> tuple:
+    """What the figures read of a self-check besides its community and year: a re-evaluation that
+    leaves this as it was leaves every figure as it was (and their cached answers standing)."""
+    values = sorted((r["indicator"], r.get("value")) for r in check.results if r["indicator"] in (CROSS, ONE))
+    return (
+        check.status,
+        check.edition_id,
+        check.level,
+        check.proposed_level,
+        check.score,
+        tuple(check.failed),
+        tuple(values),
+    )
+
+
 def aggregates() -> dict:
     """The sums behind `programme_rows`, for `aggregate()` or `values(...).annotate()`."""
     return {
         "urban": count_if(URBAN),
         "elect_failed": count_if(URBAN & FailedHas("U-ELECT")),
         "villages": count_if(VILLAGE),
-        "cross_failed": count_if(VILLAGE & FailedHas("V-CROSS")),
-        "cross_sum": Sum(ResultValue("V-CROSS"), filter=VILLAGE),
-        "cross_n": Count(ResultValue("V-CROSS"), filter=VILLAGE),
+        "cross_failed": count_if(VILLAGE & FailedHas(CROSS)),
+        "cross_sum": Sum(ResultValue(CROSS), filter=VILLAGE),
+        "cross_n": Count(ResultValue(CROSS), filter=VILLAGE),
         # A town's share, the same on each of its villages: one reading per village is enough.
-        "one_avg": Avg(ResultValue("V-ONE"), filter=VILLAGE),
+        "one_avg": Avg(ResultValue(ONE), filter=VILLAGE),
     }
 
 

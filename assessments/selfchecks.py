@@ -28,7 +28,7 @@ from core.scope import may
 from core.tasks import dispatch
 from core.validators import YEAR_VALIDATORS
 
-from . import stats
+from . import figures, stats
 from .evaluator import evaluator_for
 from .models import SelfCheck, StandardEdition
 
@@ -123,8 +123,12 @@ def _current_editions(communities) -> dict[tuple, StandardEdition | None]:
 
 
 @transaction.atomic
-def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
-    """Evaluate one chunk for `year`; returns counts (created, evaluated, skipped, levels) and errors."""
+def evaluate_communities(
+    community_ids, year: int, create: bool = True, changed: set[str] | None = None
+) -> dict:
+    """Evaluate one chunk for `year`; returns counts (created, evaluated, skipped, levels) and errors.
+    `changed`: the records changed since the last evaluation (model labels), when only those moved;
+    the existing self-checks then re-measure only the indicators reading them."""
     communities = list(
         Community.objects.filter(pk__in=community_ids).select_related("unit__parent").order_by("pk")
     )
@@ -158,19 +162,21 @@ def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
         groups[edition.pk].append((community, check))
 
     now = timezone.now()
-    new, changed = [], []
+    read_before = {check.pk: figures.reading(check) for check in existing.values()}
+    new, updated = [], []
     for edition_id, members in groups.items():
         evaluator = evaluator_for(edition_by_id[edition_id])
         batch = Batch([community for community, _ in members], year)
         judgements = {community.pk: check.judgements for community, check in members if check}
-        outcomes = evaluator.evaluate(batch, judgements)
+        previous = {community.pk: check.results for community, check in members if check}
+        outcomes = evaluator.evaluate(batch, judgements, previous, changed)
         for community, check in members:
             outcome = outcomes[community.pk]
             if check is None:
                 check = SelfCheck(community=community, year=year, edition_id=edition_id, created_at=now)
                 new.append(check)
             else:
-                changed.append(check)
+                updated.append(check)
             check.results = outcome.results
             check.failed = [result["indicator"] for result in outcome.results if result["passed"] is False]
             check.score = outcome.score
@@ -180,12 +186,16 @@ def evaluate_communities(community_ids, year: int, create: bool = True) -> dict:
             summary[f"level:{outcome.level}"] += 1
     # Another run may have created some of these meanwhile: the unique (community, year) keeps one.
     SelfCheck.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    SelfCheck.objects.bulk_update(changed, RESULT_FIELDS, batch_size=500)
-    # Bulk writes send no signals: the figures of the chunk's towns and the units above them end here.
-    paths = {community.unit.path for community in communities}
-    transaction.on_commit(lambda: stats.invalidate_paths(paths))
+    SelfCheck.objects.bulk_update(updated, RESULT_FIELDS, batch_size=500)
+    # Bulk writes send no signals: the figures of the towns whose self-checks moved (and of the units
+    # above them) end here. A re-evaluation that moves nothing the figures read leaves them cached.
+    moved = {check.community_id for check in new}
+    moved |= {check.community_id for check in updated if figures.reading(check) != read_before[check.pk]}
+    paths = {community.unit.path for community in communities if community.pk in moved}
+    if paths:
+        transaction.on_commit(lambda: stats.invalidate_paths(paths))
     summary["created"] += len(new)
-    summary["evaluated"] += len(new) + len(changed)
+    summary["evaluated"] += len(new) + len(updated)
     return {"counts": dict(summary), "errors": errors}
 
 
@@ -256,10 +266,11 @@ class QueryCounter:
 # ---- live: after records change -------------------------------------------------------------------
 
 
-def refresh(community_ids) -> None:
+def refresh(community_ids, changed: set[str] | None = None) -> None:
     """Re-evaluate the open self-checks of these communities (every year) and create this year's if
     missing, so a saved record shows in the community's results and gap list at once; flag the
-    approved ones as changed since approval."""
+    approved ones as changed since approval. `changed`: the only records changed (model labels),
+    when known; None for any change (the community itself, an import)."""
     ids = sorted(set(community_ids))
     if not ids:
         return
@@ -274,6 +285,6 @@ def refresh(community_ids) -> None:
         .values_list("year", flat=True)
     )
     for part in chunks(ids, chunk_size()):
-        evaluate_communities(part, this_year, create=True)
+        evaluate_communities(part, this_year, create=True, changed=changed)
         for year in sorted(years):
-            evaluate_communities(part, year, create=False)
+            evaluate_communities(part, year, create=False, changed=changed)

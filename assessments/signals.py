@@ -2,27 +2,39 @@
 again once the transaction commits, so its page, the API and the gap list show the change at once.
 
 Changes are collected per transaction and evaluated together on commit: one save evaluates one
-community in the request; an import touching many communities hands them to a Celery task.
+community in the request; an import touching many communities hands them to a Celery task. A saved
+record re-measures only the indicators whose measures read its kind of record (`Measure.reads`); a
+community saved with only fields no indicator reads changed (`Community.UNJUDGED_FIELDS`) is not
+evaluated again.
 """
 
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from communities import records
-from communities.models import Community, TownRecognition
+from communities.models import Community, TownRecognition, VillageRecognition
 from core.models import Unit
 from core.signals import records_bulk_changed
 from core.tasks import BrokerUnavailable
+from funding.models import WorkFund
 
 _PENDING = "_self_check_refresh"
 logger = logging.getLogger(__name__)
 
 
-class _Pending(set):
-    """The communities touched in one transaction; called once on its commit."""
+class _Pending(dict):
+    """The communities touched in one transaction, each with the records changed (model labels; None
+    for the community itself or a change of any kind); called once on its commit."""
+
+    def add(self, community_id: int, label: str | None) -> None:
+        if label is None or self.get(community_id, set()) is None:
+            self[community_id] = None
+        else:
+            self.setdefault(community_id, set()).add(label)
 
     def __call__(self):
         from . import selfchecks
@@ -38,28 +50,38 @@ class _Pending(set):
                 logger.warning(
                     "live refresh of %s communities runs in-process, no broker: %s", len(self), exc
                 )
-        selfchecks.refresh(self)
+        # Communities with the same records changed are re-evaluated together, re-measuring only
+        # what reads those records.
+        groups = defaultdict(list)
+        for community_id, labels in self.items():
+            groups[None if labels is None else frozenset(labels)].append(community_id)
+        for labels, community_ids in groups.items():
+            selfchecks.refresh(community_ids, changed=labels)
 
 
-def touch(community_id: int | None) -> None:
+def touch(community_id: int | None, label: str | None = None) -> None:
+    """Marks the community for re-evaluation on commit; `label`: the model of the changed record."""
     if community_id is None:
         return
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, None)
     # A set whose callback already ran, or was dropped with a rolled-back transaction, is done with.
     if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
-        pending = _Pending([community_id])
+        pending = _Pending()
         setattr(connection, _PENDING, pending)
+        pending.add(community_id, label)
         transaction.on_commit(pending)  # outside a transaction this runs at once
-    pending.add(community_id)
+        return
+    pending.add(community_id, label)
 
 
-def _community_changed(sender, instance, **kwargs):
-    touch(instance.pk)
+def _community_changed(sender, instance, created=False, **kwargs):
+    if instance.judged_change(created):
+        touch(instance.pk)
 
 
 def _record_changed(sender, instance, **kwargs):
-    touch(instance.community_id)
+    touch(instance.community_id, sender._meta.label)
 
 
 def _bulk_changed(sender, community_ids, **kwargs):
@@ -72,6 +94,12 @@ def _figures_changed(sender, instance=None, community_ids=None, **kwargs):
     place cannot be told: a moved unit, a bulk change without ids, a row whose community is gone)."""
     from . import stats
 
+    if (
+        isinstance(instance, Community)
+        and "created" in kwargs
+        and not instance.judged_change(kwargs["created"])
+    ):
+        return  # a saved phone number or address: nothing counted has changed
     paths = _paths(instance, community_ids)
     transaction.on_commit(lambda: stats.invalidate() if paths is None else stats.invalidate_paths(paths))
 
@@ -98,9 +126,11 @@ def connect() -> None:
     from .models import Designation, Enrolment, SelfCheck, SelfCheckEvent
 
     records_bulk_changed.connect(_bulk_changed, dispatch_uid="self_check_records_bulk_changed")
-    # The programme figures are cached; whatever they are computed from ends the cached answers.
-    figure_sources = [Unit, Community, TownRecognition, SelfCheck, SelfCheckEvent, Designation, Enrolment]
-    figure_sources += [record_type.model for record_type in records.all_types()]
+    # The programme figures are cached; whatever they are counted from ends the cached answers. The
+    # other records reach the figures through their self-checks' results, whose re-evaluation ends
+    # them when the results the figures read move (`selfchecks.evaluate_communities`).
+    figure_sources = [Unit, Community, TownRecognition, VillageRecognition, WorkFund]
+    figure_sources += [SelfCheck, SelfCheckEvent, Designation, Enrolment]
     for model in figure_sources:
         for signal in (post_save, post_delete):
             signal.connect(

@@ -5,9 +5,11 @@ over the years.
 Everything is read from the caller's scope (`visible_to`) narrowed to a unit's subtree. The
 figures are counted per town by the database (grouped queries, JSON columns read by
 `expressions`), then added up per child unit or for the whole unit, so the number of queries is
-fixed whatever the number of communities. Answers are cached briefly; any change to a community, a
-record, a self-check or a designation moves the cache's generation, so a cached answer never
-outlives the data it was computed from.
+fixed whatever the number of communities. Answers are cached briefly; any change to what they count
+(a community's kind, subtype, town or name, a self-check's status or results as the figures read
+them, a designation, an enrolment, a fund, a recognition) moves the cache's generation, so a cached
+answer never outlives the data it was computed from, and a change that moves no figure (a phone
+number, an activity that changes no result the figures read) leaves the answers cached.
 """
 
 import time

@@ -31,12 +31,12 @@ def of_kind(rows, kind) -> list:
 # ---- the community record ------------------------------------------------------------------------
 
 
-@measures.register("households", "户数", unit="户", whole=True)
+@measures.register("households", "户数", unit="户", whole=True, reads=())
 def households(batch):
     return batch.each(lambda community: community.households)
 
 
-@measures.register("residents", "社区人口", unit="人", whole=True)
+@measures.register("residents", "社区人口", unit="人", whole=True, reads=())
 def residents(batch):
     return batch.each(lambda community: community.residents)
 
@@ -50,6 +50,7 @@ def residents(batch):
         "min_occupancy": "最低入住率",
         "group_min_households": "成立居民小组的最低户数",
     },
+    reads=(),
 )
 def new_area_committee_warranted(
     batch, min_households=3000, min_occupancy=Fraction(1, 2), group_min_households=300
@@ -74,6 +75,7 @@ def new_area_committee_warranted(
     "新社区按期报市备案",
     yes_no=True,
     params={"deadline_month": "截止月", "deadline_day": "截止日"},
+    reads=(),
 )
 def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
     """A community is judged in the year of its first deadline: its founding year's, or the next
@@ -106,6 +108,7 @@ def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
         "radius_km": "服务半径(公里)",
     },
     codes=SCOPE_CODES,
+    reads=("communities.MemberVillage",),
 )
 def service_scope_met(
     batch,
@@ -152,7 +155,13 @@ def meetings_held(batch, kind, with_minutes) -> dict[int, list]:
 
 
 @measures.register(
-    "meetings", "会议次数", unit="次", params=MEETING_PARAMS, param_codes=MEETING_KINDS, whole=True
+    "meetings",
+    "会议次数",
+    unit="次",
+    params=MEETING_PARAMS,
+    param_codes=MEETING_KINDS,
+    whole=True,
+    reads=("communities.Meeting",),
 )
 def meetings(batch, kind=None, with_minutes=False):
     return {pk: len(rows) for pk, rows in meetings_held(batch, kind, with_minutes).items()}
@@ -165,6 +174,7 @@ def meetings(batch, kind=None, with_minutes=False):
     params=MEETING_PARAMS,
     param_codes=MEETING_KINDS,
     codes=QUARTERS,
+    reads=("communities.Meeting",),
 )
 def meeting_quarters(batch, kind=None, with_minutes=False):
     return {
@@ -173,7 +183,9 @@ def meeting_quarters(batch, kind=None, with_minutes=False):
     }
 
 
-@measures.register("disclosure_quarters", "居务公开的季度", kind=LIST, codes=QUARTERS)
+@measures.register(
+    "disclosure_quarters", "居务公开的季度", kind=LIST, codes=QUARTERS, reads=("communities.Disclosure",)
+)
 def disclosure_quarters(batch):
     year = Disclosure.objects.filter(published_on__range=(batch.start, batch.end)).order_by()
     rows = batch.grouped("communities.disclosures", year.values("community_id", "published_on"))
@@ -199,18 +211,31 @@ def organizations_existing(batch) -> dict[int, list]:
     params={"kind": "组织类别"},
     param_codes={"kind": dict(Organization.Kind.choices)},
     whole=True,
+    reads=("communities.Organization",),
 )
 def organizations(batch, kind=None):
     return {pk: len(of_kind(rows, kind)) for pk, rows in organizations_existing(batch).items()}
 
 
-@measures.register("organization_kinds", "已有的组织类别", kind=LIST, codes=dict(Organization.Kind.choices))
+@measures.register(
+    "organization_kinds",
+    "已有的组织类别",
+    kind=LIST,
+    codes=dict(Organization.Kind.choices),
+    reads=("communities.Organization",),
+)
 def organization_kinds(batch):
     # "Present" in the judged year: the same organisations `organizations` counts.
     return {pk: sorted({row["kind"] for row in rows}) for pk, rows in organizations_existing(batch).items()}
 
 
-@measures.register("registered_volunteers", "注册志愿者人数", unit="人", whole=True)
+@measures.register(
+    "registered_volunteers",
+    "注册志愿者人数",
+    unit="人",
+    whole=True,
+    reads=("communities.VolunteerRegistration",),
+)
 def registered_volunteers(batch):
     rows = batch.grouped(
         "communities.volunteer_registrations",
@@ -227,6 +252,7 @@ def registered_volunteers(batch):
     params={"kind": "活动类别"},
     param_codes={"kind": dict(Activity.Kind.choices)},
     whole=True,
+    reads=("communities.Activity",),
 )
 def activities(batch, kind=None):
     year = Activity.objects.filter(held_on__range=(batch.start, batch.end)).order_by()

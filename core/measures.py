@@ -19,6 +19,10 @@ indicator's parameters as keyword arguments, and returns one value per community
 - `NOT_APPLICABLE`: the rule does not apply to this community (the indicator passes as "不适用").
 
 A community missing from the returned dict counts as `None`.
+
+A measure declares the records it reads (`reads=("personnel.Member",)`; `()` for one read off the
+community row alone), so that a change to one kind of record re-measures only what reads it; the
+tests hold each declaration to the tables the measure's queries actually touch.
 """
 
 from collections.abc import Callable, Iterable
@@ -81,6 +85,10 @@ class Measure:
     codes: dict = field(default_factory=dict)  # LIST measures: the codes the list may hold → labels
     yes_no: bool = False  # a NUMBER measure that is 1 (yes) or 0 (no)
     whole: bool = False  # a count: a shortfall is rounded up to whole units ("还需2个")
+    # The records it reads besides the community's own row, as model labels ("communities.Activity"):
+    # a saved activity re-measures only the measures that read activities (`EditionEvaluator`).
+    # None (not declared): re-measured after any change.
+    reads: tuple[str, ...] | None = None
 
     def __call__(self, batch: "Batch", params: dict | None = None) -> dict[int, Any]:
         return self.compute(batch, **(params or {}))

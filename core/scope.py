@@ -7,7 +7,7 @@ with the caller's unit path.
 
 - `within_scope(user)`: the caller's role scope (own unit's subtree). Writes are checked against it.
 - `visible_to(user)`: what the caller may read, i.e. the role scope OR-ed with object-level
-  exceptions (django-guardian grants) as one `id IN (subquery)`; see `exceptions_q`.
+  exceptions (django-guardian grants) as one `id IN (...)`; see `exceptions_q`.
 
 Views, forms, serializers, filters and exports take their querysets from these two methods only.
 """

@@ -98,7 +98,15 @@ def _union(batch, field, kind, posted=False) -> dict[int, list[str]]:
     return found
 
 
-@register("facilities", "服务站(中心)数", unit="个", params=KIND, param_codes=KIND_CODES, whole=True)
+@register(
+    "facilities",
+    "服务站(中心)数",
+    unit="个",
+    params=KIND,
+    param_codes=KIND_CODES,
+    whole=True,
+    reads=("facilities.Facility",),
+)
 def facilities(batch, kind=STATION):
     return {pk: len(_of_kind(rows, kind)) for pk, rows in _facilities(batch).items()}
 
@@ -109,20 +117,34 @@ def facilities(batch, kind=STATION):
     unit="平方米",
     params={**KIND, "with_yard_or_square": "须有院落或广场"},
     param_codes=KIND_CODES,
+    reads=("facilities.Facility",),
 )
 def station_area_m2(batch, kind=STATION, with_yard_or_square=False):
     largest = _largest(batch, kind, with_yard_or_square)
     return {pk: row["area_m2"] if row else 0 for pk, row in largest.items()}
 
 
-@register("station_activity_area_m2", "居民活动用房面积", unit="平方米", params=KIND, param_codes=KIND_CODES)
+@register(
+    "station_activity_area_m2",
+    "居民活动用房面积",
+    unit="平方米",
+    params=KIND,
+    param_codes=KIND_CODES,
+    reads=("facilities.Facility",),
+)
 def station_activity_area_m2(batch, kind=STATION):
     # The same facility station_area_m2 picks, so U-SPACE compares the two areas of one building. No
     # facility is no data (U-SPACE fails and says so), not 0 m², which would meet "≥ 0 × 2/3".
     return {pk: row["activity_area_m2"] if row else None for pk, row in _largest(batch, kind).items()}
 
 
-@register("station_activity_share", "居民活动用房占服务站面积比例", params=KIND, param_codes=KIND_CODES)
+@register(
+    "station_activity_share",
+    "居民活动用房占服务站面积比例",
+    params=KIND,
+    param_codes=KIND_CODES,
+    reads=("facilities.Facility",),
+)
 def station_activity_share(batch, kind=STATION):
     # Fraction(Decimal) is exact, so 200.00 of 300.00 is exactly 2/3.
     return {
@@ -131,13 +153,27 @@ def station_activity_share(batch, kind=STATION):
     }
 
 
-@register("station_rooms", "功能用房", kind=LIST, params=KIND, param_codes=KIND_CODES, codes=dict(ROOMS))
+@register(
+    "station_rooms",
+    "功能用房",
+    kind=LIST,
+    params=KIND,
+    param_codes=KIND_CODES,
+    codes=dict(ROOMS),
+    reads=("facilities.Facility",),
+)
 def station_rooms(batch, kind=STATION):
     return _union(batch, "rooms", kind)
 
 
 @register(
-    "station_plaques", "服务站挂牌", kind=LIST, params=KIND, param_codes=KIND_CODES, codes=dict(PLAQUES)
+    "station_plaques",
+    "服务站挂牌",
+    kind=LIST,
+    params=KIND,
+    param_codes=KIND_CODES,
+    codes=dict(PLAQUES),
+    reads=("facilities.Facility",),
 )
 def station_plaques(batch, kind=STATION):
     return _union(batch, "plaques", kind)
@@ -150,6 +186,7 @@ def station_plaques(batch, kind=STATION):
     params=KIND,
     param_codes=KIND_CODES,
     codes={**dict(WINDOWS), **POSTED_LABEL},
+    reads=("facilities.Facility",),
 )
 def station_windows(batch, kind=STATION):
     return _union(batch, "windows", kind, posted=True)
@@ -161,6 +198,7 @@ def station_windows(batch, kind=STATION):
     kind=LIST,
     params={"publicity_boards": "宣传栏最少块数", "disclosure_boards": "公开栏最少块数"},
     codes={"publicity_boards": "宣传栏", "disclosure_boards": "公开栏"},
+    reads=("facilities.Facility",),
 )
 def station_boards_met(batch, publicity_boards=1, disclosure_boards=2):
     minimum = {"publicity_boards": publicity_boards, "disclosure_boards": disclosure_boards}
@@ -170,29 +208,37 @@ def station_boards_met(batch, publicity_boards=1, disclosure_boards=2):
     }
 
 
-@register("electronic_screen", "电子显示屏", yes_no=True)
+@register("electronic_screen", "电子显示屏", yes_no=True, reads=("facilities.Facility",))
 def electronic_screen(batch):
     return {pk: int(any(row["electronic_screen"] for row in rows)) for pk, rows in _facilities(batch).items()}
 
 
 @register(
-    "hall_services", "便民服务大厅办理事项", kind=LIST, codes={**dict(ONE_STOP_SERVICES), **POSTED_LABEL}
+    "hall_services",
+    "便民服务大厅办理事项",
+    kind=LIST,
+    codes={**dict(ONE_STOP_SERVICES), **POSTED_LABEL},
+    reads=("facilities.Facility",),
 )
 def hall_services(batch):
     return _union(batch, "one_stop_services", CENTER, posted=True)
 
 
-@register("center_stations", "服务中心下设服务站", kind=LIST, codes=dict(STATIONS))
+@register(
+    "center_stations", "服务中心下设服务站", kind=LIST, codes=dict(STATIONS), reads=("facilities.Facility",)
+)
 def center_stations(batch):
     return _union(batch, "stations", CENTER)
 
 
-@register("center_functions", "服务中心功能", kind=LIST, codes=dict(FUNCTIONS))
+@register(
+    "center_functions", "服务中心功能", kind=LIST, codes=dict(FUNCTIONS), reads=("facilities.Facility",)
+)
 def center_functions(batch):
     return _union(batch, "functions", CENTER)
 
 
-@register("rural_boards", "农村社区三栏", kind=LIST, codes=dict(RURAL_BOARDS))
+@register("rural_boards", "农村社区三栏", kind=LIST, codes=dict(RURAL_BOARDS), reads=("facilities.Facility",))
 def rural_boards(batch):
     return _union(batch, "rural_boards", CENTER)
 
@@ -204,6 +250,7 @@ def rural_boards(batch):
     params={"field": "检查表"},
     param_codes={"field": CHECKLISTS},
     codes=ENVIRONMENT_ITEMS,
+    reads=("facilities.EnvironmentCheck",),
 )
 def environment_items(batch, field="five_ones"):
     if field not in CHECKLISTS:
@@ -221,6 +268,7 @@ def environment_items(batch, field="five_ones"):
     "农村社区及服务中心名称规范",
     kind=LIST,
     codes={"community_name": "社区名称为“镇名+××社区”", "centre_name": "服务中心名称为“社区名+服务中心”"},
+    reads=("facilities.Facility",),
 )
 def rural_naming(batch):
     found = {}

@@ -8,7 +8,7 @@ from . import services
 from .models import WorkFund
 
 
-@measures.register("work_fund_paid", "工作经费实际到位", unit="元")
+@measures.register("work_fund_paid", "工作经费实际到位", unit="元", reads=("funding.WorkFund",))
 def work_fund_paid(batch):
     rows = batch.grouped(
         "funding.work_funds",
@@ -18,6 +18,6 @@ def work_fund_paid(batch):
     return {pk: sum((row["paid"] for row in rows[pk]), Decimal("0")) for pk in batch.ids}
 
 
-@measures.register("work_fund_due", "应拨工作经费", unit="元", params={"tiers": "按户数分档"})
+@measures.register("work_fund_due", "应拨工作经费", unit="元", params={"tiers": "按户数分档"}, reads=())
 def work_fund_due(batch, tiers=services.DEFAULT_TIERS):
     return batch.each(lambda community: services.work_fund_due(community.households, tiers))

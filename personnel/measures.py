@@ -138,6 +138,7 @@ def _per_body(batch, body: str, compute) -> dict:
     yes_no=True,
     params={"months": "期限(月)", **BODY},
     param_codes=BODY_CODES,
+    reads=("personnel.Election",),
 )
 def committee_setup_on_time(batch, months=3, body=Body.RESIDENTS_COMMITTEE):
     elections = _elections(batch)
@@ -158,6 +159,7 @@ def committee_setup_on_time(batch, months=3, body=Body.RESIDENTS_COMMITTEE):
     yes_no=True,
     params=BODY,
     param_codes=BODY_CODES,
+    reads=("personnel.Election",),
 )
 def roster_filed_by_year_end(batch, body=Body.RESIDENTS_COMMITTEE):
     def value(rows):
@@ -176,7 +178,13 @@ def _subcommittees(batch) -> dict[int, list[dict]]:
     )
 
 
-@register("subcommittee_kinds", "已设的下属委员会", kind=LIST, codes=dict(SubCommittee.Kind.choices))
+@register(
+    "subcommittee_kinds",
+    "已设的下属委员会",
+    kind=LIST,
+    codes=dict(SubCommittee.Kind.choices),
+    reads=("personnel.SubCommittee",),
+)
 def subcommittee_kinds(batch):
     return {pk: sorted({row["kind"] for row in rows}) for pk, rows in _subcommittees(batch).items()}
 
@@ -187,6 +195,7 @@ def subcommittee_kinds(batch):
     kind=LIST,
     params={"min_representatives": "最少居民代表", "max_representatives": "最多居民代表"},
     codes=dict(SubCommittee.Kind.choices),
+    reads=("personnel.Member", "personnel.SubCommittee"),
 )
 def subcommittees_well_formed(batch, min_representatives=3, max_representatives=5):
     low, high = exact(min_representatives), exact(max_representatives)
@@ -210,6 +219,7 @@ def subcommittees_well_formed(batch, min_representatives=3, max_representatives=
     "residents_groups_well_formed_share",
     "符合要求的居民小组比例",
     params={"min_households": "每组最少户数", "max_households": "每组最多户数"},
+    reads=("personnel.ResidentsGroup",),
 )
 def residents_groups_well_formed_share(batch, min_households=200, max_households=300):
     low, high = exact(min_households), exact(max_households)
@@ -226,7 +236,9 @@ def residents_groups_well_formed_share(batch, min_households=200, max_households
     }
 
 
-@register("households_per_building_leader", "每名门栋长联系户数", unit="户")
+@register(
+    "households_per_building_leader", "每名门栋长联系户数", unit="户", reads=("personnel.BuildingLeader",)
+)
 def households_per_building_leader(batch):
     counts = batch.grouped(
         "personnel.building_leader_counts",
@@ -240,13 +252,27 @@ def households_per_building_leader(batch):
     return batch.each(value)
 
 
-@register("body_members", "组织成员人数", unit="人", params=BODY, param_codes=BODY_CODES, whole=True)
+@register(
+    "body_members",
+    "组织成员人数",
+    unit="人",
+    params=BODY,
+    param_codes=BODY_CODES,
+    whole=True,
+    reads=("personnel.Member",),
+)
 def body_members(batch, body=Body.RESIDENTS_COMMITTEE):
     return _per_body(batch, body, lambda community, rows: len(rows))
 
 
 @register(
-    "committee_seats", "居委会职数(专职成员)", unit="人", params=BODY, param_codes=BODY_CODES, whole=True
+    "committee_seats",
+    "居委会职数(专职成员)",
+    unit="人",
+    params=BODY,
+    param_codes=BODY_CODES,
+    whole=True,
+    reads=("personnel.Member",),
 )
 def committee_seats(batch, body=Body.RESIDENTS_COMMITTEE):
     # Part-time members may sit on the committee without taking a seat.
@@ -259,6 +285,7 @@ def committee_seats(batch, body=Body.RESIDENTS_COMMITTEE):
     unit="人",
     params={"households_per_seat": "每职对应户数", "min": "最少职数", "max": "最多职数"},
     whole=True,
+    reads=(),
 )
 def expected_committee_seats(batch, households_per_seat=500, min=5, max=7):
     # `min` and `max` are the documented parameter names; the builtins are not needed here.
@@ -272,7 +299,13 @@ def expected_committee_seats(batch, households_per_seat=500, min=5, max=7):
     return batch.each(value)
 
 
-@register("committee_full_time_share", "专职成员占居委会成员比例", params=BODY, param_codes=BODY_CODES)
+@register(
+    "committee_full_time_share",
+    "专职成员占居委会成员比例",
+    params=BODY,
+    param_codes=BODY_CODES,
+    reads=("personnel.Member",),
+)
 def committee_full_time_share(batch, body=Body.RESIDENTS_COMMITTEE):
     return _per_body(
         batch, body, lambda community, rows: _share(sum(1 for row in rows if row["full_time"]), len(rows))
@@ -285,6 +318,7 @@ def committee_full_time_share(batch, body=Body.RESIDENTS_COMMITTEE):
     unit="户",
     params=BODY,
     param_codes=BODY_CODES,
+    reads=("personnel.Member",),
 )
 def households_per_committee_member(batch, body=Body.RESIDENTS_COMMITTEE):
     return _per_body(
@@ -292,7 +326,7 @@ def households_per_committee_member(batch, body=Body.RESIDENTS_COMMITTEE):
     )
 
 
-@register("professional_staff", "社区专职工作人员", unit="人", whole=True)
+@register("professional_staff", "社区专职工作人员", unit="人", whole=True, reads=("personnel.Member",))
 def professional_staff(batch):
     return _per_body(batch, Body.SERVICE_STATION, lambda community, rows: len(rows))
 
@@ -303,6 +337,7 @@ def professional_staff(batch):
     unit="人",
     params={"central": "中心城区上限", "outer": "外围区县上限"},
     whole=True,
+    reads=(),
 )
 def professional_staff_allowed(batch, central=5, outer=4):
     caps = {"central": central, "outer": outer}
@@ -316,6 +351,7 @@ def professional_staff_allowed(batch, central=5, outer=4):
     unit="人",
     params={"from_households": "须配备的起始户数", "minimum": "最少人数"},
     whole=True,
+    reads=(),
 )
 def professional_staff_required(batch, from_households=1000, minimum=1):
     # A community under `from_households` households may have no professional staff at all.
@@ -332,6 +368,7 @@ def professional_staff_required(batch, from_households=1000, minimum=1):
         "new_director_city_training": "新任主任须参加市级培训",
     },
     param_codes=BODY_CODES,
+    reads=("personnel.Election", "personnel.Member", "personnel.Training"),
 )
 def committee_trained_share(
     batch,
@@ -367,7 +404,9 @@ def committee_trained_share(
     return _per_body(batch, body, share)
 
 
-@register("social_worker_certificates", "持社会工作者证书人数", unit="人", whole=True)
+@register(
+    "social_worker_certificates", "持社会工作者证书人数", unit="人", whole=True, reads=("personnel.Member",)
+)
 def social_worker_certificates(batch):
     return {
         pk: sum(1 for row in rows if row["social_worker_certificate"]) for pk, rows in _members(batch).items()
@@ -375,7 +414,12 @@ def social_worker_certificates(batch):
 
 
 @register(
-    "latest_election_direct", "最近一次换届为直接选举", yes_no=True, params=BODY, param_codes=BODY_CODES
+    "latest_election_direct",
+    "最近一次换届为直接选举",
+    yes_no=True,
+    params=BODY,
+    param_codes=BODY_CODES,
+    reads=("personnel.Election",),
 )
 def latest_election_direct(batch, body=Body.RESIDENTS_COMMITTEE):
     def value(rows):
@@ -390,6 +434,7 @@ def latest_election_direct(batch, body=Body.RESIDENTS_COMMITTEE):
     "符合条件的候选人比例",
     params={**BODY, "min_residence_years": "最短居住年限"},
     param_codes=BODY_CODES,
+    reads=("personnel.Election", "personnel.ElectionCandidate"),
 )
 def candidates_eligible_share(batch, body=Body.RESIDENTS_COMMITTEE, min_residence_years=1):
     # A part of a month counts as a whole one: "at least" never rounds in the candidate's favour.
@@ -417,6 +462,7 @@ def candidates_eligible_share(batch, body=Body.RESIDENTS_COMMITTEE, min_residenc
     unit="人",
     params={"small": "小村职数", "large": "大村职数", "large_from_residents": "大村起始人口"},
     whole=True,
+    reads=(),
 )
 def expected_villagers_committee_size(batch, small=3, large=5, large_from_residents=1000):
     return batch.each(lambda community: small if community.residents < large_from_residents else large)
@@ -432,6 +478,7 @@ def expected_villagers_committee_size(batch, small=3, large=5, large_from_reside
         "committee_from_party_members": "设支委会的最少党员数",
         "small_max": "不设支委会时最多人数",
     },
+    reads=("personnel.Member",),
 )
 def party_branch_size_fits(
     batch, committee_min=3, committee_max=5, committee_from_party_members=7, small_max=2
@@ -447,12 +494,12 @@ def party_branch_size_fits(
     return _per_body(batch, Body.PARTY_BRANCH, fits)
 
 
-@register("two_committees_size", "村“两委”成员人数(去重)", unit="人", whole=True)
+@register("two_committees_size", "村“两委”成员人数(去重)", unit="人", whole=True, reads=("personnel.Member",))
 def two_committees_size(batch):
     return {pk: len(_names(rows, *TWO_COMMITTEES)) for pk, rows in _members(batch).items()}
 
 
-@register("cross_appointment_share", "“两委”成员交叉任职比例")
+@register("cross_appointment_share", "“两委”成员交叉任职比例", reads=("personnel.Member",))
 def cross_appointment_share(batch):
     def share(rows):
         branch, committee = _names(rows, Body.PARTY_BRANCH), _names(rows, Body.VILLAGERS_COMMITTEE)
@@ -482,13 +529,18 @@ def _town_one_person_shares(batch) -> dict[int, Fraction | None]:
     return {town: _share(one_person[town], total[town]) for town in towns}
 
 
-@register("town_secretary_director_share", "本乡镇书记、主任“一人兼”的村比例")
+@register("town_secretary_director_share", "本乡镇书记、主任“一人兼”的村比例", reads=("personnel.Member",))
 def town_secretary_director_share(batch):
     shares = batch.rows("personnel.town_one_person_shares", lambda: _town_one_person_shares(batch))
     return batch.each(lambda community: shares[community.unit_id])
 
 
-@register("branch_candidates_noticed_share", "按期公示的支部候选人比例", params={"notice_days": "公示天数"})
+@register(
+    "branch_candidates_noticed_share",
+    "按期公示的支部候选人比例",
+    params={"notice_days": "公示天数"},
+    reads=("personnel.Election", "personnel.ElectionCandidate"),
+)
 def branch_candidates_noticed_share(batch, notice_days=7):
     def noticed(row):
         start = row["notice_started_on"]
@@ -515,6 +567,7 @@ def branch_candidates_noticed_share(batch, notice_days=7):
         "villagers_committee_direct": "村委会直接选举",
         "party_branch_two_recommendations": "党支部“两推一选”",
     },
+    reads=("personnel.Election",),
 )
 def village_election_methods(batch):
     def codes(rows):
@@ -538,6 +591,7 @@ def village_election_methods(batch):
         "other_days": "其他村干部每年培训天数",
         "practical_techniques": "掌握实用技术项数",
     },
+    reads=("personnel.Member", "personnel.Training"),
 )
 def cadres_training_met_share(batch, leader_days=7, other_days=3, practical_techniques=2):
     leader_days, other_days = exact(leader_days), exact(other_days)
@@ -570,7 +624,9 @@ def cadres_training_met_share(batch, leader_days=7, other_days=3, practical_tech
     return {pk: share(pk, rows) for pk, rows in _members(batch).items()}
 
 
-@register("appraisals", "已开展的评议与审计", kind=LIST, codes=APPRAISAL_ITEMS)
+@register(
+    "appraisals", "已开展的评议与审计", kind=LIST, codes=APPRAISAL_ITEMS, reads=("personnel.Appraisal",)
+)
 def appraisals(batch):
     rows = batch.grouped(
         "personnel.appraisals",
@@ -579,7 +635,7 @@ def appraisals(batch):
     return {pk: sorted({f"{row['subject']}-{row['half']}" for row in found}) for pk, found in rows.items()}
 
 
-@register("talk_quarters", "开展谈心谈话的季度", kind=LIST, codes=QUARTERS)
+@register("talk_quarters", "开展谈心谈话的季度", kind=LIST, codes=QUARTERS, reads=("personnel.Talk",))
 def talk_quarters(batch):
     talks = batch.grouped(
         "personnel.talks",
@@ -592,6 +648,7 @@ def talk_quarters(batch):
     "party_cases_compliant_share",
     "符合程序的党员发展比例",
     params={"approval_above_percent": "民主评议赞成率须超过(%)"},
+    reads=("personnel.PartyMemberCase",),
 )
 def party_cases_compliant_share(batch, approval_above_percent=60):
     above = exact(approval_above_percent)
@@ -613,7 +670,7 @@ def party_cases_compliant_share(batch, approval_above_percent=60):
     return {pk: share(rows) for pk, rows in cases.items()}
 
 
-@register("pay_type_compliance_share", "报酬方式符合规定的村干部比例")
+@register("pay_type_compliance_share", "报酬方式符合规定的村干部比例", reads=("personnel.Member",))
 def pay_type_compliance_share(batch):
     def share(rows):
         # One person, one pay: judged per cadre (by name) over their rows on either committee.

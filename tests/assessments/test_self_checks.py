@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import selfchecks, tasks
+from assessments.api.serializers import GapSerializer, ResultSerializer
 from assessments.evaluator import EditionEvaluator
 from assessments.models import Indicator, SelfCheck, StandardEdition
 from communities.models import Community
@@ -475,3 +476,22 @@ def test_the_community_filter_matches_its_id(world, api):
     selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
     rows = api.as_user(world.reader).get(f"/api/v1/self-checks/?community={world.c1.pk}").json()["results"]
     assert [row["community"] for row in rows] == [world.c1.pk]
+
+
+@pytest.mark.django_db
+def test_results_and_gaps_are_written_as_their_serializers_write_them(world, api):
+    """The API writes the stored results and the gaps out by key (`FlatListField`); the output is the
+    nested serializers' own, for passed, failed, open and not-applicable results alike."""
+    village = CommunityFactory(unit=world.t3, name="红光村", kind="village")
+    selfchecks.evaluate_communities([world.c1.pk, world.c3.pk, village.pk], YEAR)
+
+    body = api.as_user(world.officer).get("/api/v1/self-checks/", {"year": YEAR}).json()["results"]
+
+    assert len(body) == 3
+    for row in body:
+        check = SelfCheck.objects.get(pk=row["id"])
+        assert row["results"] == ResultSerializer(check.results, many=True).data
+        assert row["gaps"] == GapSerializer(check.gaps, many=True).data
+    passed = {result["passed"] for row in body for result in row["results"]}
+    assert passed == {True, False, None}
+    assert any(row["gaps"] for row in body)

@@ -2,13 +2,14 @@
 out), the scope, and the cache that never outlives its data."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import selfchecks, stats
 from assessments.models import SelfCheck
 from communities.models import TownRecognition, VillageRecognition
+from facilities.models import Facility
 
 from ..factories import CommunityFactory
 from .programme import designate
@@ -304,3 +305,28 @@ def test_a_change_in_one_town_leaves_the_other_towns_cached(world, api):
     assert get(api, world.officer, year=YEAR)["communities"]["total"] == city["communities"]["total"] + 1
     after = get(api, world.officer, year=YEAR, unit=world.d2.pk)
     assert after["communities"]["total"] == district["communities"]["total"] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_that_move_no_figure_leave_the_figures_cached(world, api):
+    city = get(api, world.officer, year=YEAR)
+    rows = get(api, world.officer, "communities", year=YEAR, unit=world.t1.pk)["rows"]
+
+    world.c1.phone = "0471-7654321"  # read by no indicator and no figure
+    world.c1.save()
+    selfchecks.evaluate_communities([world.c1.pk], YEAR)  # the same results again
+    with CaptureQueriesContext(connection) as queries:
+        assert get(api, world.officer, year=YEAR) == city
+    assert not [q for q in queries if "assessments_selfcheck" in q["sql"]]  # served from the cache
+
+    # A record that moves a result the figures read (U-AREA leaves the failed list) ends them.
+    with transaction.atomic():
+        Facility.objects.create(
+            community=world.c1, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
+        )
+    after = get(api, world.officer, "communities", year=YEAR, unit=world.t1.pk)["rows"]
+    assert after[0]["failed"] < rows[0]["failed"]
+
+    world.c1.subtype = "unit"  # counted by subtype
+    world.c1.save()
+    assert get(api, world.officer, year=YEAR)["communities"]["by_subtype"]["unit"] == 1

@@ -70,8 +70,8 @@ class TestCommunityContract:
         client = api.as_user(world.officer)
         for _ in range(30):
             CommunityFactory(unit=world.t2)
-        # token, count, page (+ one for throttling is cached, none per row)
-        with django_assert_max_num_queries(4):
+        # token, the caller's named grants, count, page (throttling is cached; none per row)
+        with django_assert_max_num_queries(4 + 1):
             assert client.get("/api/v1/communities/?page_size=100").json()["count"] == 33
 
     def test_unit_filter_matches_the_subtree(self, world, api):

@@ -31,6 +31,7 @@ from core.views import DefaultYearMixin, ScopedListView
 
 from .figures import enrolment_figure
 from .models import Enrolment, SelfCheck
+from .signals import figures_changed
 
 # At most this many community ids in one save (a page shows 50; the API clamps pages to 500).
 MAX_IDS = 500
@@ -127,6 +128,8 @@ def save_enrolments(user, year: int, shown: set[int], ticked: set[int]) -> tuple
             [Enrolment(community_id=pk, year=year, enrolled_by=user) for pk in sorted(adding)],
             ignore_conflicts=True,  # enrolled meanwhile by somebody else: already what was asked
         )
+        if adding:  # a bulk insert sends no post_save: the enrolment figures end here
+            figures_changed(Enrolment, community_ids=sorted(adding))
     return len(adding), len(removing)
 
 

@@ -117,6 +117,10 @@ def unreported_chunks(job: Job) -> dict[int, list[int]]:
 # ---- one chunk ------------------------------------------------------------------------------------
 
 
+def _results(check) -> tuple:
+    return (check.results, check.failed, check.score, check.level, check.proposed_level)
+
+
 def _current_editions(communities) -> dict[tuple, StandardEdition | None]:
     wanted = {(community.unit.tenant_id, community.kind) for community in communities}
     return {key: StandardEdition.objects.current_for(*key) for key in wanted}
@@ -163,6 +167,7 @@ def evaluate_communities(
 
     now = timezone.now()
     read_before = {check.pk: figures.reading(check) for check in existing.values()}
+    results_before = {check.pk: _results(check) for check in existing.values()}
     new, updated = [], []
     for edition_id, members in groups.items():
         evaluator = evaluator_for(edition_by_id[edition_id])
@@ -186,7 +191,13 @@ def evaluate_communities(
             summary[f"level:{outcome.level}"] += 1
     # Another run may have created some of these meanwhile: the unique (community, year) keeps one.
     SelfCheck.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    SelfCheck.objects.bulk_update(updated, RESULT_FIELDS, batch_size=500)
+    # Results as they were (a saved activity of this year does not move last year's) are not written
+    # again: the self-check is only stamped as evaluated, without rewriting its results' JSON.
+    same = {check.pk for check in updated if _results(check) == results_before[check.pk]}
+    moved_results = [check for check in updated if check.pk not in same]
+    SelfCheck.objects.bulk_update(moved_results, RESULT_FIELDS, batch_size=500)
+    if same:
+        SelfCheck.objects.filter(pk__in=same).update(evaluated_at=now, updated_at=now)
     # Bulk writes send no signals: the figures of the towns whose self-checks moved (and of the units
     # above them) end here. A re-evaluation that moves nothing the figures read leaves them cached.
     moved = {check.community_id for check in new}

@@ -89,9 +89,11 @@ def _bulk_changed(sender, community_ids, **kwargs):
         touch(community_id)
 
 
-def _figures_changed(sender, instance=None, community_ids=None, **kwargs):
+def figures_changed(sender, instance=None, community_ids=None, **kwargs):
     """Ends the cached figures of the units above the change, once it commits (all of them when its
-    place cannot be told: a moved unit, a bulk change without ids, a row whose community is gone)."""
+    place cannot be told: a moved unit, a bulk change without ids, a row whose community is gone).
+    The receiver of the figure sources' saves and deletes; bulk writes, which send no signal, call it
+    with the communities they wrote."""
     from . import stats
 
     if (
@@ -134,11 +136,11 @@ def connect() -> None:
     for model in figure_sources:
         for signal in (post_save, post_delete):
             signal.connect(
-                _figures_changed,
+                figures_changed,
                 sender=model,
                 dispatch_uid=f"stats_{model._meta.label}_{signal is post_save}",
             )
-    records_bulk_changed.connect(_figures_changed, dispatch_uid="stats_records_bulk_changed")
+    records_bulk_changed.connect(figures_changed, dispatch_uid="stats_records_bulk_changed")
     post_save.connect(_community_changed, sender=Community, dispatch_uid="self_check_community_saved")
     for record_type in records.all_types():
         for signal in (post_save, post_delete):

@@ -113,6 +113,7 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path, threads: int =
     process = subprocess.Popen(
         [
             str(gunicorn),
+            "--config=config/gunicorn.conf.py",
             "config.wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
@@ -154,12 +155,16 @@ def report(prefix: str, users: int, seconds: int) -> bool:
     print(f"\n== {users} users, {seconds} s, think time ~1 s (ms; requests/s) ==")
     print(f"{'request':<38}{'count':>7}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>8}{'req/s':>8}")
     ok = True
+    over = []  # request kinds above the target
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "ALL"
         errors = int(row["Failure Count"])
         p95 = float(row["95%"] or 0)
-        if name != "ALL":
-            ok = ok and errors == 0 and p95 < TARGET_P95_MS
+        if name == "ALL":
+            overall = errors == 0 and p95 < TARGET_P95_MS
+        elif errors or p95 >= TARGET_P95_MS:
+            ok = False
+            over.append(f"{name} {p95:.0f} ms" + (f", {errors} errors" if errors else ""))
         print(
             f"{name:<38}{int(row['Request Count']):>7}{errors:>7}{float(row['50%'] or 0):>7.0f}{p95:>7.0f}"
             f"{float(row['99%'] or 0):>7.0f}{float(row['Max Response Time'] or 0):>8.0f}{float(row['Requests/s']):>8.1f}"
@@ -171,9 +176,13 @@ def report(prefix: str, users: int, seconds: int) -> bool:
     if failures.exists() and failures.stat().st_size:
         print("failures:\n" + failures.read_text(encoding="utf-8")[:2000])
     print(
-        f"target: p95 < {TARGET_P95_MS} ms for every request kind and no error → {'met' if ok else 'NOT met'}"
+        f"target: p95 < {TARGET_P95_MS} ms and no error, over all requests → {'met' if overall else 'NOT met'}"
     )
-    return ok
+    print(
+        f"target: p95 < {TARGET_P95_MS} ms and no error, for every request kind → {'met' if ok else 'NOT met'}"
+        + (f" ({'; '.join(over)})" if over else "")
+    )
+    return ok and overall
 
 
 def parse_args(argv=None):
@@ -184,7 +193,7 @@ def parse_args(argv=None):
     parser.add_argument("--year", type=int, default=date.today().year - 1)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    # As docker-compose runs it: sync workers, one request each (threads share one GIL: on these
+    # Sync workers, one request each, as docker-compose runs them (threads share one GIL: on these
     # CPU-bound requests 3 workers × 2 threads gave a p95 half as long again as 4 × 1).
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")

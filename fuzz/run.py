@@ -122,6 +122,7 @@ def served(env: dict, log_path: Path):
         server = subprocess.Popen(
             [
                 BIN / "gunicorn",
+                "--config=config/gunicorn.conf.py",
                 "config.wsgi:application",
                 f"--bind=127.0.0.1:{port}",
                 "--workers=2",

@@ -78,7 +78,7 @@ def test_compose_file_is_valid_and_defines_the_five_services(tmp_path):
 
     web_command = " ".join(services["web"]["command"])
     assert "migrate" in web_command and "collectstatic" in web_command
-    assert "gunicorn config.wsgi" in web_command and "0.0.0.0:8000" in web_command
+    assert "gunicorn -c config/gunicorn.conf.py config.wsgi" in web_command and "0.0.0.0:8000" in web_command
     assert any(str(port.get("target", port)).startswith("8000") for port in services["web"]["ports"])
     assert " ".join(services["worker"]["command"]).startswith("celery -A config worker")
     beat_command = " ".join(services["beat"]["command"])
@@ -159,3 +159,21 @@ def test_collectstatic_works_with_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert (tmp_path / "staticfiles" / "staticfiles.json").exists()
+
+
+def test_gunicorn_workers_freeze_the_loaded_app_out_of_full_collections():
+    """Every way the app is served passes config/gunicorn.conf.py, whose hook freezes what the worker
+    has loaded, so the collector's full passes walk only what requests leave behind."""
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(REPO / "config" / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        hooks["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert '"-c", "config/gunicorn.conf.py"' in (REPO / "Dockerfile").read_text()
+    for path in ("benchmarks/load_20k.py", "fuzz/run.py"):
+        assert '"--config=config/gunicorn.conf.py"' in (REPO / path).read_text(), path

@@ -495,3 +495,22 @@ def test_results_and_gaps_are_written_as_their_serializers_write_them(world, api
     passed = {result["passed"] for row in body for result in row["results"]}
     assert passed == {True, False, None}
     assert any(row["gaps"] for row in body)
+
+
+@pytest.mark.django_db
+def test_a_re_evaluation_that_moves_nothing_only_stamps_the_time(world):
+    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    check = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    with CaptureQueriesContext(connection) as queries:
+        selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "results" not in updates[0] and "evaluated_at" in updates[0]
+    again = SelfCheck.objects.get(pk=check.pk)
+    assert again.evaluated_at > check.evaluated_at and again.results == check.results
+
+    Facility.objects.create(
+        community=world.c1, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
+    )
+    selfchecks.evaluate_communities([world.c1.pk], YEAR)  # U-AREA now passes: the results are written
+    moved = SelfCheck.objects.get(pk=check.pk)
+    assert moved.results != check.results and "U-AREA" not in moved.failed

@@ -330,3 +330,14 @@ def test_changes_that_move_no_figure_leave_the_figures_cached(world, api):
     world.c1.subtype = "unit"  # counted by subtype
     world.c1.save()
     assert get(api, world.officer, year=YEAR)["communities"]["by_subtype"]["unit"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enrolments_saved_on_their_page_end_the_cached_figures(world, api, client):
+    """The page saves enrolments in one bulk insert, which sends no post_save of its own."""
+    before = targets(get(api, world.officer, year=YEAR))["ENROL"]["enrolled"]
+    client.force_login(world.reviewer)
+    shown = [world.c1.pk, world.c2.pk]
+    response = client.post(f"/enrolments/?year={YEAR}", {"year": YEAR, "shown": shown, "enrolled": shown})
+    assert response.status_code == 302
+    assert targets(get(api, world.officer, year=YEAR))["ENROL"]["enrolled"] == before + 2

@@ -68,7 +68,7 @@ vendor:
 
 # Schemathesis over every API operation, anonymously and as each demo role, against a throwaway database
 # and the app served by gunicorn (fuzz/run.py). Bounded by FUZZ_EXAMPLES per operation and phase; CI runs
-# it with FUZZ_EXAMPLES=5 FUZZ_PHASES=examples,fuzzing,stateful. FUZZ_ARGS go to fuzz/run.py, e.g.
+# it with FUZZ_EXAMPLES=3 FUZZ_PHASES=examples,fuzzing,stateful. FUZZ_ARGS go to fuzz/run.py, e.g.
 # FUZZ_ARGS="--identities api_reader --keep -- --max-failures 3" (after "--": schemathesis' own options).
 FUZZ_EXAMPLES ?= 20
 FUZZ_SEED ?= 2026

@@ -201,7 +201,9 @@ def evaluate_communities(
     # Bulk writes send no signals: the figures of the towns whose self-checks moved (and of the units
     # above them) end here. A re-evaluation that moves nothing the figures read leaves them cached.
     moved = {check.community_id for check in new}
-    moved |= {check.community_id for check in updated if figures.reading(check) != read_before[check.pk]}
+    moved |= {
+        check.community_id for check in moved_results if figures.reading(check) != read_before[check.pk]
+    }
     paths = {community.unit.path for community in communities if community.pk in moved}
     if paths:
         transaction.on_commit(lambda: stats.invalidate_paths(paths))

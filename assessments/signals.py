@@ -76,8 +76,11 @@ def touch(community_id: int | None, label: str | None = None) -> None:
 
 
 def _community_changed(sender, instance, created=False, **kwargs):
+    """A saved community: its self-checks and the figures above it, unless only fields that no
+    indicator and no figure reads changed (a phone number, an address)."""
     if instance.judged_change(created):
         touch(instance.pk)
+        figures_changed(sender, instance)
 
 
 def _record_changed(sender, instance, **kwargs):
@@ -96,12 +99,6 @@ def figures_changed(sender, instance=None, community_ids=None, **kwargs):
     with the communities they wrote."""
     from . import stats
 
-    if (
-        isinstance(instance, Community)
-        and "created" in kwargs
-        and not instance.judged_change(kwargs["created"])
-    ):
-        return  # a saved phone number or address: nothing counted has changed
     paths = _paths(instance, community_ids)
     transaction.on_commit(lambda: stats.invalidate() if paths is None else stats.invalidate_paths(paths))
 
@@ -134,7 +131,8 @@ def connect() -> None:
     figure_sources = [Unit, Community, TownRecognition, VillageRecognition, WorkFund]
     figure_sources += [SelfCheck, SelfCheckEvent, Designation, Enrolment]
     for model in figure_sources:
-        for signal in (post_save, post_delete):
+        # A saved community is `_community_changed`'s, which knows whether anything counted moved.
+        for signal in (post_delete,) if model is Community else (post_save, post_delete):
             signal.connect(
                 figures_changed,
                 sender=model,

@@ -40,8 +40,11 @@ def granted_communities(user) -> list[int]:
         grant = {"permission__codename": "view_community", "content_object__unit__tenant_id": user.tenant_id}
         to_user = CommunityUserObjectPermission.objects.filter(user=user, **grant)
         to_groups = CommunityGroupObjectPermission.objects.filter(group__user=user, **grant)
-        ids = to_user.values_list("content_object_id", flat=True)
-        found = sorted(set(ids.union(to_groups.values_list("content_object_id", flat=True))))
+        found = sorted(
+            to_user.values_list("content_object_id", flat=True).union(
+                to_groups.values_list("content_object_id", flat=True)
+            )
+        )
         user._granted_communities = found
     return found
 

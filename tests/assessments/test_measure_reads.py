@@ -15,8 +15,10 @@ from django.utils import timezone
 from assessments import thresholds
 from assessments.evaluator import EditionEvaluator, evaluator_for
 from assessments.models import SelfCheck, StandardEdition
-from communities.models import Community
+from communities.models import Activity, Community
 from core.measures import MEASURES, Batch
+from facilities.models import Facility
+from personnel.models import Member
 
 from ..factories import CommunityFactory
 
@@ -62,10 +64,6 @@ def test_every_measure_reads_only_what_it_declares(world):
 
 def records(community, label):
     """A record of the model `label` for the community, as a clerk would save one."""
-    from communities.models import Activity
-    from facilities.models import Facility
-    from personnel.models import Member
-
     make = {
         "communities.Activity": lambda: Activity.objects.create(
             community=community, kind="culture", held_on=date(YEAR, 5, 1), title="文化活动"

@@ -75,12 +75,10 @@ def aggregates() -> dict:
     }
 
 
-def edition_target(self_checks, code: str) -> float | None:
-    """The threshold of `code` in the first edition of the self-checks that holds it."""
-    editions = StandardEdition.objects.filter(
-        pk__in=self_checks.order_by().values("edition_id"), indicators__code=code
-    ).order_by("pk")
-    edition = editions.first()
+def edition_target(edition_ids, code: str) -> float | None:
+    """The threshold of `code` in the first of the editions (ids, or a `values("edition_id")` query)
+    that holds it."""
+    edition = StandardEdition.objects.filter(pk__in=edition_ids, indicators__code=code).order_by("pk").first()
     rule = evaluator_for(edition).rules.get(code) if edition else None
     if rule is None or thresholds.is_measure_ref(rule.threshold):
         return None
@@ -130,7 +128,7 @@ def target_row(code, label, value, of, target, **extra) -> dict:
 
 def unit_figures(self_checks) -> list[dict]:
     """The programme rows of the given self-checks (already scoped), in one query plus the targets."""
-    villages = self_checks.filter(VILLAGE)
+    villages = self_checks.filter(VILLAGE).order_by().values("edition_id")
     targets = {code: edition_target(villages, code) for code in ("V-CROSS", "V-ONE")}
     return programme_rows(additive(self_checks.aggregate(**aggregates())), targets)
 
@@ -149,19 +147,25 @@ def enrolment_figure(communities, year: int) -> dict:
     )
 
 
-def failures_and_gaps(self_checks, limit: int = 30, editions=None) -> tuple[list[dict], int, list[dict]]:
+def failures_and_gaps(self_checks, limit: int = 30, counted=None) -> tuple[list[dict], int, list[dict]]:
     """(indicators by failures, self-checks counted, indicators by gap-list appearances), most first.
 
     A gap is a failed indicator required for the level above the one the community reached (the
     gap list of `SelfCheck.gaps`, less the evidence and site indicators still to be judged, which
-    every draft lists and which say nothing about where the community falls short)."""
-    if editions is None:  # {edition id: self-checks}, unless the caller counted them already
+    every draft lists and which say nothing about where the community falls short).
+
+    `counted`: ({edition id: self-checks}, {(edition id, level, code): failures}) when the caller
+    counted them already (the dashboards count them per town); else they are counted here."""
+    if counted is None:
         editions = Counter(dict(self_checks.values_list("edition_id").annotate(n=Count("pk")).order_by()))
+        gaps: Counter = Counter()
+        for _town, edition_id, level, code, count in failed_counts(self_checks):
+            gaps[(edition_id, level, code)] += count
+    else:
+        editions, gaps = counted
     failed: Counter = Counter()
-    gaps: Counter = Counter()
-    for edition_id, level, code, count in failed_counts(self_checks):
+    for (edition_id, _level, code), count in gaps.items():
         failed[(edition_id, code)] += count
-        gaps[(edition_id, level, code)] += count
     indicators = {
         (indicator.edition_id, indicator.code): indicator
         for indicator in Indicator.objects.filter(edition_id__in=list(editions)).select_related("edition")
@@ -182,11 +186,12 @@ def failures_and_gaps(self_checks, limit: int = 30, editions=None) -> tuple[list
         indicator = indicators.get((edition_id, code))
         if indicator is not None and _within_next_level(indicator, level):
             in_gap[(edition_id, code)] += count
-    return (
-        [row(*key, count) for key, count in failed.most_common(limit)],
-        sum(editions.values()),
-        [row(*key, count) for key, count in in_gap.most_common(limit)],
-    )
+
+    def most(counter):  # most first; ties by code, so that the answer is the same however counted
+        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+        return [row(*key, count) for key, count in ranked[:limit]]
+
+    return most(failed), sum(editions.values()), most(in_gap)
 
 
 def _within_next_level(indicator, reached: str) -> bool:

@@ -18,7 +18,7 @@ from django.db.models.signals import post_delete, post_save
 from communities import records
 from communities.models import Community, TownRecognition, VillageRecognition
 from core.models import Unit
-from core.signals import records_bulk_changed
+from core.signals import database_restored, records_bulk_changed
 from core.tasks import BrokerUnavailable
 from funding.models import WorkFund
 
@@ -80,7 +80,10 @@ def _community_changed(sender, instance, created=False, **kwargs):
     indicator and no figure reads changed (a phone number, an address)."""
     if instance.judged_change(created):
         touch(instance.pk)
-        figures_changed(sender, instance)
+        # A community moved to another town leaves the town it left counting it: every figure ends
+        # (as for a moved unit), not only those above the town it is in now.
+        moved = not created and "unit_id" in (instance.changed_fields() or {"unit_id"})
+        figures_changed(sender, None if moved else instance)
 
 
 def _record_changed(sender, instance, **kwargs):
@@ -103,8 +106,17 @@ def figures_changed(sender, instance=None, community_ids=None, **kwargs):
     transaction.on_commit(lambda: stats.invalidate() if paths is None else stats.invalidate_paths(paths))
 
 
+def _restored(sender, **kwargs):
+    """A restored database: no figure counted before it stands."""
+    from . import stats
+
+    stats.invalidate()
+
+
 def _paths(instance, community_ids) -> list[str] | None:
     """The unit paths of the change's town (or district), None when they cannot be told."""
+    if instance is None and community_ids is None:
+        return None
     if isinstance(instance, Unit):
         return None  # a renamed or moved unit: its old ancestors are not known any more
     if community_ids is not None:
@@ -139,6 +151,7 @@ def connect() -> None:
                 dispatch_uid=f"stats_{model._meta.label}_{signal is post_save}",
             )
     records_bulk_changed.connect(figures_changed, dispatch_uid="stats_records_bulk_changed")
+    database_restored.connect(_restored, dispatch_uid="stats_restored")
     post_save.connect(_community_changed, sender=Community, dispatch_uid="self_check_community_saved")
     for record_type in records.all_types():
         for signal in (post_save, post_delete):

@@ -5,11 +5,17 @@ over the years.
 Everything is read from the caller's scope (`visible_to`) narrowed to a unit's subtree. The
 figures are counted per town by the database (grouped queries, JSON columns read by
 `expressions`), then added up per child unit or for the whole unit, so the number of queries is
-fixed whatever the number of communities. Answers are cached briefly; any change to what they count
-(a community's kind, subtype, town or name, a self-check's status or results as the figures read
-them, a designation, an enrolment, a fund, a recognition) moves the cache's generation, so a cached
+fixed whatever the number of communities. Any change to what they count (a community's kind,
+subtype, town or name, a self-check's status or results as the figures read them, a designation, an
+enrolment, a fund, a recognition) moves the cache generation of the units on its path, so a cached
 answer never outlives the data it was computed from, and a change that moves no figure (a phone
 number, an activity that changes no result the figures read) leaves the answers cached.
+
+Two things are cached, both under the generation: each town's counts for a year (shared by every
+caller, since a town is always counted whole), and each answer per unit and year (shared by the
+callers of one unit). A change in one town recounts that town only; a district's or the city's
+answer then adds up its towns' counts, most of them cached already. `count_ahead` (the
+`count_figures` command) counts every town before anyone asks.
 """
 
 import time
@@ -23,12 +29,12 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 
 from communities.models import Community, TownRecognition, VillageRecognition
-from core.models import Unit
+from core.models import Unit, User
 from core.roles import Tier
 from funding.models import WorkFund
 
 from . import figures
-from .expressions import FailedHas
+from .expressions import FailedHas, failed_counts
 from .models import Designation, Enrolment, Level, SelfCheck
 
 GENERATION_KEY = "stats:generation:{}"
@@ -57,17 +63,23 @@ def _bump(scope) -> None:
         cache.set(key, time.time_ns(), timeout=None)
 
 
-def generation(unit) -> str:
-    """The cache generation of a unit's figures: moved by every change in its subtree and by every
-    change whose place is unknown. Without a unit (the whole scope), moved by every change."""
-    scopes = [EVERYTHING, ROOT if unit is None else f"unit-{unit.pk}"]
-    keys = [GENERATION_KEY.format(scope) for scope in scopes]
+def generations(units) -> dict[int | None, str]:
+    """{unit id: `generation(unit)`} (None for the whole scope), read in one round trip."""
+    scopes = {unit.pk if unit else None: ROOT if unit is None else f"unit-{unit.pk}" for unit in units}
+    keys = [GENERATION_KEY.format(scope) for scope in (EVERYTHING, *scopes.values())]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=None)
             found[key] = cache.get(key)
-    return "-".join(str(found[key]) for key in keys)
+    everything = found[keys[0]]
+    return {pk: f"{everything}-{found[GENERATION_KEY.format(scope)]}" for pk, scope in scopes.items()}
+
+
+def generation(unit) -> str:
+    """The cache generation of a unit's figures: moved by every change in its subtree and by every
+    change whose place is unknown. Without a unit (the whole scope), moved by every change."""
+    return generations([unit])[unit.pk if unit else None]
 
 
 def invalidate_paths(paths) -> None:
@@ -88,9 +100,17 @@ def invalidate(unit_ids=None) -> None:
         _bump(scope)
 
 
+def viewer(user) -> str:
+    """Whose rows an answer counts. The figures are a unit's, read within the caller's visible rows:
+    for a unit in the caller's scope those are all of the unit's rows (a named grant adds rows of
+    communities outside it, which the unit's figures leave out), so every caller of one unit shares
+    the answer: its reviewers, its dashboards and its API clients."""
+    return "all" if user.is_superuser else f"{user.tenant_id}-{user.unit_id}"
+
+
 def _cached(kind: str, user, year: int, unit, compute, figures_=None):
-    """`compute(Figures)` for the caller, unit and year, cached under the current generation."""
-    key = f"stats:{kind}:{generation(unit)}:{user.pk}:{unit.pk if unit else 'all'}:{year}"
+    """`compute(Figures)` for the caller's rows, unit and year, cached under the current generation."""
+    key = f"stats:{kind}:{generation(unit)}:{viewer(user)}:{unit.pk if unit else 'all'}:{year}"
     found = cache.get(key)
     if found is None:
         found = compute(figures_ or Figures(user, year, unit))
@@ -99,22 +119,22 @@ def _cached(kind: str, user, year: int, unit, compute, figures_=None):
 
 
 def overview(user, year: int, unit=None) -> dict:
-    """The figures of a unit (the caller's own by default) for a year; cached per scope."""
+    """The figures of a unit (the caller's own by default) for a year; cached per unit."""
     return _cached("overview", user, year, unit or user.unit, Figures.overview)
 
 
 def units(user, year: int, unit=None) -> dict:
-    """The same figures per child unit (districts of a city, towns of a district); cached per scope."""
+    """The same figures per child unit (districts of a city, towns of a district); cached per unit."""
     return _cached("units", user, year, unit or user.unit, Figures.units)
 
 
 def communities(user, year: int, unit) -> dict:
-    """One row per community of a town; cached per scope."""
+    """One row per community of a town; cached per unit."""
     return _cached("communities", user, year, unit, Figures.communities_rows)
 
 
 def trend(user, year: int, unit=None) -> dict:
-    """The headline figures of the `TREND_YEARS` years up to `year`; cached per scope."""
+    """The headline figures of the `TREND_YEARS` years up to `year`; cached per unit."""
     return _cached("trend", user, year, unit or user.unit, Figures.trend)
 
 
@@ -131,6 +151,18 @@ def dashboard(user, year: int, unit=None) -> dict:
         below: _cached(below, user, year, unit, below_compute, figures_),
         "trend": _cached("trend", user, year, unit, Figures.trend, figures_),
     }
+
+
+def count_ahead(unit, year: int) -> int:
+    """Counts each town's figures under `unit` for `year` (and for the trend up to it) before anyone
+    asks, so that the first caller only adds them up: after a deploy or an emptied cache
+    (`manage.py count_figures`). Returns the towns counted.
+
+    The counts are each town's whole, the same for every caller that shares them, so they are taken
+    with the unit's whole rows (an unsaved superuser, nobody's scope or grants), narrowed to `unit`."""
+    whole = Figures(User(is_active=True, is_superuser=True), year, unit)
+    towns, _ = whole.towns, whole.trend_towns  # each counted and cached on its own
+    return len(towns)
 
 
 def _money(due, paid, **more) -> dict:
@@ -150,17 +182,16 @@ def _yuan(value) -> str:
 
 @dataclass
 class Town:
-    """One town's counts; added up per child unit and for the whole unit."""
+    """One town's counts for a year; added up per child unit and for the whole unit."""
 
     counts: Counter
     sums: Counter
-
-    def __add__(self, other):
-        return Town(self.counts + other.counts, self.sums + other.sums)
+    editions: Counter  # {(community kind, edition id): self-checks}
+    failed: Counter  # {(edition id, level reached, failed indicator code): self-checks}
 
     @classmethod
     def empty(cls):
-        return cls(Counter(), Counter())
+        return cls(Counter(), Counter(), Counter(), Counter())
 
 
 class Figures:
@@ -215,24 +246,59 @@ class Figures:
 
     # ---- per town ---------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def towns(self) -> dict[int, Town]:
-        return self.counted[0]
+        """{town id: its counts for the year}."""
+        return self._per_town("town", self._count)
 
     @cached_property
-    def counted(self) -> tuple[dict[int, Town], Counter]:
-        """({town id: its counts for the year}, {edition id: the year's self-checks}), from a fixed
-        number of grouped queries."""
+    def trend_towns(self) -> dict[int, Counter]:
+        """{town id: its counts for each year of the trend}."""
+        return self._per_town("trend", self._count_trend)
+
+    def _per_town(self, kind: str, count) -> dict:
+        """`count(town ids)` for each of the unit's towns. Counted whole, each town's counts are
+        cached on their own under the town's generation and shared by every caller: a change in one
+        town recounts that town only, and a district's or the city's figures add up the towns already
+        counted (by whoever asked first). Each town is counted whole: it lies in the unit, and so in
+        the caller's scope."""
+        keys = {pk: f"stats:{kind}:{gen}:{pk}:{self.year}" for pk, gen in self._town_generations.items()}
+        cached = cache.get_many(keys.values())
+        towns = {pk: cached[key] for pk, key in keys.items() if key in cached}
+        missing = [pk for pk in keys if pk not in towns]
+        if missing:
+            # Every town missing (a cold cache): the caller's whole scope, without naming the towns.
+            counted = count(None if len(missing) == len(keys) else missing)
+            fresh = {pk: counted[pk] for pk in missing}  # a town with nothing counted: its empty counts
+            cache.set_many(
+                {keys[pk]: town for pk, town in fresh.items()}, timeout=settings.STATS_CACHE_SECONDS
+            )
+            towns.update(fresh)
+        return towns
+
+    @cached_property
+    def _town_generations(self) -> dict[int, str]:
+        return generations(self.town_units)
+
+    @staticmethod
+    def _grouped(queryset, town_field: str, town_ids, *fields, **aggregates):
+        """`queryset` (of the given towns only) counted per town and `fields`: rows with "town"."""
+        if town_ids is not None:
+            queryset = queryset.filter(**{f"{town_field}__in": town_ids})
+        aggregates = aggregates or {"n": Count("pk")}
+        return queryset.values(*fields, town=F(town_field)).annotate(**aggregates).order_by()
+
+    def _count(self, town_ids=None) -> dict[int, Town]:
+        """{town id: its counts for the year} over the caller's rows (of the given towns only), from a
+        fixed number of grouped queries."""
         towns: dict[int, Town] = defaultdict(Town.empty)
-        editions: Counter = Counter()
 
         def add(rows, key):
             for row in rows:
                 towns[row["town"]].counts[key(row)] += row["n"]
 
         def grouped(queryset, town_field, *fields, **aggregates):
-            aggregates = aggregates or {"n": Count("pk")}
-            return queryset.values(*fields, town=F(town_field)).annotate(**aggregates).order_by()
+            return self._grouped(queryset, town_field, town_ids, *fields, **aggregates)
 
         rural_new = Q(kind=Community.Kind.RURAL, established_on__year=self.year)
         for row in grouped(
@@ -246,10 +312,17 @@ class Figures:
                 }
             )
         for row in grouped(
-            self.checks, "community__unit_id", "status", "level", "proposed_level", "edition_id"
+            self.checks,
+            "community__unit_id",
+            "status",
+            "level",
+            "proposed_level",
+            "edition_id",
+            "community__kind",
         ):
-            editions[row["edition_id"]] += row["n"]
-            towns[row["town"]].counts.update(
+            town = towns[row["town"]]
+            town.editions[(row["community__kind"], row["edition_id"])] += row["n"]
+            town.counts.update(
                 {
                     ("status", row["status"]): row["n"],
                     ("level", row["level"]): row["n"],
@@ -257,15 +330,18 @@ class Figures:
                 }
             )
         add(grouped(self.enrolments.filter(year=self.year), "community__unit_id"), lambda r: "enrolled")
+        # A community's title is placed by the unit it was issued in (`scope_unit`, its town), which
+        # is also what its visibility reads.
         this_year = self.titles.filter(year=self.year, community__isnull=False)
-        add(grouped(this_year, "community__unit_id", "title"), lambda r: ("title", r["title"]))
+        add(grouped(this_year, "scope_unit_id", "title"), lambda r: ("title", r["title"]))
         window = self.titles.filter(
+            community__isnull=False,
             community__kind=Community.Kind.RURAL,
             year__gt=self.year - THREE_TWO_ONE_YEARS,
             year__lte=self.year,
             title__in=list(THREE_TWO_ONE),
         )
-        add(grouped(window, "community__unit_id", "title"), lambda r: ("321", r["title"]))
+        add(grouped(window, "scope_unit_id", "title"), lambda r: ("321", r["title"]))
         add(grouped(self.recognised_villages.filter(year=self.year), "community__unit_id"), lambda r: "5good")
         add(grouped(self.recognised_towns.filter(year=self.year), "unit_id"), lambda r: "6good")
 
@@ -282,11 +358,57 @@ class Figures:
             towns[row["town"]].sums.update(
                 {key: Decimal(row[key] or 0) for key in ("due", "paid", "district_share")}
             )
-        return dict(towns), editions
+        checks = self.checks if town_ids is None else self.checks.filter(community__unit_id__in=town_ids)
+        for town, edition_id, level, code, count in failed_counts(checks):
+            towns[town].failed[(edition_id, level, code)] += count
+        return towns
+
+    def _count_trend(self, town_ids=None) -> dict[int, Counter]:
+        """{town id: its headline counts for each year of the trend} over the caller's rows (of the
+        given towns only), keyed (figure, year, ...), from a fixed number of grouped queries."""
+        towns: dict[int, Counter] = defaultdict(Counter)
+        window = {"year__gte": self.year - TREND_YEARS + 1, "year__lte": self.year}
+
+        def per_year(queryset, town_field, *fields, **aggregates):
+            return self._grouped(
+                queryset.filter(**window), town_field, town_ids, "year", *fields, **aggregates
+            )
+
+        for row in per_year(self.all_checks, "community__unit_id", "status"):
+            towns[row["town"]][("status", row["year"], row["status"])] += row["n"]
+        # Titles held by a district or the city belong to no town: `trend` counts them itself.
+        for row in per_year(self.titles.filter(scope_unit__tier=Tier.TOWN), "scope_unit_id", "title"):
+            towns[row["town"]][("title", row["year"], row["title"])] += row["n"]
+        for row in per_year(self.enrolments, "community__unit_id"):
+            towns[row["town"]][("enrolled", row["year"])] += row["n"]
+        for row in per_year(self.recognised_villages, "community__unit_id"):
+            towns[row["town"]][("5good", row["year"])] += row["n"]
+        urban = self.all_checks.filter(community__kind=Community.Kind.URBAN)
+        for row in per_year(
+            urban, "community__unit_id", n=Count("pk"), failed=figures.count_if(FailedHas("U-ELECT"))
+        ):
+            towns[row["town"]].update(
+                {("urban", row["year"]): row["n"], ("elect_failed", row["year"]): row["failed"]}
+            )
+        for row in per_year(self.funds, "community__unit_id", due=Sum("due"), paid=Sum("paid")):
+            towns[row["town"]].update({(key, row["year"]): Decimal(row[key] or 0) for key in ("due", "paid")})
+        # Communities by the year they were founded, for those standing at each year's end.
+        for row in self._grouped(self.communities, "unit_id", town_ids, "established_on__year", "kind"):
+            towns[row["town"]][("founded", row["established_on__year"], row["kind"])] += row["n"]
+        return towns
+
+    def _added(self, field: str) -> Counter:
+        """One of the towns' counters added up over every town counted."""
+        total = Counter()
+        for town in self.towns.values():
+            total.update(getattr(town, field))
+        return total
 
     @cached_property
     def thresholds(self) -> dict[str, float | None]:
-        villages = self.checks.filter(figures.VILLAGE)
+        villages = sorted(
+            {edition for kind, edition in self._added("editions") if kind == Community.Kind.VILLAGE}
+        )
         return {code: figures.edition_target(villages, code) for code in ("V-CROSS", "V-ONE")}
 
     @cached_property
@@ -296,14 +418,13 @@ class Figures:
 
     def summary(self, town_ids) -> dict:
         """The figures of some towns added up, and how many of them meet each town-level target."""
-        total = Town.empty()
-        met = Counter()
+        counts, sums, met = Counter(), Counter(), Counter()
         for pk in town_ids:
             town = self.towns.get(pk)
             if town is not None:
-                total = total + town
+                counts.update(town.counts)
+                sums.update(town.sums)
                 met.update(self._town_meets(town))
-        counts, sums = total.counts, total.sums
         by_kind = {kind: counts[("kind", kind)] for kind in Community.Kind.values}
         communities = sum(by_kind.values())
         programme = {row["code"]: row for row in figures.programme_rows(sums, self.thresholds)}
@@ -397,7 +518,11 @@ class Figures:
 
     def overview(self) -> dict:
         found = self.summary([town.pk for town in self.town_units])
-        failed, checked, gaps = figures.failures_and_gaps(self.checks, limit=10, editions=self.counted[1])
+        editions = Counter()
+        for (_kind, edition), count in self._added("editions").items():
+            editions[edition] += count
+        counted = (editions, self._added("failed"))
+        failed, checked, gaps = figures.failures_and_gaps(self.checks, limit=10, counted=counted)
         return {
             "year": self.year,
             "unit": self.unit.pk if self.unit else None,
@@ -492,62 +617,39 @@ class Figures:
         return {"year": self.year, "unit": self.unit.pk, "rows": rows}
 
     def trend(self) -> dict:
-        """One row per year: the headline figures, each counted once per year by a grouped query."""
+        """One row per year: the headline figures, added up from the towns' counts per year."""
         years = list(range(self.year - TREND_YEARS + 1, self.year + 1))
-        first = years[0]
-
-        def per_year(queryset, *fields, **aggregates):
-            aggregates = aggregates or {"n": Count("pk")}
-            return (
-                queryset.filter(year__gte=first, year__lte=self.year)
-                .values("year", *fields)
-                .annotate(**aggregates)
-                .order_by()
-            )
-
-        status = Counter()
-        for row in per_year(self.all_checks, "status"):
-            status[(row["year"], row["status"])] = row["n"]
-        titles = Counter()
-        for row in per_year(self.titles, "title"):
-            titles[(row["year"], row["title"])] = row["n"]
-        enrolled = {row["year"]: row["n"] for row in per_year(self.enrolments)}
-        five_good = {row["year"]: row["n"] for row in per_year(self.recognised_villages)}
-        urban = self.all_checks.filter(community__kind=Community.Kind.URBAN)
-        elect = {
-            row["year"]: row
-            for row in per_year(urban, n=Count("pk"), failed=figures.count_if(FailedHas("U-ELECT")))
-        }
-        money = {row["year"]: row for row in per_year(self.funds, due=Sum("due"), paid=Sum("paid"))}
-        # Communities standing at each year's end, by the year they were founded.
-        founded = Counter()
-        for row in self.communities.values("established_on__year", "kind").annotate(n=Count("pk")).order_by():
-            founded[(row["established_on__year"], row["kind"])] += row["n"]
+        counts = Counter()
+        for town in self.trend_towns.values():
+            counts.update(town)
+        above = self.titles.exclude(scope_unit__tier=Tier.TOWN).filter(
+            year__gte=years[0], year__lte=self.year
+        )
+        for row in above.values("year", "title").annotate(n=Count("pk")).order_by():
+            counts[("title", row["year"], row["title"])] += row["n"]
+        founded = [(key[1], key[2], n) for key, n in counts.items() if key[0] == "founded"]
         rows = []
         for year in years:
             standing = {
-                kind: sum(n for (y, k), n in founded.items() if y <= year and k == kind)
+                kind: sum(n for founded_in, k, n in founded if founded_in <= year and k == kind)
                 for kind in Community.Kind.values
             }
             total = sum(standing.values())
-            by_status = {value: status[(year, value)] for value in SelfCheck.Status.values}
-            urban_row = elect.get(year, {"n": 0, "failed": 0})
-            fund = money.get(year, {})
+            by_status = {value: counts[("status", year, value)] for value in SelfCheck.Status.values}
+            urban = counts[("urban", year)]
             rows.append(
                 {
                     "year": year,
                     "communities": total,
                     "self_checks": sum(by_status.values()),
                     "by_status": by_status,
-                    "titles": {title: titles[(year, title)] for title in Designation.Title.values},
-                    "enrol_percent": figures.percent(enrolled.get(year, 0), total),
-                    "direct_election_percent": figures.percent(
-                        urban_row["n"] - urban_row["failed"], urban_row["n"]
-                    ),
+                    "titles": {title: counts[("title", year, title)] for title in Designation.Title.values},
+                    "enrol_percent": figures.percent(counts[("enrolled", year)], total),
+                    "direct_election_percent": figures.percent(urban - counts[("elect_failed", year)], urban),
                     "five_good_percent": figures.percent(
-                        five_good.get(year, 0), standing[Community.Kind.VILLAGE]
+                        counts[("5good", year)], standing[Community.Kind.VILLAGE]
                     ),
-                    "work_funds": _money(fund.get("due"), fund.get("paid")),
+                    "work_funds": _money(counts[("due", year)], counts[("paid", year)]),
                 }
             )
         return {"unit": self.unit.pk if self.unit else None, "years": years, "rows": rows}

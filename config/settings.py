@@ -171,7 +171,14 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The figures keep an entry per town and year and a generation per unit: a city has hundreds of
+    # towns, beyond LocMem's default of 300 entries (past which it drops a third of them at random).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process so nothing else is needed.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -220,8 +227,10 @@ SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=500)
 FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", default=["14", "7", "1"])]
 # A save touching more communities than this re-evaluates them in a background task, not in the request.
 SELF_CHECK_LIVE_LIMIT = 50
-# Programme figures (`stats/`) are cached this long at most; any change to their data ends it sooner.
-STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=60)
+# Programme figures (`stats/`) are cached this long at most. Every write the portal makes to what they
+# count ends them sooner (signals, and the bulk writes' own calls; a restore ends them all): this bounds
+# only a change made beside the portal, by SQL at the database, and the memory the counts hold.
+STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 # Designations: the days before `valid_until` on which the city and the district are reminded (once),
 # and the rate of the public certificate check `verify/{code}/` per client address.
 DESIGNATION_RENEWAL_DAYS = env.int("DESIGNATION_RENEWAL_DAYS", default=90)

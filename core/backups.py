@@ -33,6 +33,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from .signals import database_restored
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 FILES = "files.tar"
@@ -347,6 +349,7 @@ def restore(directory: Path, force: bool = False, *, db: dict | None = None, med
             target.close()
     result.set_aside = _restore_files(directory / manifest["files_archive"]["file"], media)
     result.problems = check(manifest, db, media)
+    database_restored.send(sender=restore, db=db)
     return result
 
 

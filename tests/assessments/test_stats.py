@@ -1,17 +1,24 @@
 """`stats/`: each figure against the hand-computed `programme` fixture (its docstring works the numbers
 out), the scope, and the cache that never outlives its data."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from assessments import selfchecks, stats
-from assessments.models import SelfCheck
+from assessments.models import Enrolment, SelfCheck
 from communities.models import TownRecognition, VillageRecognition
+from core.roles import Role
+from core.signals import database_restored
 from facilities.models import Facility
+from funding.models import WorkFund
 
-from ..factories import CommunityFactory
+from ..factories import CommunityFactory, UserFactory
 from .programme import designate
 
 YEAR = timezone.localdate().year
@@ -297,7 +304,7 @@ def test_a_change_in_one_town_leaves_the_other_towns_cached(world, api):
 
     with CaptureQueriesContext(connection) as queries:
         assert get(api, world.officer, year=YEAR, unit=world.t1.pk) == east
-    assert not [q for q in queries if "communities_community" in q["sql"]]  # served from the cache
+    assert not [q for q in queries if "GROUP BY" in q["sql"]]  # nothing counted: served from the cache
     assert get(api, world.officer, year=YEAR, unit=world.t3.pk)["communities"]["total"] == (
         hills["communities"]["total"] + 1
     )
@@ -341,3 +348,102 @@ def test_enrolments_saved_on_their_page_end_the_cached_figures(world, api, clien
     response = client.post(f"/enrolments/?year={YEAR}", {"year": YEAR, "shown": shown, "enrolled": shown})
     assert response.status_code == 302
     assert targets(get(api, world.officer, year=YEAR))["ENROL"]["enrolled"] == before + 2
+
+
+def counted(queries) -> list[str]:
+    """The statements that counted self-checks (an answer added up from cached counts sends none)."""
+    return [q["sql"] for q in queries if "assessments_selfcheck" in q["sql"]]
+
+
+def every_answer(api, user, unit=None):
+    params = {"year": YEAR, **({"unit": unit.pk} if unit else {})}
+    below = "communities" if unit is not None and unit.tier == "town" else "units"
+    return {path: get(api, user, path, **params) for path in ("overview", below, "trend")}
+
+
+@pytest.mark.django_db
+def test_callers_of_one_unit_share_an_answer(api, programme):
+    """A unit's figures count the unit's rows: a named grant outside it adds nothing to them, so its
+    holder shares the unit's answer too."""
+    colleague = UserFactory(username="reviewer2", unit=programme.d1, role=Role.DISTRICT_REVIEWER)
+    inspector = UserFactory(username="inspector", unit=programme.d1, role=Role.DISTRICT_REVIEWER)
+    assign_perm("view_community", inspector, programme.v3)  # a village of the other district
+    first = get(api, programme.reviewer, year=YEAR)
+    for caller in (colleague, inspector):
+        with CaptureQueriesContext(connection) as queries:
+            assert get(api, caller, year=YEAR) == first
+        assert not [q for q in queries if "GROUP BY" in q["sql"]]  # the reviewer's answer, not recounted
+    stats.invalidate()
+    assert get(api, inspector, year=YEAR) == first  # counted by the inspector: the same
+
+
+@pytest.mark.django_db
+def test_a_unit_adds_up_the_towns_another_caller_counted(api, programme):
+    every_answer(api, programme.officer)  # the city: every town counted
+    with CaptureQueriesContext(connection) as queries:
+        district = every_answer(api, programme.reviewer)
+        town = get(api, programme.officer, year=YEAR, unit=programme.t3.pk)
+    assert counted(queries) == []  # added up from the towns' counts
+    stats.invalidate()
+    assert every_answer(api, programme.reviewer) == district
+    assert get(api, programme.officer, year=YEAR, unit=programme.t3.pk) == town
+
+
+@pytest.mark.django_db
+def test_counts_added_up_after_a_change_equal_counts_taken_whole(
+    api, programme, django_capture_on_commit_callbacks
+):
+    """Every kind of figure source changes in T3; the city, its district and T3 are recounted from
+    T3's new counts and the other towns' cached ones, and must equal a count of everything anew."""
+    units = (None, programme.d2, programme.t3)
+    for unit in units:
+        every_answer(api, programme.officer, unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        check = SelfCheck.objects.get(community=programme.v2, year=YEAR)
+        check.status, check.level, check.failed = "accepted", "model", []
+        check.save()
+        designate(programme, programme.c3, YEAR, "qualified", "T3-NEW")
+        Enrolment.objects.create(community=programme.v3, year=YEAR)
+        recognition = VillageRecognition.objects.get(community=programme.v2, year=YEAR)
+        recognition.confirmed_by_district = True
+        recognition.save()
+        WorkFund.objects.create(community=programme.r2, year=YEAR, due=1000, paid=500)
+        CommunityFactory(unit=programme.t3, name="新村", kind="village")
+    added_up = {unit: every_answer(api, programme.officer, unit) for unit in units}
+    stats.invalidate()
+    assert {unit: every_answer(api, programme.officer, unit) for unit in units} == added_up
+    city = added_up[None]["overview"]
+    assert city["communities"]["total"] == 10 and city["self_checks"]["by_status"]["accepted"] == 4
+    assert targets(city)["ENROL"]["enrolled"] == 3 and targets(city)["V-5GOOD"]["count"] == 2
+
+
+@pytest.mark.django_db
+def test_a_community_moved_to_another_town_leaves_the_town_it_left(
+    api, programme, django_capture_on_commit_callbacks
+):
+    city = get(api, programme.officer, year=YEAR)
+    t1 = get(api, programme.officer, year=YEAR, unit=programme.t1.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        programme.c1.unit = programme.t3
+        programme.c1.save()
+    assert get(api, programme.officer, year=YEAR)["communities"] == city["communities"]  # not twice
+    after = get(api, programme.officer, year=YEAR, unit=programme.t1.pk)
+    assert after["communities"]["total"] == t1["communities"]["total"] - 1
+
+
+@pytest.mark.django_db
+def test_count_figures_counts_every_town_ahead(api, programme):
+    call_command("count_figures", year=[YEAR], stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        ahead = every_answer(api, programme.officer)
+    assert counted(queries) == []
+    stats.invalidate()
+    assert every_answer(api, programme.officer) == ahead
+
+
+@pytest.mark.django_db
+def test_a_restored_database_ends_every_figure(world):
+    before = stats.generations([world.t1, world.d2])
+    database_restored.send(sender=None, db={})
+    after = stats.generations([world.t1, world.d2])
+    assert all(after[pk] != before[pk] for pk in before)

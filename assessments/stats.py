@@ -257,11 +257,10 @@ class Figures:
         return self._per_town("trend", self._count_trend)
 
     def _per_town(self, kind: str, count) -> dict:
-        """`count(town ids)` for each of the unit's towns. Counted whole, each town's counts are
-        cached on their own under the town's generation and shared by every caller: a change in one
-        town recounts that town only, and a district's or the city's figures add up the towns already
-        counted (by whoever asked first). Each town is counted whole: it lies in the unit, and so in
-        the caller's scope."""
+        """`count(town ids)` for each of the unit's towns, each cached on its own under the town's
+        generation. A town lies in the unit, and so in the caller's scope: it is counted whole, the
+        same for every caller, who share it. A change in one town recounts that town only, and a
+        district's or the city's figures add up the towns already counted, by whoever asked first."""
         keys = {pk: f"stats:{kind}:{gen}:{pk}:{self.year}" for pk, gen in self._town_generations.items()}
         cached = cache.get_many(keys.values())
         towns = {pk: cached[key] for pk, key in keys.items() if key in cached}

@@ -4,7 +4,7 @@ out), the scope, and the cache that never outlives its data."""
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -447,3 +447,10 @@ def test_a_restored_database_ends_every_figure(world):
     database_restored.send(sender=None, db={})
     after = stats.generations([world.t1, world.d2])
     assert all(after[pk] != before[pk] for pk in before)
+
+
+@pytest.mark.django_db
+def test_count_figures_refuses_a_year_out_of_range(world):
+    with pytest.raises(CommandError, match="年度须在"):
+        call_command("count_figures", year=[1999], stdout=io.StringIO())
+    assert stats.count_ahead(world.city, YEAR) == 3  # the city's three towns, each counted

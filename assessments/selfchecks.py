@@ -279,25 +279,38 @@ class QueryCounter:
 # ---- live: after records change -------------------------------------------------------------------
 
 
-def refresh(community_ids, changed: set[str] | None = None) -> None:
-    """Re-evaluate the open self-checks of these communities (every year) and create this year's if
-    missing, so a saved record shows in the community's results and gap list at once; flag the
-    approved ones as changed since approval. `changed`: the only records changed (model labels),
-    when known; None for any change (the community itself, an import)."""
+def refresh(community_ids, changed: set[tuple[str, int | None]] | None = None) -> None:
+    """Re-evaluate the open self-checks of these communities (every year the change can count for)
+    and create this year's if missing, so a saved record shows in the community's results and gap list
+    at once; flag the approved ones as changed since approval. `changed`: the only records changed,
+    when known, as (model label, the one year they count for or None for any); None for any change
+    (the community itself, an import)."""
     ids = sorted(set(community_ids))
     if not ids:
         return
+    this_year = timezone.localdate().year
+    years = {year for _, year in changed} if changed is not None else {None}
+    of_years = {} if None in years else {"year__in": years}
     # Approved self-checks stay as judged; the approving tier is told their records have changed since.
     SelfCheck.objects.filter(
-        community_id__in=ids, status__in=SelfCheck.APPROVED_STATUSES, changed_since_approval=False
+        community_id__in=ids,
+        status__in=SelfCheck.APPROVED_STATUSES,
+        changed_since_approval=False,
+        **of_years,
     ).update(changed_since_approval=True)
-    this_year = timezone.localdate().year
-    years = set(
-        SelfCheck.objects.filter(community_id__in=ids, status__in=SelfCheck.OPEN_STATUSES)
+    others = set(
+        SelfCheck.objects.filter(community_id__in=ids, status__in=SelfCheck.OPEN_STATUSES, **of_years)
         .exclude(year=this_year)
         .values_list("year", flat=True)
     )
     for part in chunks(ids, chunk_size()):
-        evaluate_communities(part, this_year, create=True, changed=changed)
-        for year in sorted(years):
-            evaluate_communities(part, year, create=False, changed=changed)
+        evaluate_communities(part, this_year, create=True, changed=_labels(changed, this_year))
+        for year in sorted(others):
+            evaluate_communities(part, year, create=False, changed=_labels(changed, year))
+
+
+def _labels(changed, year: int) -> set[str] | None:
+    """The records changed that count for `year` (model labels); None for any change."""
+    if changed is None:
+        return None
+    return {label for label, of_year in changed if of_year in (None, year)}

@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 
 from communities import records
 from communities.models import Community, TownRecognition, VillageRecognition
+from core import measures
 from core.models import Unit
 from core.signals import database_restored, records_bulk_changed
 from core.tasks import BrokerUnavailable
@@ -27,14 +28,15 @@ logger = logging.getLogger(__name__)
 
 
 class _Pending(dict):
-    """The communities touched in one transaction, each with the records changed (model labels; None
-    for the community itself or a change of any kind); called once on its commit."""
+    """The communities touched in one transaction, each with the records changed as (model label, the
+    one year they count for or None), or None for the community itself or a change of any kind;
+    called once on its commit."""
 
-    def add(self, community_id: int, label: str | None) -> None:
+    def add(self, community_id: int, label: str | None, year: int | None = None) -> None:
         if label is None or self.get(community_id, set()) is None:
             self[community_id] = None
         else:
-            self.setdefault(community_id, set()).add(label)
+            self.setdefault(community_id, set()).add((label, year))
 
     def __call__(self):
         from . import selfchecks
@@ -53,14 +55,15 @@ class _Pending(dict):
         # Communities with the same records changed are re-evaluated together, re-measuring only
         # what reads those records.
         groups = defaultdict(list)
-        for community_id, labels in self.items():
-            groups[None if labels is None else frozenset(labels)].append(community_id)
-        for labels, community_ids in groups.items():
-            selfchecks.refresh(community_ids, changed=labels)
+        for community_id, changes in self.items():
+            groups[None if changes is None else frozenset(changes)].append(community_id)
+        for changes, community_ids in groups.items():
+            selfchecks.refresh(community_ids, changed=changes)
 
 
-def touch(community_id: int | None, label: str | None = None) -> None:
-    """Marks the community for re-evaluation on commit; `label`: the model of the changed record."""
+def touch(community_id: int | None, label: str | None = None, year: int | None = None) -> None:
+    """Marks the community for re-evaluation on commit; `label`: the model of the changed record,
+    `year`: the one year it can count for (None: any)."""
     if community_id is None:
         return
     connection = transaction.get_connection()
@@ -69,10 +72,10 @@ def touch(community_id: int | None, label: str | None = None) -> None:
     if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
         pending = _Pending()
         setattr(connection, _PENDING, pending)
-        pending.add(community_id, label)
+        pending.add(community_id, label, year)
         transaction.on_commit(pending)  # outside a transaction this runs at once
         return
-    pending.add(community_id, label)
+    pending.add(community_id, label, year)
 
 
 def _community_changed(sender, instance, created=False, **kwargs):
@@ -86,8 +89,15 @@ def _community_changed(sender, instance, created=False, **kwargs):
         figures_changed(sender, None if moved else instance)
 
 
-def _record_changed(sender, instance, **kwargs):
-    touch(instance.community_id, sender._meta.label)
+def _record_changed(sender, instance, signal, created=False, **kwargs):
+    # A new or deleted record of a kind read only by its own year's measures (an activity, a meeting)
+    # can move only that year's self-check. An edited one may have come from another year, which is
+    # not known here: any year.
+    label = sender._meta.label
+    year = (
+        instance.counted_year() if (created or signal is post_delete) and measures.year_bound(label) else None
+    )
+    touch(instance.community_id, label, year)
 
 
 def _bulk_changed(sender, community_ids, **kwargs):

@@ -162,6 +162,7 @@ def meetings_held(batch, kind, with_minutes) -> dict[int, list]:
     param_codes=MEETING_KINDS,
     whole=True,
     reads=("communities.Meeting",),
+    within_year=True,
 )
 def meetings(batch, kind=None, with_minutes=False):
     return {pk: len(rows) for pk, rows in meetings_held(batch, kind, with_minutes).items()}
@@ -175,6 +176,7 @@ def meetings(batch, kind=None, with_minutes=False):
     param_codes=MEETING_KINDS,
     codes=QUARTERS,
     reads=("communities.Meeting",),
+    within_year=True,
 )
 def meeting_quarters(batch, kind=None, with_minutes=False):
     return {
@@ -184,7 +186,12 @@ def meeting_quarters(batch, kind=None, with_minutes=False):
 
 
 @measures.register(
-    "disclosure_quarters", "居务公开的季度", kind=LIST, codes=QUARTERS, reads=("communities.Disclosure",)
+    "disclosure_quarters",
+    "居务公开的季度",
+    kind=LIST,
+    codes=QUARTERS,
+    reads=("communities.Disclosure",),
+    within_year=True,
 )
 def disclosure_quarters(batch):
     year = Disclosure.objects.filter(published_on__range=(batch.start, batch.end)).order_by()
@@ -235,6 +242,7 @@ def organization_kinds(batch):
     unit="人",
     whole=True,
     reads=("communities.VolunteerRegistration",),
+    within_year=True,
 )
 def registered_volunteers(batch):
     rows = batch.grouped(
@@ -253,6 +261,7 @@ def registered_volunteers(batch):
     param_codes={"kind": dict(Activity.Kind.choices)},
     whole=True,
     reads=("communities.Activity",),
+    within_year=True,
 )
 def activities(batch, kind=None):
     year = Activity.objects.filter(held_on__range=(batch.start, batch.end)).order_by()

@@ -223,9 +223,17 @@ class CommunityRecord(models.Model):
 
     objects = CommunityScopedQuerySet.as_manager()
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    # The date or year field that places a record in the one year it counts for (a meeting's date, a
+    # fund's year); None: a record that counts for any year (a member, a facility).
+    year_field: str | None = None
 
     class Meta:
         abstract = True
+
+    def counted_year(self) -> int | None:
+        """The year this record counts for, None when it is not tied to one."""
+        value = getattr(self, self.year_field) if self.year_field else None
+        return getattr(value, "year", value)
 
     def repeats(self, *names: str) -> bool:
         """Whether another record of this community already has the same `names` values (the "one per
@@ -294,6 +302,8 @@ class Organization(CommunityRecord):
 class Activity(CommunityRecord):
     """A mutual-aid, volunteer, cultural or training activity (U-VOLACT)."""
 
+    year_field = "held_on"
+
     class Kind(models.TextChoices):
         VOLUNTEER = "volunteer", "志愿服务"
         MUTUAL_AID = "mutual_aid", "互助活动"
@@ -330,6 +340,8 @@ class Activity(CommunityRecord):
 
 class Meeting(CommunityRecord):
     """A meeting of the community's bodies, minuted (U-MEET, U-CONSULT, U-HEAR, U-PARTY, U-UNITS, V-JOINT)."""
+
+    year_field = "held_on"
 
     class Kind(models.TextChoices):
         RESIDENTS = "residents", "居民会议"
@@ -382,6 +394,8 @@ class Meeting(CommunityRecord):
 class Disclosure(CommunityRecord):
     """One publication of 居(村)务公开: plans, work, finances and major matters (U-DISC)."""
 
+    year_field = "published_on"
+
     class Channel(models.TextChoices):
         BOARD = "board", "公开栏"
         ONLINE = "online", "网上公开"
@@ -419,6 +433,8 @@ class Disclosure(CommunityRecord):
 
 class VolunteerRegistration(CommunityRecord):
     """The number of registered volunteers of a community in a year (U-VOLREG; a roster is optional)."""
+
+    year_field = "year"
 
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
     registered = models.PositiveIntegerField(

@@ -89,6 +89,9 @@ class Measure:
     # a saved activity re-measures only the measures that read activities (`EditionEvaluator`).
     # None (not declared): re-measured after any change.
     reads: tuple[str, ...] | None = None
+    # Reads only the records that count for the judged year (by their model's `year_field`): a record
+    # of another year leaves it as it is, so a new activity does not re-measure last year's self-check.
+    within_year: bool = False
 
     def __call__(self, batch: "Batch", params: dict | None = None) -> dict[int, Any]:
         return self.compute(batch, **(params or {}))
@@ -111,6 +114,13 @@ def register(key: str, label: str, **options) -> Callable:
 
 def get(key: str) -> Measure | None:
     return MEASURES.get(key)
+
+
+def year_bound(label: str) -> bool:
+    """Whether every measure that reads the records `label` reads only those of the judged year (and
+    one does): a record of that kind, new or deleted, can move only the self-check of its own year."""
+    reading = [m for m in MEASURES.values() if m.reads is None or label in m.reads]
+    return bool(reading) and all(m.within_year for m in reading)
 
 
 class Batch:

@@ -251,6 +251,7 @@ def rural_boards(batch):
     param_codes={"field": CHECKLISTS},
     codes=ENVIRONMENT_ITEMS,
     reads=("facilities.EnvironmentCheck",),
+    within_year=True,
 )
 def environment_items(batch, field="five_ones"):
     if field not in CHECKLISTS:

@@ -246,6 +246,8 @@ FIVE_NOS_FIVE_UPGRADES = [  # R-5WU5GAI
 class EnvironmentCheck(CommunityRecord):
     """A rural community's environment checklist for one year: which items are in place."""
 
+    year_field = "year"
+
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
     four_links = ChoiceListField("四通", item_choices=FOUR_LINKS)
     five_improvements = ChoiceListField("五化", item_choices=FIVE_IMPROVEMENTS)

@@ -8,7 +8,9 @@ from . import services
 from .models import WorkFund
 
 
-@measures.register("work_fund_paid", "工作经费实际到位", unit="元", reads=("funding.WorkFund",))
+@measures.register(
+    "work_fund_paid", "工作经费实际到位", unit="元", reads=("funding.WorkFund",), within_year=True
+)
 def work_fund_paid(batch):
     rows = batch.grouped(
         "funding.work_funds",

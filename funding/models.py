@@ -37,6 +37,8 @@ def yuan(value) -> str:
 class OnePerYear(CommunityRecord):
     """A record kept once per community and year; a second one is refused on `year`."""
 
+    year_field = "year"
+
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
 
     class Meta:

@@ -64,7 +64,16 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("edition").order_by("-year", "community_id")
+        # What the API shows reads the results alone: the approval snapshot (every record as it stood),
+        # the judgements and the failed codes stay in the database; the page's few editions are read
+        # once and shared by its rows rather than joined and parsed again on each.
+        return (
+            super()
+            .get_queryset()
+            .defer("failed", "judgements", "snapshot")
+            .prefetch_related("edition")
+            .order_by("-year", "community_id")
+        )
 
     # ---- the review workflow ----
     # The steps themselves check scope (404), role (403), input (400) and status (409), in that order,

@@ -12,10 +12,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import thresholds
+from assessments import selfchecks, thresholds
 from assessments.evaluator import EditionEvaluator, evaluator_for
 from assessments.models import SelfCheck, StandardEdition
 from communities.models import Activity, Community
+from core import measures
 from core.measures import MEASURES, Batch
 from facilities.models import Facility
 from personnel.models import Member
@@ -135,3 +136,89 @@ def test_a_saved_phone_number_evaluates_nothing_and_a_household_count_everything
     households = next(r for r in check.results if r["indicator"] == "U-SIZE")
     assert households["value"] == 2500
     assert check.results == whole(check)
+
+
+def test_a_year_bound_measure_reads_its_records_of_the_judged_year_only(world):
+    """`within_year` measures: each record they read has a `year_field`, and their queries keep to the
+    batch's year on it, so a record of another year cannot move them (what `refresh` relies on)."""
+    communities = list(Community.objects.filter(unit__tenant=world.tenant).select_related("unit__parent"))
+    bound = [measure for measure in MEASURES.values() if measure.within_year]
+    assert {m.key for m in bound} >= {"activities", "meetings", "disclosure_quarters", "work_fund_paid"}
+    for measure in bound:
+        with CaptureQueriesContext(connection) as queries:
+            measure(Batch(communities, YEAR))
+        for label in measure.reads:
+            model = apps.get_model(label)
+            assert model.year_field, label
+            column = f'"{model._meta.db_table}"."{model._meta.get_field(model.year_field).column}"'
+            reads = [q["sql"] for q in queries if f'FROM "{model._meta.db_table}"' in q["sql"]]
+            assert reads and all(column in sql.split("WHERE")[1] for sql in reads), (measure.key, reads)
+            assert measures.year_bound(label)
+    assert not measures.year_bound("personnel.Member") and not measures.year_bound("facilities.Facility")
+
+
+def activity(community, year):
+    return Activity.objects.create(
+        community=community, kind="volunteer", held_on=date(year, 5, 1), title="志愿服务"
+    )
+
+
+def stamped(*checks) -> list:
+    return [SelfCheck.objects.get(pk=check.pk).evaluated_at for check in checks]
+
+
+def volunteer_activities(check) -> int:
+    check.refresh_from_db()
+    return next(result["value"] for result in check.results if result["indicator"] == "U-VOLACT")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_or_deleted_activity_re_evaluates_its_own_years_self_check_only(world):
+    now = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    selfchecks.evaluate_communities([world.c1.pk], YEAR - 1)
+    last = SelfCheck.objects.get(community=world.c1, year=YEAR - 1)
+    selfchecks.evaluate_communities([world.c1.pk], YEAR - 2)
+    approved = SelfCheck.objects.get(community=world.c1, year=YEAR - 2)
+    SelfCheck.objects.filter(pk=approved.pk).update(status=SelfCheck.Status.DISTRICT_APPROVED)
+    counted = [volunteer_activities(now), volunteer_activities(last)]
+
+    before = stamped(now, last)
+    activity(world.c1, YEAR)
+    after = stamped(now, last)
+    assert after[0] > before[0] and after[1] == before[1]
+    assert not SelfCheck.objects.get(pk=approved.pk).changed_since_approval
+
+    # (This year's self-check is evaluated after any change, created if missing: it only stamps it.)
+    before = after
+    old = activity(world.c1, YEAR - 1)
+    after = stamped(now, last)
+    assert after[1] > before[1]
+    for check in (now, last):
+        check.refresh_from_db()
+        assert check.results == whole(check)
+    assert [volunteer_activities(now), volunteer_activities(last)] == [counted[0] + 1, counted[1] + 1]
+
+    # An edited activity may have come from another year: every year is evaluated again, and flagged.
+    before = stamped(now, last)
+    old.held_on = date(YEAR, 6, 1)
+    old.save()
+    after = stamped(now, last)
+    assert after[0] > before[0] and after[1] > before[1]
+    for check in (now, last):
+        check.refresh_from_db()
+        assert check.results == whole(check)
+    assert SelfCheck.objects.get(pk=approved.pk).changed_since_approval
+
+    SelfCheck.objects.filter(pk=approved.pk).update(changed_since_approval=False)
+    before = stamped(now, last)
+    old.delete()
+    after = stamped(now, last)
+    assert after[0] > before[0] and after[1] == before[1]
+    now.refresh_from_db()
+    assert now.results == whole(now)
+    assert not SelfCheck.objects.get(pk=approved.pk).changed_since_approval
+
+    # A record read by measures of any year (a member) re-evaluates every year and flags as before.
+    records(world.c1, "personnel.Member")
+    assert stamped(last)[0] > after[1]
+    assert SelfCheck.objects.get(pk=approved.pk).changed_since_approval

@@ -450,6 +450,27 @@ def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, ap
 
 
 @pytest.mark.django_db
+def test_api_reads_no_snapshot_judgements_or_failed_codes_and_each_edition_once(world, api):
+    """An approved self-check's snapshot holds every record as it stood: the API shows none of it."""
+    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk, world.c3.pk], YEAR)
+    SelfCheck.objects.filter(community=world.c1).update(
+        status=SelfCheck.Status.DISTRICT_APPROVED, snapshot={"records": ["一大份记录"] * 100}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        body = api.as_user(world.officer).get("/api/v1/self-checks/", {"year": YEAR}).json()
+
+    assert body["count"] == 3 and {row["status"] for row in body["results"]} == {"draft", "district_approved"}
+    assert all(row["results"] and row["level"] for row in body["results"])
+    read = [q["sql"] for q in queries if q["sql"].startswith('SELECT "assessments_selfcheck"."id"')]
+    assert len(read) == 1 and '"results"' in read[0]
+    assert not any(
+        f'"assessments_selfcheck"."{name}"' in read[0] for name in ("snapshot", "judgements", "failed")
+    )
+    editions = [q["sql"] for q in queries if 'FROM "assessments_standardedition"' in q["sql"]]
+    assert len(editions) == 1 and "assessments_standardedition" not in read[0]
+
+
+@pytest.mark.django_db
 def test_a_run_whose_unit_is_gone_fails_with_a_message(world):
     job = Job.objects.create(
         owner=world.officer, kind=Job.Kind.SELF_CHECK, params={"year": YEAR, "unit": 999999}

@@ -1,33 +1,6 @@
 from django.contrib import admin
 
-from .models import Enrolment, Indicator, SelfCheck, StandardEdition
-
-
-class IndicatorInline(admin.TabularInline):
-    model = Indicator
-    extra = 0
-    fields = [
-        "order",
-        "code",
-        "category",
-        "check_kind",
-        "level",
-        "weight",
-        "measure",
-        "operator",
-        "threshold",
-    ]
-
-
-@admin.register(StandardEdition)
-class StandardEditionAdmin(admin.ModelAdmin):
-    """Platform view of every city's editions; published ones refuse any change (see the models)."""
-
-    list_display = ["code", "version", "name", "applies_to", "tenant", "status", "published_at"]
-    list_filter = ["applies_to", "status", "tenant"]
-    search_fields = ["code", "name"]
-    inlines = [IndicatorInline]
-    readonly_fields = ["published_at", "published_by", "created_by", "based_on"]
+from .models import SelfCheck
 
 
 @admin.register(SelfCheck)
@@ -53,11 +26,3 @@ class SelfCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
-    list_display = ("community", "year", "enrolled_by", "created_at")
-    list_filter = ("year",)
-    search_fields = ("community__name",)
-    raw_id_fields = ("community",)

@@ -1,32 +1,9 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def restore_shipped_editions(sender, using, apps=None, **kwargs):
-    """After `migrate` or a `flush` (which empties the tables but keeps the migration history), the
-    shipped editions are there whenever their data migration is applied, as Django does for content
-    types. Reversing that migration removes them for good."""
-    from django.db import connections
-    from django.db.migrations.recorder import MigrationRecorder
-    from django.utils import timezone
-
-    from . import shipped
-
-    if shipped.MIGRATION not in MigrationRecorder(connections[using]).applied_migrations():
-        return
-    if apps is None:  # `flush` sends no migration state: the tables are the current models'
-        from django.apps import apps
-    try:
-        StandardEdition = apps.get_model("assessments", "StandardEdition")
-        Indicator = apps.get_model("assessments", "Indicator")
-    except LookupError:
-        return
-    shipped.ship(StandardEdition, Indicator, timezone.now())
 
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = "评估与认定"
+    verbose_name = "年度自查与审核"
 
     def ready(self):
         from core import measures
@@ -36,6 +13,3 @@ class AssessmentsConfig(AppConfig):
 
         signals.connect()
         measures.install_edition_params(current_params)
-        post_migrate.connect(
-            restore_shipped_editions, sender=self, dispatch_uid="assessments_shipped_editions"
-        )

@@ -20,9 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from core.measures import LIST, MEASURES, NOT_APPLICABLE, Batch, Measure
+from standards import thresholds
+from standards.models import Indicator, Level, StandardEdition
 
-from . import thresholds
-from .models import Indicator, Level, SelfCheck, StandardEdition
+from .models import SelfCheck
 
 PENDING_NOTES = {
     Indicator.Check.EVIDENCE: "待区县审核材料",

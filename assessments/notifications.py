@@ -21,8 +21,9 @@ from django.urls import reverse
 from core.models import Notification, User
 from core.notifications import notify
 from core.roles import Role, Tier
+from designations.models import Designation
 
-from .models import Designation, SelfCheckEvent
+from .models import SelfCheckEvent
 
 Step = SelfCheckEvent.Step
 

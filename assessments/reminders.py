@@ -16,9 +16,9 @@ from communities.models import Community
 from core.models import Tenant, Unit, User
 from core.notifications import notify
 from core.roles import Role, Tier
+from standards.models import Indicator, StandardEdition
 
-from .models import Indicator, StandardEdition
-from .selfchecks import start_run
+from .runs import start_run
 
 FILING_CODE = "U-FILE"
 DEFAULT_DEADLINE = (11, 30)

@@ -39,7 +39,7 @@ class _Pending(dict):
             self.setdefault(community_id, set()).add((label, year))
 
     def __call__(self):
-        from . import selfchecks
+        from . import runs
         from .tasks import refresh_self_checks
 
         if len(self) > settings.SELF_CHECK_LIVE_LIMIT:
@@ -58,7 +58,7 @@ class _Pending(dict):
         for community_id, changes in self.items():
             groups[None if changes is None else frozenset(changes)].append(community_id)
         for changes, community_ids in groups.items():
-            selfchecks.refresh(community_ids, changed=changes)
+            runs.refresh(community_ids, changed=changes)
 
 
 def touch(community_id: int | None, label: str | None = None, year: int | None = None) -> None:
@@ -110,7 +110,7 @@ def figures_changed(sender, instance=None, community_ids=None, **kwargs):
     place cannot be told: a moved unit, a bulk change without ids, a row whose community is gone).
     The receiver of the figure sources' saves and deletes; bulk writes, which send no signal, call it
     with the communities they wrote."""
-    from . import stats
+    from dashboards import stats
 
     paths = _paths(instance, community_ids)
     transaction.on_commit(lambda: stats.invalidate() if paths is None else stats.invalidate_paths(paths))
@@ -118,7 +118,7 @@ def figures_changed(sender, instance=None, community_ids=None, **kwargs):
 
 def _restored(sender, **kwargs):
     """A restored database: no figure counted before it stands."""
-    from . import stats
+    from dashboards import stats
 
     stats.invalidate()
 
@@ -144,12 +144,14 @@ def _paths(instance, community_ids) -> list[str] | None:
 
 
 def connect() -> None:
-    from .models import Designation, Enrolment, SelfCheck, SelfCheckEvent
+    from designations.models import Designation, Enrolment
+
+    from .models import SelfCheck, SelfCheckEvent
 
     records_bulk_changed.connect(_bulk_changed, dispatch_uid="self_check_records_bulk_changed")
     # The programme figures are cached; whatever they are counted from ends the cached answers. The
     # other records reach the figures through their self-checks' results, whose re-evaluation ends
-    # them when the results the figures read move (`selfchecks.evaluate_communities`).
+    # them when the results the figures read move (`runs.evaluate_communities`).
     figure_sources = [Unit, Community, TownRecognition, VillageRecognition, WorkFund]
     figure_sources += [SelfCheck, SelfCheckEvent, Designation, Enrolment]
     for model in figure_sources:

@@ -6,13 +6,11 @@ import logging
 from celery import shared_task
 
 from core.models import Job, Unit
-from core.tasks import TRANSIENT
+from core.tasks import MAX_RETRIES, TRANSIENT
 
-from . import reminders, selfchecks
+from . import reminders, runs
 
 logger = logging.getLogger(__name__)
-
-MAX_RETRIES = 4
 
 
 def _backoff(retries: int) -> int:
@@ -30,10 +28,10 @@ def run_self_checks(self, job_id: int) -> None:
     if job.state == Job.State.RUNNING:
         # Redelivered: its worker died while (or after) queueing the chunks. Those that have not reported
         # are queued again; a chunk is evaluated and counted once however often it is delivered.
-        parts = selfchecks.unreported_chunks(job)
+        parts = runs.unreported_chunks(job)
     else:
         try:
-            planned = selfchecks.plan_chunks(job)
+            planned = runs.plan_chunks(job)
         except Unit.DoesNotExist:
             job.mark_failed("要自查的单位已不存在。")
             return
@@ -50,11 +48,11 @@ def run_self_checks(self, job_id: int) -> None:
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def evaluate_chunk(self, job_id: int, chunk: int, community_ids: list[int]) -> None:
     try:
-        selfchecks.run_chunk(job_id, chunk, community_ids)
+        runs.run_chunk(job_id, chunk, community_ids)
     except TRANSIENT as exc:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
-        selfchecks.chunk_finished(
+        runs.chunk_finished(
             job_id,
             chunk,
             len(community_ids),
@@ -63,7 +61,7 @@ def evaluate_chunk(self, job_id: int, chunk: int, community_ids: list[int]) -> N
         return
     except Exception as exc:
         logger.exception("self-check chunk %s of job %s failed", chunk, job_id)
-        selfchecks.chunk_finished(
+        runs.chunk_finished(
             job_id, chunk, len(community_ids), error=f"第{chunk}批({len(community_ids)}个社区)评估失败:{exc}"
         )
 
@@ -71,7 +69,7 @@ def evaluate_chunk(self, job_id: int, chunk: int, community_ids: list[int]) -> N
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)
 def refresh_self_checks(community_ids: list[int]) -> None:
     """After many records changed at once (an import): re-evaluate those communities' open self-checks."""
-    selfchecks.refresh(community_ids)
+    runs.refresh(community_ids)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)
@@ -86,12 +84,3 @@ def filing_deadline_reminders() -> None:
     """Celery beat, daily: remind districts of new communities not yet filed before U-FILE's deadline."""
     sent = reminders.send_filing_reminders()
     logger.info("filing deadline reminders sent: %s", sent)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)
-def designation_renewal_reminders() -> None:
-    """Celery beat, daily: remind the city and the district of designations about to run out (once each)."""
-    from . import designations
-
-    sent = designations.send_renewal_reminders()
-    logger.info("designation renewal reminders sent: %s", sent)

@@ -5,15 +5,14 @@ the caller's visible scope (404), check the role on it (403), refuse changes to 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import generic
 
 from communities.models import Community
-from core.exceptions import JobsUnavailable
+from core.exceptions import Conflict, JobsUnavailable
 from core.roles import Action
 from core.scope import may
 from core.views import (
@@ -23,252 +22,17 @@ from core.views import (
     ScopedObjectMixin,
     ScopedViewMixin,
     attachment,
+    refused,
 )
+from designations.models import Designation, Enrolment
+from standards.models import Indicator
 
-from . import selfchecks, services, workflow
+from . import runs, workflow
 from .evaluator import evaluator_for, show_result
-from .figures import enrolment_figure, most_failed, unit_figures
-from .filtersets import SelfCheckFilterSet, StandardEditionPageFilterSet
-from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin, SelfCheckRunForm
-from .models import (
-    Conflict,
-    Designation,
-    EditionLocked,
-    Enrolment,
-    Indicator,
-    IndicatorEvidence,
-    Level,
-    SelfCheck,
-    SiteVisit,
-    StandardEdition,
-)
-
-
-class ConflictMixin:
-    """A step out of order (a change to a published edition) is answered 409 with the reason."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except Conflict as exc:
-            return render(
-                request,
-                "assessments/conflict.html",
-                {"message": exc.messages[0], "edition_id": kwargs.get("edition")},
-                status=409,
-            )
-
-
-class EditionObjectMixin(ConflictMixin, ScopedObjectMixin):
-    """The edition named in the URL: visible (else 404), the role may act on it (else 403) and, for
-    the workflow's writes, still a draft (else 409)."""
-
-    model = StandardEdition
-    required_action = Action.MANAGE_STANDARDS
-    draft_only = True
-
-    def get_edition(self) -> StandardEdition:
-        if not hasattr(self, "edition"):
-            edition = get_object_or_404(
-                StandardEdition.objects.visible_to(self.request.user), pk=self.kwargs["edition"]
-            )
-            self.check_action(edition)
-            if self.draft_only and edition.is_published:
-                raise EditionLocked()
-            self.edition = edition
-        return self.edition
-
-    def get_context_data(self, **kwargs):
-        kwargs["edition"] = self.get_edition()  # the object, not the id from the URL
-        return super().get_context_data(**kwargs)
-
-
-def _form_errors_from(form, exc: ValidationError):
-    """A service's validation error (re-checked inside its transaction) onto the form's fields."""
-    if isinstance(form, RuleFormMixin):
-        form._update_errors(exc)  # maps the model's threshold/params onto the fields filled in
-        return
-    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class EditionListView(ScopedListView):
-    model = StandardEdition
-    filterset_class = StandardEditionPageFilterSet
-    template_name = "assessments/edition_list.html"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("tenant", "based_on")
-            .annotate(n=Count("indicators"))
-            .order_by("applies_to", "code", "version", "pk")
-        )
-
-
-class EditionDetailView(ScopedDetailView):
-    model = StandardEdition
-    pk_url_kwarg = "edition"
-    template_name = "assessments/edition_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("tenant", "based_on", "created_by", "published_by")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        edition, user = self.object, self.request.user
-        groups: dict[str, list[Indicator]] = {}
-        for indicator in edition.indicators.order_by("order", "pk"):
-            groups.setdefault(indicator.category, []).append(indicator)
-        level_counts = {
-            code: sum(1 for rows in groups.values() for row in rows if row.level == code)
-            for code in edition.levels
-        }
-        context.update(
-            groups=list(groups.items()),
-            level_labels=[(Level(code).label, level_counts[code]) for code in edition.levels],
-            may_copy=edition.is_published and bool(user.tenant_id) and may(user, Action.MANAGE_STANDARDS),
-            may_edit=not edition.is_published and may(user, Action.MANAGE_STANDARDS, edition),
-            copies=StandardEdition.objects.visible_to(user).filter(based_on=edition).order_by("-version"),
-        )
-        return context
-
-
-class EditionCopyView(EditionObjectMixin, generic.View):
-    """POST: copy a published edition (the shipped one or the city's own) into a new draft version."""
-
-    draft_only = False
-
-    def check_action(self, obj=None):
-        # The source may be a shipped edition, which is nobody's to write: copying writes only into
-        # the caller's own city, so the role is what counts here.
-        super().check_action(None)
-
-    def post(self, request, edition):
-        copy = services.copy_edition(self.get_edition(), request.user)
-        messages.success(request, f"已复制为第{copy.version}版草稿,可修改阈值、等级和权重后发布。")
-        return redirect("standard-detail", edition=copy.pk)
-
-
-class EditionUpdateView(EditionObjectMixin, generic.UpdateView):
-    form_class = EditionForm
-    template_name = "assessments/edition_form.html"
-
-    def get_object(self, queryset=None):
-        return self.get_edition()
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            changes = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
-            services.update_edition(self.object, self.request.user, **changes)
-        except Conflict:
-            raise
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "标准信息已保存。")
-        return redirect("standard-detail", edition=self.object.pk)
-
-
-class EditionPublishView(EditionObjectMixin, generic.TemplateView):
-    template_name = "assessments/edition_publish.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(changes=services.changes_since_source(self.get_edition()), **kwargs)
-
-    def post(self, request, edition):
-        draft = self.get_edition()
-        try:
-            published = services.publish(draft, request.user)
-        except Conflict:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("standard-publish", edition=draft.pk)
-        messages.success(request, f"{published.code} 第{published.version}版已发布,此后不能再修改。")
-        return redirect("standard-detail", edition=published.pk)
-
-
-class EditionDeleteView(EditionObjectMixin, generic.TemplateView):
-    template_name = "assessments/edition_confirm_delete.html"
-
-    def post(self, request, edition):
-        draft = self.get_edition()
-        services.delete_draft(draft, request.user)
-        messages.success(request, f"已删除草稿“{draft}”。")
-        return redirect("standard-list")
-
-
-class IndicatorMixin(EditionObjectMixin):
-    def get_object(self, queryset=None):
-        indicator = get_object_or_404(
-            Indicator.objects.visible_to(self.request.user).select_related("edition"),
-            pk=self.kwargs["pk"],
-            edition_id=self.kwargs["edition"],
-        )
-        self.get_edition()
-        return indicator
-
-
-class IndicatorUpdateView(IndicatorMixin, generic.UpdateView):
-    form_class = IndicatorForm
-    template_name = "assessments/indicator_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            services.update_indicator(self.object, self.request.user, **form.changes())
-        except Conflict:
-            raise
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"指标 {self.object.code} 已保存。")
-        return redirect(
-            reverse("standard-detail", kwargs={"edition": self.object.edition_id}) + f"#{self.object.code}"
-        )
-
-
-class IndicatorCreateView(EditionObjectMixin, generic.FormView):
-    form_class = NewIndicatorForm
-    template_name = "assessments/indicator_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "edition": self.get_edition()}
-
-    def form_valid(self, form):
-        try:
-            indicator = services.add_indicator(
-                self.get_edition(), self.request.user, **form.fields_for_service()
-            )
-        except Conflict:
-            raise
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已新增指标 {indicator.code}。")
-        return redirect(
-            reverse("standard-detail", kwargs={"edition": indicator.edition_id}) + f"#{indicator.code}"
-        )
-
-
-class IndicatorDeleteView(IndicatorMixin, generic.DetailView):
-    template_name = "assessments/indicator_confirm_delete.html"
-    context_object_name = "indicator"
-
-    def post(self, request, edition, pk):
-        indicator = self.get_object()
-        services.remove_indicator(indicator, request.user)
-        messages.success(request, f"已从草稿中删除指标 {indicator.code}。")
-        return redirect("standard-detail", edition=edition)
-
+from .filtersets import SelfCheckFilterSet
+from .forms import SelfCheckRunForm
+from .models import IndicatorEvidence, SelfCheck, SiteVisit
+from .unit_figures import enrolment_figure, most_failed, unit_figures
 
 # ---- self-checks ----------------------------------------------------------------------------------
 
@@ -440,9 +204,7 @@ class SelfCheckRunView(ScopedViewMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            job = selfchecks.start_run(
-                self.request.user, form.cleaned_data["year"], form.cleaned_data["unit"]
-            )
+            job = runs.start_run(self.request.user, form.cleaned_data["year"], form.cleaned_data["unit"])
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -515,9 +277,7 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
         try:
             function(request.user, pk, **payload)
         except Conflict as exc:
-            return render(
-                request, "assessments/conflict.html", {"message": exc.messages[0], "back": back}, status=409
-            )
+            return refused(request, exc, back)
         except ValidationError as exc:
             for errors in exc.message_dict.values():
                 for error in errors:
@@ -548,8 +308,6 @@ class IndicatorEvidenceRemoveView(ScopedViewMixin, generic.View):
         try:
             workflow.remove_evidence(request.user, pk)
         except Conflict as exc:
-            return render(
-                request, "assessments/conflict.html", {"message": exc.messages[0], "back": back}, status=409
-            )
+            return refused(request, exc, back)
         messages.success(request, "材料已撤回。")
         return redirect(back)

@@ -25,9 +25,11 @@ from communities import records
 from core.exceptions import Conflict
 from core.roles import Action
 from core.scope import may
+from designations.models import Designation, Enrolment
+from standards.models import Indicator
 
 from .evaluator import EditionEvaluator, evaluator_for
-from .models import Designation, Enrolment, Indicator, IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
+from .models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
 
 Status = SelfCheck.Status
 Step = SelfCheckEvent.Step
@@ -209,7 +211,7 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
 def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     """City: `district_approved` → `accepted` with a designation, or `rejected`. A title above the
     reached `level` is refused; a decision below `proposed_level` needs a comment."""
-    from . import designations
+    from designations import services
 
     check = _locked(user, pk)
     _require(user, check, Action.ACCEPT)
@@ -234,7 +236,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     if designation == NO_DESIGNATION:
         return _move(check, user, Step.REJECT, Status.REJECTED, comment)
     _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
-    designations.issue(title=designation, year=check.year, user=user, self_check=check)
+    services.issue(title=designation, year=check.year, user=user, self_check=check)
     return check
 
 
@@ -242,7 +244,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
 def reopen(user, pk, reason: str = "") -> SelfCheck:
     """`district_approved` → `submitted` (district or city), or `accepted`/`rejected` →
     `district_approved` (city; revokes the designation). A reason is required."""
-    from . import designations
+    from designations import services
 
     check = _locked(user, pk)
     _require(user, check, Action.REOPEN_DISTRICT_APPROVED, Action.REOPEN_DECIDED)
@@ -261,7 +263,7 @@ def reopen(user, pk, reason: str = "") -> SelfCheck:
         raise _out_of_order(check, "撤回")
     granted = Designation.objects.filter(self_check=check, revoked=False).first()
     if granted is not None:
-        designations.revoke(granted, user, reason)
+        services.revoke(granted, user, reason)
     return _move(check, user, Step.REOPEN, target, reason)
 
 

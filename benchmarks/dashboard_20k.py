@@ -60,7 +60,7 @@ TITLE_OF_LEVEL = {
 
 def evaluate_missing(city: dict, year: int) -> int:
     """Evaluate the city's communities that have no self-check for `year` (in this process)."""
-    from assessments import selfchecks
+    from assessments import runs
     from assessments.models import SelfCheck
     from communities.models import Community
 
@@ -70,7 +70,7 @@ def evaluate_missing(city: dict, year: int) -> int:
     )
     missing = [pk for pk in communities.order_by("pk").values_list("pk", flat=True) if pk not in done]
     for start in range(0, len(missing), EVALUATE_CHUNK):
-        selfchecks.evaluate_communities(missing[start : start + EVALUATE_CHUNK], year)
+        runs.evaluate_communities(missing[start : start + EVALUATE_CHUNK], year)
     return len(missing)
 
 
@@ -78,8 +78,9 @@ def give_programme(city: dict, year: int) -> bool:
     """Statuses, enrolments, titles and recognitions for the city's year; False when already there."""
     from django.db import transaction
 
-    from assessments.models import Designation, Enrolment, SelfCheck
+    from assessments.models import SelfCheck
     from communities.models import Community, VillageRecognition
+    from designations.models import Designation, Enrolment
 
     tenant, officer = city["tenant"], city["officer"]
     checks = SelfCheck.objects.filter(community__unit__tenant=tenant, year=year)
@@ -145,7 +146,7 @@ def timed(client, url: str, cold: bool) -> tuple[float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from assessments import stats
+    from dashboards import stats
 
     if cold:
         stats.invalidate()

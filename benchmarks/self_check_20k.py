@@ -1615,7 +1615,7 @@ def clean_previous(city: dict) -> int:
 
 
 def measure(city: dict, year: int, worker: Worker, timeout: float, use_pgss: bool) -> dict:
-    from assessments.selfchecks import start_run
+    from assessments.runs import start_run
     from core.models import Job
 
     deleted = clean_previous(city)
@@ -1824,9 +1824,9 @@ def main(argv=None) -> int:
         if args.generate_only:
             return 0
         try:
-            from assessments.selfchecks import start_run  # noqa: F401
+            from assessments.runs import start_run  # noqa: F401
         except ImportError as exc:
-            raise BenchError(f"assessments.selfchecks.start_run is not available yet ({exc}).") from exc
+            raise BenchError(f"assessments.runs.start_run is not available yet ({exc}).") from exc
         import redis
 
         from config.celery import app

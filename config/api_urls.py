@@ -1,13 +1,14 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from assessments.api.designations import DesignationViewSet, VerifyView
-from assessments.api.stats import StatsCommunitiesView, StatsOverviewView, StatsTrendView, StatsUnitsView
-from assessments.api.views import EnrolmentViewSet, SelfCheckViewSet, StandardEditionViewSet
+from assessments.api.views import SelfCheckViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet, TownRecognitionViewSet
 from core.api.views import JobViewSet, TokenView, UnitViewSet, not_found
+from dashboards.api.views import StatsCommunitiesView, StatsOverviewView, StatsTrendView, StatsUnitsView
+from designations.api.views import DesignationViewSet, EnrolmentViewSet, VerifyView
+from standards.api.views import StandardEditionViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")

@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "personnel",
     "facilities",
     "funding",
+    "standards",
     "assessments",
+    "designations",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -221,7 +224,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8),
     },
     "designation-renewal-reminders": {
-        "task": "assessments.tasks.designation_renewal_reminders",
+        "task": "designations.tasks.designation_renewal_reminders",
         "schedule": crontab(minute=30, hour=8),
     },
 }
@@ -280,7 +283,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # An indicator's level and a self-check's level (which adds "none") are two choice sets.
     "ENUM_NAME_OVERRIDES": {
-        "IndicatorLevelEnum": "assessments.models.Level",
+        "IndicatorLevelEnum": "standards.models.Level",
         "SelfCheckLevelEnum": "assessments.filtersets.LEVEL_CHOICES",
         "SelfCheckStatusEnum": "assessments.models.SELF_CHECK_STATUSES",
     },

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from assessments.designation_urls import verify_urlpatterns
-from assessments.urls import self_check_urlpatterns
 from communities.urls import record_urlpatterns, town_urlpatterns
 from communities.views import DashboardView
 from core.security import swagger_docs_view
+from designations.urls import enrolment_urlpatterns, verify_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,12 +16,12 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("records/", include(record_urlpatterns)),
     path("towns/recognitions/", include(town_urlpatterns)),
-    path("standards/", include("assessments.urls")),
-    path("self-checks/", include(self_check_urlpatterns)),
-    path("designations/", include("assessments.designation_urls")),
-    path("enrolments/", include("assessments.enrolment_urls")),
+    path("standards/", include("standards.urls")),
+    path("self-checks/", include("assessments.urls")),
+    path("designations/", include("designations.urls")),
+    path("enrolments/", include(enrolment_urlpatterns)),
     path("verify/", include(verify_urlpatterns)),
-    path("stats/", include("assessments.stats_urls")),
+    path("stats/", include("dashboards.urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,4 +1,6 @@
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
 
 
 class Conflict(ValidationError):
@@ -6,6 +8,16 @@ class Conflict(ValidationError):
 
     def __init__(self, message: str, code: str = "conflict"):
         super().__init__(message, code=code)
+
+
+def delete_or_refuse(instance) -> None:
+    """Deletes `instance` in its own transaction. One that other records still need (PROTECT) is
+    refused as a Conflict, in the same words on pages and in the API."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as exc:
+        raise Conflict(f"“{instance}”已被其他记录(如称号、已审核的自查)引用,不能删除。") from exc
 
 
 class JobsUnavailable(Exception):

@@ -11,6 +11,9 @@ from .models import Job
 logger = logging.getLogger(__name__)
 
 # Only errors that a retry can cure: a dropped connection or a server that is restarting.
+# How often a task retries a transient error before it fails.
+MAX_RETRIES = 4
+
 TRANSIENT = (OperationalError, InterfaceError)
 
 
@@ -31,7 +34,9 @@ def dispatch(job: Job, task, *args) -> None:
     transaction.on_commit(send)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=4)
+@shared_task(
+    bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES
+)
 def run_export(self, job_id: int) -> None:
     job = Job.objects.select_related("owner__unit").get(pk=job_id)
     if job.finished:

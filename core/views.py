@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import generic
 
 from . import exports, privacy
-from .exceptions import JobsUnavailable
+from .exceptions import Conflict, JobsUnavailable, delete_or_refuse
 from .filtersets import ExportLogFilterSet, UserFilterSet
 from .forms import BulkUserForm, UserForm
 from .models import ExportLog, Job, Notification, User
@@ -26,6 +25,26 @@ def attachment(stored_file) -> FileResponse:
     return FileResponse(
         stored_file.open("rb"), as_attachment=True, filename=stored_file.name.rsplit("/", 1)[-1]
     )
+
+
+def refused(request, exc: Conflict, back: str | None = None):
+    """The one page of a refused step (409: out of order, or still needed by other records): the
+    reason, and the way back to where the step was taken."""
+    return render(request, "409.html", {"message": exc.messages[0], "back": back}, status=409)
+
+
+class ConflictMixin:
+    """A Conflict raised while the page handles its request is answered by `refused`, with the way
+    back that `conflict_back()` names."""
+
+    def conflict_back(self) -> str | None:
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Conflict as exc:
+            return refused(request, exc, self.conflict_back())
 
 
 class ScopedViewMixin(AccessMixin):
@@ -139,11 +158,9 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
     def form_valid(self, form):
         name = str(self.object)
         try:
-            with transaction.atomic():
-                self.object.delete()
-        except ProtectedError:
-            message = f"“{name}”已被其他记录(如称号、已审核的自查)引用,不能删除。"
-            return render(self.request, "409.html", {"message": message}, status=409)
+            delete_or_refuse(self.object)
+        except Conflict as exc:
+            return refused(self.request, exc)
         messages.success(self.request, f"已删除“{name}”。")
         return redirect(self.get_success_url())
 

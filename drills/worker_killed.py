@@ -122,7 +122,7 @@ def results(city: dict, year: int) -> dict[int, tuple]:
 
 def reference(city: dict, year: int) -> tuple[dict, float]:
     """Every community evaluated in this process, chunk by chunk as the worker would: no Celery."""
-    from assessments import selfchecks
+    from assessments import runs
     from benchmarks.self_check_20k import clean_previous
     from communities.models import Community
 
@@ -131,8 +131,8 @@ def reference(city: dict, year: int) -> tuple[dict, float]:
         Community.objects.filter(unit__tenant=city["tenant"]).order_by("pk").values_list("pk", flat=True)
     )
     started = time.perf_counter()
-    for part in selfchecks.chunks(ids, selfchecks.chunk_size()):
-        selfchecks.evaluate_communities(part, year)
+    for part in runs.chunks(ids, runs.chunk_size()):
+        runs.evaluate_communities(part, year)
     return results(city, year), time.perf_counter() - started
 
 
@@ -175,7 +175,7 @@ def run_with_kill(name: str, pool: str, city: dict, year: int, env: dict, logs: 
     worker_logs = [worker.log_path]
     started = time.perf_counter()
     try:
-        from assessments.selfchecks import start_run
+        from assessments.runs import start_run
 
         job = start_run(city["officer"], year, city["officer"].unit)
         while True:

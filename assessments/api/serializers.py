@@ -2,55 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from communities.models import Community
-from core.api.serializers import ScopedModelSerializer
-
 from ..filtersets import LEVEL_CHOICES
-from ..models import (
-    Enrolment,
-    Indicator,
-    IndicatorEvidence,
-    SelfCheck,
-    SelfCheckEvent,
-    SiteVisit,
-    StandardEdition,
-)
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "enum": Community.Kind.values,
-        "description": "适用的社区类别:" + ";".join(f"`{v}` {label}" for v, label in Community.Kind.choices),
-    }
-)
-class CommunityKindField(serializers.ChoiceField):
-    """The community `kind` codes, described inline (the same choice set as a community's `kind`)."""
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    """API.md: {"code", "requirement", "check" (auto/evidence/site), "level", "weight"}."""
-
-    check = serializers.ChoiceField(source="check_kind", choices=Indicator.Check.choices, read_only=True)
-    weight = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True)
-
-    class Meta:
-        model = Indicator
-        fields = ["code", "requirement", "check", "level", "weight"]
-        read_only_fields = fields
-
-
-class StandardEditionSerializer(serializers.ModelSerializer):
-    """One published edition (API.md `standards/`), its levels lowest first, its indicators in order."""
-
-    applies_to = CommunityKindField(choices=Community.Kind.choices, read_only=True)
-    levels = serializers.ListField(child=serializers.CharField(), read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = StandardEdition
-        fields = ["id", "code", "name", "version", "applies_to", "levels", "indicators"]
-        read_only_fields = fields
+from ..models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
 
 
 class ResultSerializer(serializers.Serializer):
@@ -129,19 +82,6 @@ class SelfCheckRunSerializer(serializers.Serializer):
 
     year = serializers.IntegerField()
     unit = serializers.IntegerField(required=False, allow_null=True)
-
-
-class EnrolmentSerializer(ScopedModelSerializer):
-    """API.md `enrolments/`: the communities in a year's creation activity."""
-
-    class Meta:
-        model = Enrolment
-        fields = ["id", "community", "year", "created_at"]
-        read_only_fields = ["created_at"]
-
-    def create(self, validated_data):
-        request = self.context.get("request")
-        return super().create({**validated_data, "enrolled_by": request.user if request else None})
 
 
 class JudgeSerializer(serializers.Serializer):

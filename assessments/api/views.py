@@ -1,7 +1,6 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -9,15 +8,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.serializers import JobCreatedSerializer
-from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet, ScopedViewSet
+from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
 from core.roles import Action
 
-from .. import selfchecks, workflow
-from ..filtersets import EnrolmentFilterSet, SelfCheckFilterSet, StandardEditionFilterSet
-from ..models import Enrolment, Indicator, SelfCheck, StandardEdition
+from .. import runs, workflow
+from ..filtersets import SelfCheckFilterSet
+from ..models import SelfCheck
 from .serializers import (
     AcceptSerializer,
-    EnrolmentSerializer,
     IndicatorEvidenceSerializer,
     IndicatorEvidenceUploadSerializer,
     JudgeSerializer,
@@ -27,28 +25,7 @@ from .serializers import (
     SelfCheckRunSerializer,
     SelfCheckSerializer,
     SiteVisitSerializer,
-    StandardEditionSerializer,
 )
-
-
-class StandardEditionViewSet(ReadOnlyScopedViewSet):
-    """`standards/`: one row per published edition the caller can see (the shipped U, R, V and the
-    city's own); drafts are not part of the API. Filters `?applies_to=`, `?code=`."""
-
-    model = StandardEdition
-    serializer_class = StandardEditionSerializer
-    filterset_class = StandardEditionFilterSet
-    search_fields = ["name"]
-    ordering = ["applies_to", "code", "version"]
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .published()
-            .order_by("applies_to", "code", "version", "pk")
-            .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")))
-        )
 
 
 class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
@@ -164,23 +141,9 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
         params = SelfCheckRunSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         try:
-            job = selfchecks.start_run(
+            job = runs.start_run(
                 request.user, params.validated_data["year"], params.validated_data.get("unit")
             )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
-
-
-class EnrolmentViewSet(ScopedViewSet):
-    """`enrolments/`: read in scope; the district (or the city) adds and removes communities."""
-
-    model = Enrolment
-    serializer_class = EnrolmentSerializer
-    filterset_class = EnrolmentFilterSet
-    write_action = Action.ENROL
-    http_method_names = ["get", "post", "delete", "head", "options"]
-    search_fields = ["community__name"]
-
-    def get_queryset(self):
-        return super().get_queryset().order_by("-year", "community_id")

@@ -1,5 +1,5 @@
 """Load the shipped editions U, R and V (tenant null: every city sees them) from
-`assessments/standards/{U,R,V}.json`, published, version 1. Reversing deletes exactly those editions.
+`standards/editions/{U,R,V}.json`, published, version 1. Reversing deletes exactly those editions.
 
 The JSON files are the shipped data; a later change to a shipped standard is a new edition (a new
 version in a new file and migration), never an edit of these files.
@@ -8,7 +8,7 @@ version in a new file and migration), never an edit of these files.
 from django.db import migrations
 from django.utils import timezone
 
-from assessments import shipped
+from standards import shipped
 
 
 def ship(apps, schema_editor):

@@ -1,5 +1,4 @@
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from core import exports
-from core.exceptions import Conflict
+from core.exceptions import delete_or_refuse
 from core.filtersets import JobFilterSet, UnitFilterSet
 from core.models import Job, Unit
 from core.roles import Action
@@ -55,11 +54,7 @@ class ScopedWritesMixin:
             assert_within_scope(self.request.user, serializer.save())
 
     def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict(f"“{instance}”已被其他记录(如称号、已审核的自查)引用,不能删除。") from exc
+        delete_or_refuse(instance)
 
 
 class ScopedViewSet(

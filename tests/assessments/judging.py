@@ -2,9 +2,9 @@
 evaluator (the same path a self-check run takes), for boundary tests."""
 
 from assessments.evaluator import EditionEvaluator
-from assessments.models import StandardEdition
 from communities.models import Community
 from core.measures import Batch
+from standards.models import StandardEdition
 
 
 def evaluate(community: Community, year: int):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from assessments.models import Indicator
 from communities.models import Activity, Meeting, MemberVillage, Organization
 from facilities.models import (
     FIVE_ONES,
@@ -38,6 +37,7 @@ from personnel.models import (
     Talk,
     Training,
 )
+from standards.models import Indicator
 
 from ..factories import CommunityFactory, TownFactory
 from . import test_indicator_boundaries

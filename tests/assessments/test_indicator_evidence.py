@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments import selfchecks
+from assessments import runs
 from assessments.models import IndicatorEvidence, SelfCheck, SelfCheckEvent
 
 YEAR = timezone.localdate().year
@@ -16,7 +16,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 @pytest.fixture
 def check(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk], YEAR)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
 

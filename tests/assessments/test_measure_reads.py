@@ -12,14 +12,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import selfchecks, thresholds
+from assessments import runs
 from assessments.evaluator import EditionEvaluator, evaluator_for
-from assessments.models import SelfCheck, StandardEdition
+from assessments.models import SelfCheck
 from communities.models import Activity, Community
 from core import measures
 from core.measures import MEASURES, Batch
 from facilities.models import Facility
 from personnel.models import Member
+from standards import thresholds
+from standards.models import StandardEdition
 
 from ..factories import CommunityFactory
 
@@ -27,7 +29,7 @@ YEAR = timezone.localdate().year
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
 # Read by any evaluation and changed through the community itself (a community save re-evaluates
 # everything) or never once published: the community row, its town and district, the editions.
-ALWAYS = {"communities.Community", "core.Unit", "assessments.StandardEdition", "assessments.Indicator"}
+ALWAYS = {"communities.Community", "core.Unit", "standards.StandardEdition", "standards.Indicator"}
 
 
 def touched(queries) -> set[str]:
@@ -175,9 +177,9 @@ def volunteer_activities(check) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_a_new_or_deleted_activity_re_evaluates_its_own_years_self_check_only(world):
     now = SelfCheck.objects.get(community=world.c1, year=YEAR)
-    selfchecks.evaluate_communities([world.c1.pk], YEAR - 1)
+    runs.evaluate_communities([world.c1.pk], YEAR - 1)
     last = SelfCheck.objects.get(community=world.c1, year=YEAR - 1)
-    selfchecks.evaluate_communities([world.c1.pk], YEAR - 2)
+    runs.evaluate_communities([world.c1.pk], YEAR - 2)
     approved = SelfCheck.objects.get(community=world.c1, year=YEAR - 2)
     SelfCheck.objects.filter(pk=approved.pk).update(status=SelfCheck.Status.DISTRICT_APPROVED)
     counted = [volunteer_activities(now), volunteer_activities(last)]

@@ -7,10 +7,12 @@ from django.core import mail
 from django.utils import timezone
 
 from assessments import reminders
-from assessments.models import Designation, SelfCheck, SelfCheckEvent, StandardEdition
+from assessments.models import SelfCheck, SelfCheckEvent
 from assessments.notifications import on_event
 from core.models import Notification
 from core.roles import Role
+from designations.models import Designation
+from standards.models import StandardEdition
 from tests.factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year

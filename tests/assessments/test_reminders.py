@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from assessments import reminders, services
+from assessments import reminders
 from assessments.models import SelfCheck
 from core.models import Job
+from standards import editing
 
 from ..factories import CommunityFactory
 
@@ -42,14 +43,14 @@ def test_reminder_goes_to_the_district_a_week_before_30_november(world, unfiled,
 @pytest.mark.django_db
 def test_a_city_that_moves_the_deadline_in_its_edition_moves_the_reminders(world, unfiled, settings):
     settings.FILING_REMINDER_DAYS = [1]
-    from assessments.models import StandardEdition
+    from standards.models import StandardEdition
 
     shipped = StandardEdition.objects.current_for(None, "urban")
-    draft = services.copy_edition(shipped, world.officer)
-    services.update_indicator(
+    draft = editing.copy_edition(shipped, world.officer)
+    editing.update_indicator(
         draft.indicators.get(code="U-FILE"), world.officer, params={"deadline_month": 12, "deadline_day": 15}
     )
-    services.publish(draft, world.officer)
+    editing.publish(draft, world.officer)
 
     assert reminders.filing_deadline(world.tenant.pk, YEAR) == date(YEAR, 12, 15)
     assert reminders.send_filing_reminders(date(YEAR, 11, 29)) == 0
@@ -75,7 +76,7 @@ def test_beat_schedules_both_jobs(settings):
     assert tasks == {
         "assessments.tasks.annual_self_checks",
         "assessments.tasks.filing_deadline_reminders",
-        "assessments.tasks.designation_renewal_reminders",
+        "designations.tasks.designation_renewal_reminders",
     }
     assert settings.FILING_REMINDER_DAYS == [14, 7, 1]
 

@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from assessments.models import Enrolment
 from communities.models import Community
 from core.models import Unit, User
 from core.roles import Role
+from designations.models import Enrolment
 
 DEMO = {
     "DEBUG": True,

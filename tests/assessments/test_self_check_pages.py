@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments import selfchecks
+from assessments import runs
 from assessments.models import SelfCheck
 from core import exports
 from core.models import Job
@@ -24,7 +24,7 @@ def evaluated(world):
         community=world.c1, kind="service_station", name="站", area_m2=282, activity_area_m2=100
     )
     for year in (YEAR - 1, YEAR):
-        selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], year)
+        runs.evaluate_communities([world.c1.pk, world.c2.pk], year)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
 
@@ -148,7 +148,7 @@ def test_unit_figures_pool_the_unit_s_self_checks(world, client):
     Member.objects.create(community=villages[0], name="甲", body="villagers_committee", role="director")
     Member.objects.create(community=villages[1], name="乙", body="party_branch", role="secretary")
     Member.objects.create(community=villages[1], name="丙", body="villagers_committee", role="director")
-    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk, *[v.pk for v in villages]], YEAR)
+    runs.evaluate_communities([world.c1.pk, world.c2.pk, *[v.pk for v in villages]], YEAR)
 
     client.force_login(world.officer)
     figures = {f["code"]: f for f in client.get(f"/self-checks/?year={YEAR}").context["figures"]}
@@ -168,7 +168,7 @@ def test_unit_figures_pool_the_unit_s_self_checks(world, client):
 
 @pytest.mark.django_db
 def test_enrolment_share_of_the_unit_for_the_year(world, client):
-    from assessments.models import Enrolment
+    from designations.models import Enrolment
 
     Enrolment.objects.create(community=world.c1, year=YEAR)
     Enrolment.objects.create(community=world.c2, year=YEAR - 1)  # another year

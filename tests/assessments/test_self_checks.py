@@ -7,15 +7,16 @@ from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import selfchecks, tasks
+from assessments import runs, tasks
 from assessments.api.serializers import GapSerializer, ResultSerializer
 from assessments.evaluator import EditionEvaluator
-from assessments.models import Indicator, SelfCheck, StandardEdition
+from assessments.models import SelfCheck
 from communities.models import Community
 from core.measures import Batch
 from core.models import Job
 from facilities.models import Facility
 from funding.models import WorkFund
+from standards.models import Indicator, StandardEdition
 
 from ..factories import CommunityFactory
 
@@ -123,7 +124,7 @@ def test_run_is_chunked_and_progress_counts_communities(world, run, settings):
 
 @pytest.mark.django_db
 def test_a_chunk_retries_a_transient_database_error(world, run, monkeypatch):
-    real = selfchecks.evaluate_communities
+    real = runs.evaluate_communities
     calls = []
 
     def flaky(ids, year, create=True):
@@ -132,7 +133,7 @@ def test_a_chunk_retries_a_transient_database_error(world, run, monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(ids, year, create)
 
-    monkeypatch.setattr(selfchecks, "evaluate_communities", flaky)
+    monkeypatch.setattr(runs, "evaluate_communities", flaky)
     job = run(world.clerk)
 
     job.refresh_from_db()
@@ -144,14 +145,14 @@ def test_a_chunk_retries_a_transient_database_error(world, run, monkeypatch):
 @pytest.mark.django_db
 def test_a_failed_chunk_is_reported_and_the_others_are_kept(world, run, monkeypatch, settings):
     settings.SELF_CHECK_CHUNK_SIZE = 1
-    real = selfchecks.evaluate_communities
+    real = runs.evaluate_communities
 
     def broken_for_c2(ids, year, create=True):
         if world.c2.pk in ids:
             raise ValueError("记录损坏")
         return real(ids, year, create)
 
-    monkeypatch.setattr(selfchecks, "evaluate_communities", broken_for_c2)
+    monkeypatch.setattr(runs, "evaluate_communities", broken_for_c2)
     job = run(world.reviewer)
 
     job.refresh_from_db()
@@ -174,13 +175,13 @@ def test_a_redelivered_chunk_is_counted_once(world):
     )
     report = {"counts": {"evaluated": 1}, "errors": [], "queries": 5}
 
-    selfchecks.chunk_finished(job.pk, 1, 1, report)
-    selfchecks.chunk_finished(job.pk, 1, 1, report)
+    runs.chunk_finished(job.pk, 1, 1, report)
+    runs.chunk_finished(job.pk, 1, 1, report)
 
     job.refresh_from_db()
     assert job.done == 1 and job.state == Job.State.RUNNING
     assert job.summary["counts"] == {"evaluated": 1}
-    selfchecks.chunk_finished(job.pk, 2, 1, report)
+    runs.chunk_finished(job.pk, 2, 1, report)
     job.refresh_from_db()
     assert job.state == Job.State.DONE and job.done == 2 and job.summary["queries"] == 10
 
@@ -203,7 +204,7 @@ def test_queries_grow_with_chunks_not_communities(world):
     counts = []
     for ids in (few, many):
         with CaptureQueriesContext(connection) as queries:
-            selfchecks.evaluate_communities(ids, YEAR)
+            runs.evaluate_communities(ids, YEAR)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert SelfCheck.objects.filter(community_id__in=few + many).count() == 27
@@ -214,7 +215,7 @@ def test_a_community_without_a_published_edition_for_its_kind_is_reported(world)
     StandardEdition.objects.filter(applies_to="village").update(status="draft")
 
     village = CommunityFactory(unit=world.t3, name="无标准村", kind="village")
-    report = selfchecks.evaluate_communities([village.pk, world.c3.pk], YEAR)
+    report = runs.evaluate_communities([village.pk, world.c3.pk], YEAR)
 
     assert report["errors"] == ["无标准村:没有适用于行政村(嘎查)的已发布标准。"]
     assert SelfCheck.objects.filter(community=world.c3).exists()
@@ -420,12 +421,12 @@ def test_an_import_without_a_broker_is_evaluated_in_process(world, settings, mon
 @pytest.mark.django_db
 def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, api):
     client = api.as_user(world.officer)
-    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
     client.get("/api/v1/self-checks/")  # warm the process-wide cache of compiled editions
     with CaptureQueriesContext(connection) as few:
         small = client.get("/api/v1/self-checks/").json()
     extra = [CommunityFactory(unit=world.t1, name=f"列表{n}").pk for n in range(10)]
-    selfchecks.evaluate_communities(extra, YEAR)
+    runs.evaluate_communities(extra, YEAR)
     with CaptureQueriesContext(connection) as many:
         large = client.get("/api/v1/self-checks/").json()
 
@@ -452,7 +453,7 @@ def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, ap
 @pytest.mark.django_db
 def test_api_reads_no_snapshot_judgements_or_failed_codes_and_each_edition_once(world, api):
     """An approved self-check's snapshot holds every record as it stood: the API shows none of it."""
-    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk, world.c3.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk, world.c2.pk, world.c3.pk], YEAR)
     SelfCheck.objects.filter(community=world.c1).update(
         status=SelfCheck.Status.DISTRICT_APPROVED, snapshot={"records": ["一大份记录"] * 100}
     )
@@ -494,7 +495,7 @@ def test_a_community_filter_that_is_no_id_is_a_400_on_the_field(world, api, slug
 
 @pytest.mark.django_db
 def test_the_community_filter_matches_its_id(world, api):
-    selfchecks.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk, world.c2.pk], YEAR)
     rows = api.as_user(world.reader).get(f"/api/v1/self-checks/?community={world.c1.pk}").json()["results"]
     assert [row["community"] for row in rows] == [world.c1.pk]
 
@@ -504,7 +505,7 @@ def test_results_and_gaps_are_written_as_their_serializers_write_them(world, api
     """The API writes the stored results and the gaps out by key (`FlatListField`); the output is the
     nested serializers' own, for passed, failed, open and not-applicable results alike."""
     village = CommunityFactory(unit=world.t3, name="红光村", kind="village")
-    selfchecks.evaluate_communities([world.c1.pk, world.c3.pk, village.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk, world.c3.pk, village.pk], YEAR)
 
     body = api.as_user(world.officer).get("/api/v1/self-checks/", {"year": YEAR}).json()["results"]
 
@@ -520,10 +521,10 @@ def test_results_and_gaps_are_written_as_their_serializers_write_them(world, api
 
 @pytest.mark.django_db
 def test_a_re_evaluation_that_moves_nothing_only_stamps_the_time(world):
-    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk], YEAR)
     check = SelfCheck.objects.get(community=world.c1, year=YEAR)
     with CaptureQueriesContext(connection) as queries:
-        selfchecks.evaluate_communities([world.c1.pk], YEAR)
+        runs.evaluate_communities([world.c1.pk], YEAR)
     updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and "results" not in updates[0] and "evaluated_at" in updates[0]
     again = SelfCheck.objects.get(pk=check.pk)
@@ -532,6 +533,6 @@ def test_a_re_evaluation_that_moves_nothing_only_stamps_the_time(world):
     Facility.objects.create(
         community=world.c1, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
     )
-    selfchecks.evaluate_communities([world.c1.pk], YEAR)  # U-AREA now passes: the results are written
+    runs.evaluate_communities([world.c1.pk], YEAR)  # U-AREA now passes: the results are written
     moved = SelfCheck.objects.get(pk=check.pk)
     assert moved.results != check.results and "U-AREA" not in moved.failed

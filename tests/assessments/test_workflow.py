@@ -5,8 +5,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import selfchecks
-from assessments.models import Enrolment, SelfCheck, SelfCheckEvent, SiteVisit
+from assessments import runs
+from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
+from designations.models import Enrolment
 
 YEAR = timezone.localdate().year
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
@@ -79,7 +80,7 @@ def _cases():
 @pytest.fixture
 def check(world):
     Enrolment.objects.create(community=world.c1, year=YEAR)
-    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk], YEAR)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
 

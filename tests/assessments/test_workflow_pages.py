@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments import selfchecks
-from assessments.models import Enrolment, SelfCheck, SelfCheckEvent, SiteVisit
+from assessments import runs
+from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
 from core import exports
+from designations.models import Enrolment
 
 YEAR = timezone.localdate().year
 S = SelfCheck.Status
@@ -18,7 +19,7 @@ S = SelfCheck.Status
 
 @pytest.fixture
 def check(world):
-    selfchecks.evaluate_communities([world.c1.pk], YEAR)
+    runs.evaluate_communities([world.c1.pk], YEAR)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
 
@@ -144,10 +145,10 @@ def test_the_audit_trail_exports(world, client, check, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_a_community_holding_a_designation_cannot_be_deleted(world, client, api, check):
-    from assessments import designations
+    from designations import services
 
     SelfCheck.objects.filter(pk=check.pk).update(status=S.ACCEPTED)
-    designations.issue(
+    services.issue(
         title="qualified", year=YEAR, user=world.officer, self_check=SelfCheck.objects.get(pk=check.pk)
     )
 

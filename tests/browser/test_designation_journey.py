@@ -13,7 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.demo import JOURNEY_COMMUNITY
-from assessments.models import Designation, SelfCheck
+from assessments.models import SelfCheck
+from designations.models import Designation
 
 YEAR = timezone.localdate().year
 

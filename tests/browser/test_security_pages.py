@@ -6,8 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments import services
-from assessments.models import StandardEdition
+from standards import editing
+from standards.models import StandardEdition
 from tests.factories import PASSWORD, CommunityFactory, UserFactory
 
 from .test_community_flow import log_in
@@ -39,7 +39,7 @@ def test_select_all_ticks_every_user(officer_page, live_server, world):
 
 def test_indicator_form_shows_the_chosen_threshold_inputs(officer_page, live_server, world):
     page = officer_page
-    draft = services.copy_edition(
+    draft = editing.copy_edition(
         StandardEdition.objects.get(tenant__isnull=True, code="U", version=1), world.officer
     )
     page.goto(live_server.url + reverse("indicator-create", args=[draft.pk]))

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from assessments import selfchecks, tasks
+from assessments import runs, tasks
 from assessments.models import SelfCheck
 from core import tasks as core_tasks
 from core.models import ExportLog, Job
@@ -30,7 +30,7 @@ def planned(world, settings):
     job = Job.objects.create(
         owner=world.clerk, kind=Job.Kind.SELF_CHECK, params={"year": YEAR, "unit": world.t1.pk}
     )
-    parts = selfchecks.plan_chunks(job)
+    parts = runs.plan_chunks(job)
     job.mark_running(total=sum(len(part) for part in parts), worker="killed@host")
     return job, parts
 
@@ -40,15 +40,15 @@ def test_a_redelivered_run_message_queues_only_the_chunks_that_have_not_reported
     planned, eager_tasks, monkeypatch
 ):
     job, parts = planned
-    selfchecks.run_chunk(job.pk, 2, parts[1])  # chunk 2 was done before the worker died
+    runs.run_chunk(job.pk, 2, parts[1])  # chunk 2 was done before the worker died
     delivered = []
-    real = selfchecks.run_chunk
+    real = runs.run_chunk
 
     def recording(job_id, chunk, ids):
         delivered.append((chunk, ids))
         return real(job_id, chunk, ids)
 
-    monkeypatch.setattr(selfchecks, "run_chunk", recording)
+    monkeypatch.setattr(runs, "run_chunk", recording)
 
     tasks.run_self_checks.apply(args=[job.pk])
 
@@ -68,24 +68,24 @@ def test_the_chunks_queued_again_are_those_planned_not_todays_list(planned, worl
     Community.objects.filter(pk=parts[0][0]).delete()  # gone since: chunk 1 is now empty
     CommunityFactory(unit=world.t1, name="后来的社区")  # new since: in no planned chunk
 
-    assert selfchecks.unreported_chunks(job) == {1: [], 2: parts[1], 3: parts[2]}
+    assert runs.unreported_chunks(job) == {1: [], 2: parts[1], 3: parts[2]}
 
 
 @pytest.mark.django_db
 def test_a_chunk_killed_before_it_reported_leaves_nothing_and_runs_whole_again(planned, monkeypatch):
     job, parts = planned
-    real = selfchecks.chunk_finished
+    real = runs.chunk_finished
 
     def killed(*args, **kwargs):
         raise SystemExit("SIGKILL")  # the worker dies between the evaluation and the report
 
-    monkeypatch.setattr(selfchecks, "chunk_finished", killed)
+    monkeypatch.setattr(runs, "chunk_finished", killed)
     with pytest.raises(SystemExit):
-        selfchecks.run_chunk(job.pk, 1, parts[0])
+        runs.run_chunk(job.pk, 1, parts[0])
     assert not SelfCheck.objects.filter(community_id__in=parts[0]).exists()
 
-    monkeypatch.setattr(selfchecks, "chunk_finished", real)
-    selfchecks.run_chunk(job.pk, 1, parts[0])  # redelivered
+    monkeypatch.setattr(runs, "chunk_finished", real)
+    runs.run_chunk(job.pk, 1, parts[0])  # redelivered
     job.refresh_from_db()
     assert job.summary["counts"]["created"] == job.summary["counts"]["evaluated"] == 1
     assert job.done == 1 and SelfCheck.objects.filter(community_id__in=parts[0]).count() == 1
@@ -95,15 +95,15 @@ def test_a_chunk_killed_before_it_reported_leaves_nothing_and_runs_whole_again(p
 def test_a_redelivered_chunk_that_had_reported_is_not_evaluated_again(planned, monkeypatch):
     job, parts = planned
     evaluations = []
-    real = selfchecks.evaluate_communities
+    real = runs.evaluate_communities
 
     def counted(ids, year, create=True):
         evaluations.append(ids)
         return real(ids, year, create)
 
-    monkeypatch.setattr(selfchecks, "evaluate_communities", counted)
-    selfchecks.run_chunk(job.pk, 1, parts[0])
-    selfchecks.run_chunk(job.pk, 1, parts[0])
+    monkeypatch.setattr(runs, "evaluate_communities", counted)
+    runs.run_chunk(job.pk, 1, parts[0])
+    runs.run_chunk(job.pk, 1, parts[0])
 
     assert evaluations == [parts[0]]
     job.refresh_from_db()

@@ -35,7 +35,8 @@ def run_now(eager_tasks, django_capture_on_commit_callbacks):
 
 
 def _self_check(world, year=2025):
-    from assessments.models import SelfCheck, StandardEdition
+    from assessments.models import SelfCheck
+    from standards.models import StandardEdition
 
     edition = StandardEdition.objects.current_for(world.tenant.pk, "urban")
     return SelfCheck.objects.create(community=world.c1, year=year, edition=edition)
@@ -65,9 +66,9 @@ def test_the_row_counts_and_filters_are_the_exported_ones(world, client, run_now
 
 
 def test_the_designation_register(world, client, run_now):
-    from assessments import designations
+    from designations import services
 
-    designations.issue(title="model", year=2025, user=world.officer, self_check=_self_check(world))
+    services.issue(title="model", year=2025, user=world.officer, self_check=_self_check(world))
     client.force_login(world.clerk)
     run_now(lambda: client.post("/exports/designations/", {"year": "2025"}))
     (log,) = ExportLog.objects.all()

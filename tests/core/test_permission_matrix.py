@@ -299,9 +299,11 @@ class _Targets(dict):
 
 @pytest.fixture
 def targets(world):
-    from assessments import designations
-    from assessments.models import Enrolment, SelfCheck, StandardEdition
+    from assessments.models import SelfCheck
     from core.models import Job
+    from designations import services
+    from designations.models import Enrolment
+    from standards.models import StandardEdition
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
     edition = StandardEdition.objects.current_for(world.tenant.pk, "urban")
@@ -311,9 +313,7 @@ def targets(world):
     def designation_of_c1():
         # c1's 示范 of 2025, on its self-check, as the city's acceptance issues it
         if not issued:
-            issued.append(
-                designations.issue(title="model", year=2025, user=world.officer, self_check=self_check)
-            )
+            issued.append(services.issue(title="model", year=2025, user=world.officer, self_check=self_check))
         return issued[0]
 
     return _Targets(

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
-from assessments import selfchecks
+from assessments import runs
 from assessments.models import IndicatorEvidence, SelfCheck
 from communities import records
 from communities.models import TownRecognition
@@ -316,7 +316,7 @@ def test_town_recognition_page_checks_the_evidence(
 @pytest.fixture
 def self_check(world, media_root):
     year = timezone.localdate().year
-    selfchecks.evaluate_communities([world.c1.pk], year)
+    runs.evaluate_communities([world.c1.pk], year)
     return SelfCheck.objects.get(community=world.c1, year=year)
 
 

@@ -16,7 +16,7 @@ from funding.models import WorkFund
 from tests.factories import CommunityFactory
 
 YEAR = 2024
-STANDARDS = Path(__file__).resolve().parents[2] / "assessments" / "standards"
+STANDARDS = Path(__file__).resolve().parents[2] / "standards" / "editions"
 
 
 def batch_of(*communities, year=YEAR):

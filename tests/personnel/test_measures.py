@@ -115,7 +115,7 @@ def village(world, name, **fields):
 
 # ---- the registry ---------------------------------------------------------------------------------
 def test_every_personnel_key_is_registered_with_the_parameters_the_editions_pass():
-    editions = Path(__file__).resolve().parents[2] / "assessments" / "standards"
+    editions = Path(__file__).resolve().parents[2] / "standards" / "editions"
     passed = {}
     for edition in ("U", "R", "V"):
         for indicator in json.loads((editions / f"{edition}.json").read_text())["indicators"]:

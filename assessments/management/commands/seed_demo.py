@@ -14,13 +14,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import designations, selfchecks
-from assessments.demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
-from assessments.models import Enrolment, SelfCheck
 from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
+from designations import services
+from designations.models import Enrolment
 from personnel.models import Member
+
+from ... import runs
+from ...demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
+from ...models import SelfCheck
 
 CITY = ("临江市", "linjiang")
 # Earlier years the demo carries, for the dashboards' trend and year-over-year figures.
@@ -163,12 +166,12 @@ class Command(BaseCommand):
         """Earlier years of the programme, so that the dashboards' trend and year-over-year figures
         have something to show. The demo's records are of this year, so each earlier year's
         self-checks repeat this year's results; a different fifth of the communities is accepted
-        each year, with the title its level allows, issued as the city would (`designations.issue`)."""
+        each year, with the title its level allows, issued as the city would (`services.issue`)."""
         year = timezone.localdate().year
         current = SelfCheck.objects.filter(community__unit__tenant=tenant, year=year)
         communities = Community.objects.filter(unit__tenant=tenant)
         missing = communities.exclude(pk__in=current.values("community_id")).values_list("pk", flat=True)
-        selfchecks.evaluate_communities(list(missing), year)
+        runs.evaluate_communities(list(missing), year)
         created = 0
         for back in range(1, HISTORY_YEARS + 1):
             past = year - back
@@ -195,7 +198,7 @@ class Command(BaseCommand):
                 community__unit__tenant=tenant, year=past, status=SelfCheck.Status.ACCEPTED
             ).exclude(level=SelfCheck.NO_LEVEL)
             for check in accepted.select_related("edition"):
-                designations.issue(title=check.level, year=past, user=officer, self_check=check)
+                services.issue(title=check.level, year=past, user=officer, self_check=check)
                 created += 1
         return created
 

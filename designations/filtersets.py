@@ -1,0 +1,39 @@
+import django_filters
+
+from core.filtersets import IdFilter, UnitSubtreeFilter
+
+from .models import Designation, Enrolment
+
+
+class EnrolmentFilterSet(django_filters.FilterSet):
+    """`?community=`, `?year=` and `?unit=` (subtree)."""
+
+    unit = UnitSubtreeFilter(path_field="community__unit__path")
+    community = IdFilter(field_name="community_id", label="社区")
+    year = django_filters.NumberFilter(label="年度")
+
+    class Meta:
+        model = Enrolment
+        fields = ["unit", "year", "community"]
+
+
+class DesignationPageFilterSet(django_filters.FilterSet):
+    """The register page's filters: `?year=`, `?title=` and `?unit=` (subtree: a district matches its
+    communities' designations and its own 示范区)."""
+
+    year = django_filters.NumberFilter(label="年度")
+    title = django_filters.ChoiceFilter(choices=Designation.Title.choices, label="称号", empty_label="全部")
+    unit = UnitSubtreeFilter(path_field="scope_unit__path")
+
+    class Meta:
+        model = Designation
+        fields = ["year", "title", "unit"]
+
+
+class DesignationFilterSet(DesignationPageFilterSet):
+    """`designations/`: `?year=`, `?title=`, `?unit=` (subtree) and `?community=`."""
+
+    community = IdFilter(field_name="community_id", label="社区")
+
+    class Meta(DesignationPageFilterSet.Meta):
+        fields = ["year", "title", "unit", "community"]

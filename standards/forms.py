@@ -1,0 +1,352 @@
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from communities.models import Community
+from core.forms import CheckboxList, ScopedModelForm
+from core.measures import LIST, MEASURES
+
+from . import thresholds
+from .models import Indicator, StandardEdition
+
+NUMBER, MEASURE, RANGE, CODES, JSON = "number", "measure", "range", "codes", "json"
+
+FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+FORMS = {
+    NUMBER: "数值或分数",
+    MEASURE: "测量项 × 倍数",
+    RANGE: "区间(下限至上限)",
+    CODES: "须包含的全部项目",
+    JSON: "高级:JSON",
+}
+
+
+# The inputs of each threshold form (the page shows only those of the form chosen).
+THRESHOLD_FIELDS = {
+    NUMBER: ("threshold_number",),
+    MEASURE: ("threshold_measure", "threshold_factor", "threshold_measure_params"),
+    RANGE: ("threshold_min", "threshold_max"),
+    CODES: ("threshold_codes",),
+    JSON: ("threshold_json",),
+}
+
+
+def parse_number(text: str, what: str):
+    """ "300" → 300, "0.1" → 0.1, "2/3" → {"numerator": 2, "denominator": 3}."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"请填写{what}。")
+    match = FRACTION.match(text)
+    if match:
+        numerator, denominator = int(match[1]), int(match[2])
+        if denominator == 0:
+            raise ValidationError("分母不能为0。")
+        return {"numerator": numerator, "denominator": denominator}
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{what}须为数字或分数(如 300、0.1、2/3)。") from None
+    if not number.is_finite():
+        raise ValidationError(f"{what}须为数字。")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def show_number(value) -> str:
+    try:
+        return thresholds.show_number(value)
+    except (TypeError, ValueError):
+        return ""
+
+
+def parse_json(text: str, what: str, default=None):
+    text = (text or "").strip()
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationError(f"{what}不是合法的 JSON。") from None
+
+
+def number_measure_choices():
+    return [("", "—")] + [
+        (key, f"{measure.label}({key})") for key, measure in MEASURES.items() if measure.kind != LIST
+    ]
+
+
+class RuleFormMixin:
+    """The rule fields of an auto indicator (params, threshold) and the mapping of the model's
+    errors onto the fields the user filled in."""
+
+    threshold_forms = tuple(FORMS)
+
+    def add_rule_fields(self, measure_key: str):
+        measure = MEASURES.get(measure_key)
+        self.fields["params_json"] = forms.CharField(
+            label="测量参数(JSON)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace"}),
+            help_text='如 {"kind": "social"};可留空。',
+        )
+        self.fields["threshold_form"] = forms.ChoiceField(
+            label="阈值形式", choices=[(key, FORMS[key]) for key in self.threshold_forms]
+        )
+        self.fields["threshold_number"] = forms.CharField(
+            label="数值", required=False, help_text="如 300、0.1 或分数 2/3(按精确分数比较)。"
+        )
+        self.fields["threshold_measure"] = forms.ChoiceField(
+            label="乘以倍数的测量项", required=False, choices=number_measure_choices()
+        )
+        self.fields["threshold_factor"] = forms.CharField(
+            label="倍数", required=False, help_text="如“注册志愿者 ≥ 社区人口 × 0.1”中的 0.1。"
+        )
+        self.fields["threshold_measure_params"] = forms.CharField(
+            label="该测量项的参数(JSON)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace"}),
+        )
+        if RANGE in self.threshold_forms:
+            self.fields["threshold_min"] = forms.CharField(label="下限(含)", required=False)
+            self.fields["threshold_max"] = forms.CharField(label="上限(含)", required=False)
+        if CODES in self.threshold_forms:
+            codes = measure.codes if measure else {}
+            self.code_values = {str(code): code for code in codes}
+            self.fields["threshold_codes"] = forms.MultipleChoiceField(
+                label="须包含的项目",
+                required=False,
+                choices=[(str(code), label) for code, label in codes.items()],
+                widget=CheckboxList,
+            )
+        if JSON in self.threshold_forms:
+            self.fields["threshold_json"] = forms.CharField(
+                label="阈值(JSON)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
+                help_text='数值 300;分数 {"numerator": 2, "denominator": 3};测量项乘倍数 '
+                '{"measure": "residents", "factor": 0.1};区间 {"min": 5, "max": 7};'
+                "项目列表 [1, 4]。",
+            )
+        for mode, names in THRESHOLD_FIELDS.items():
+            for name in names:
+                if name in self.fields:
+                    self.fields[name].widget.attrs["data-threshold-form"] = mode
+        self.apply_bootstrap()
+
+    def rule_initial(self, params, threshold):
+        initial = {"params_json": json.dumps(params, ensure_ascii=False) if params else ""}
+        if threshold is not None:
+            initial["threshold_json"] = json.dumps(threshold, ensure_ascii=False)
+        if isinstance(threshold, list) and CODES in self.threshold_forms:
+            initial.update(threshold_form=CODES, threshold_codes=[str(code) for code in threshold])
+        elif thresholds.is_measure_ref(threshold):
+            initial.update(
+                threshold_form=MEASURE,
+                threshold_measure=threshold.get("measure"),
+                threshold_factor=show_number(threshold.get("factor")),
+                threshold_measure_params=(
+                    json.dumps(threshold["params"], ensure_ascii=False) if threshold.get("params") else ""
+                ),
+            )
+        elif isinstance(threshold, dict) and set(threshold) == {"min", "max"}:
+            plain = not any(thresholds.is_measure_ref(threshold[k]) for k in ("min", "max"))
+            if plain and RANGE in self.threshold_forms:
+                initial.update(
+                    threshold_form=RANGE,
+                    threshold_min=show_number(threshold["min"]),
+                    threshold_max=show_number(threshold["max"]),
+                )
+            else:
+                initial["threshold_form"] = JSON
+        elif threshold is not None:
+            initial.update(threshold_form=NUMBER, threshold_number=show_number(threshold))
+        for name, value in initial.items():
+            if name in self.fields:
+                self.fields[name].initial = value
+
+    def clean_rule(self, cleaned) -> tuple[dict, object]:
+        """(params, threshold) from the filled-in fields; errors go on those fields."""
+        params = {}
+        try:
+            params = parse_json(cleaned.get("params_json"), "测量参数", default={})
+        except ValidationError as exc:
+            self.add_error("params_json", exc)
+        mode = cleaned.get("threshold_form")
+        self.threshold_field = {
+            NUMBER: "threshold_number",
+            MEASURE: "threshold_factor",
+            RANGE: "threshold_min",
+            CODES: "threshold_codes",
+            JSON: "threshold_json",
+        }.get(mode, "threshold_form")
+        threshold = None
+        try:
+            if mode == NUMBER:
+                threshold = parse_number(cleaned.get("threshold_number"), "数值")
+            elif mode == MEASURE:
+                threshold = self._measure_threshold(cleaned)
+            elif mode == RANGE:
+                threshold = self._range_threshold(cleaned)
+            elif mode == CODES:
+                chosen = cleaned.get("threshold_codes") or []
+                threshold = [self.code_values[code] for code in self.code_values if code in chosen]
+                if not threshold:
+                    raise ValidationError("请至少选择一项。")
+            elif mode == JSON:
+                threshold = parse_json(cleaned.get("threshold_json"), "阈值")
+        except ValidationError as exc:
+            self.add_error(self.threshold_field, exc)
+        return params, threshold
+
+    def _measure_threshold(self, cleaned):
+        key = cleaned.get("threshold_measure")
+        if not key:
+            self.threshold_field = "threshold_measure"
+            raise ValidationError("请选择测量项。")
+        factor = parse_number(cleaned.get("threshold_factor"), "倍数")  # 2/3 stays an exact fraction
+        ref = {"measure": key, "factor": factor}
+        try:
+            params = parse_json(cleaned.get("threshold_measure_params"), "测量项参数", default=None)
+        except ValidationError as exc:
+            self.add_error("threshold_measure_params", exc)
+            params = None
+        if params:
+            ref["params"] = params
+        return ref
+
+    def _range_threshold(self, cleaned):
+        low = parse_number(cleaned.get("threshold_min"), "下限")
+        try:
+            high = parse_number(cleaned.get("threshold_max"), "上限")
+        except ValidationError:
+            self.threshold_field = "threshold_max"
+            raise
+        return {"min": low, "max": high}
+
+    def _update_errors(self, errors):
+        # The model says "threshold"/"params"/"check_kind"; put each message on the field filled in.
+        if hasattr(errors, "error_dict"):
+            targets = {
+                "threshold": getattr(self, "threshold_field", "threshold_form"),
+                "params": "params_json",
+            }
+            remapped: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                target = targets.get(field, field)
+                if field in targets and target in self.errors:
+                    continue  # what the user typed was already refused; the model saw nothing
+                if target != NON_FIELD_ERRORS and target not in self.fields:
+                    target = NON_FIELD_ERRORS
+                remapped.setdefault(target, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
+
+
+class EditionForm(ScopedModelForm):
+    """A draft's name, code and (rural) 精品 score."""
+
+    class Meta:
+        model = StandardEdition
+        fields = ["code", "name", "premium_min_score"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.applies_to != Community.Kind.RURAL:
+            self.fields.pop("premium_min_score")
+
+
+class IndicatorForm(RuleFormMixin, ScopedModelForm):
+    """Edit a draft's indicator: its level and weight, and for an auto indicator its operator,
+    parameters, threshold and shortfall advice."""
+
+    class Meta:
+        model = Indicator
+        fields = ["level", "weight", "operator", "advice"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        indicator = self.instance
+        self.fields["level"] = forms.ChoiceField(label="适用等级", choices=indicator.edition.level_choices())
+        self.fields["level"].initial = indicator.level
+        if indicator.check_kind != Indicator.Check.AUTO:
+            self.fields.pop("operator")
+            self.fields.pop("advice")
+            self.apply_bootstrap()
+            return
+        measure = MEASURES.get(indicator.measure)
+        is_list = measure is not None and measure.kind == LIST
+        self.threshold_forms = (CODES, JSON) if is_list else (NUMBER, MEASURE, RANGE, JSON)
+        operators = [
+            (value, label)
+            for value, label in Indicator.Operator.choices
+            if (value == thresholds.ALL_IN) == is_list
+        ]
+        self.fields["operator"] = forms.ChoiceField(label="比较方式", choices=operators)
+        self.fields["operator"].initial = indicator.operator
+        self.add_rule_fields(indicator.measure)
+        self.rule_initial(indicator.params, indicator.threshold)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.check_kind == Indicator.Check.AUTO:
+            params, threshold = self.clean_rule(cleaned)
+            self.instance.params = params
+            self.instance.threshold = threshold
+        return cleaned
+
+    def changes(self) -> dict:
+        data = {"level": self.cleaned_data["level"], "weight": self.cleaned_data["weight"]}
+        if self.instance.check_kind == Indicator.Check.AUTO:
+            data.update(
+                operator=self.cleaned_data["operator"],
+                advice=self.cleaned_data["advice"],
+                params=self.instance.params,
+                threshold=self.instance.threshold,
+            )
+        return data
+
+
+class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
+    """A city's own auto indicator: a known measure, ≥ / ≤ / =, and a number or a measure × factor."""
+
+    threshold_forms = (NUMBER, MEASURE)
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "category", "requirement", "measure", "operator", "level", "weight", "advice"]
+        widgets = {"requirement": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, edition, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.instance.edition = edition
+        self.instance.check_kind = Indicator.Check.AUTO
+        self.fields["measure"] = forms.ChoiceField(label="测量项", choices=number_measure_choices())
+        self.fields["operator"] = forms.ChoiceField(
+            label="比较方式",
+            choices=[
+                (value, label)
+                for value, label in Indicator.Operator.choices
+                if value in (thresholds.GTE, thresholds.LTE, thresholds.EQ)
+            ],
+        )
+        self.fields["level"] = forms.ChoiceField(label="适用等级", choices=edition.level_choices())
+        self.fields["code"].help_text = "本标准内唯一,如 LJ-01。"
+        self.fields["category"].help_text = "如 组织建设、队伍建设、阵地建设、民主自治、服务、经费。"
+        self.add_rule_fields("")
+        self.fields["threshold_form"].initial = NUMBER
+
+    def clean(self):
+        cleaned = super().clean()
+        params, threshold = self.clean_rule(cleaned)
+        self.instance.params = params
+        self.instance.threshold = threshold
+        return cleaned
+
+    def fields_for_service(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data.update(params=self.instance.params, threshold=self.instance.threshold)
+        return data

@@ -1,3 +1,0 @@
-"""Fixtures shared by the assessments tests."""
-
-from .programme import programme  # noqa: F401  (registers the fixture for every module here)

@@ -628,5 +628,9 @@ class TestRenewalReminders:
         designation_renewal_reminders()
         assert len(mail.outbox) == 2
         entry = django_settings.CELERY_BEAT_SCHEDULE["designation-renewal-reminders"]
-        assert entry["task"] == designation_renewal_reminders.name == "designations.tasks.designation_renewal_reminders"
+        assert (
+            entry["task"]
+            == designation_renewal_reminders.name
+            == "designations.tasks.designation_renewal_reminders"
+        )
         assert django_settings.DESIGNATION_RENEWAL_DAYS == 90

@@ -3,7 +3,7 @@
 An auto indicator names a registered measure (`core.measures`), an operator and a threshold; each
 measure is asked once per batch for all of its communities, so a run's queries grow with its chunks,
 not with its communities. Evidence and site indicators take the reviewers' judgements and stay open
-(`passed` null) until judged. Score and levels follow API.md:
+(`passed` null) until judged. Score and levels follow docs/api.md:
 
 - `score`: weighted share of indicators passed, unjudged counted as not passed (0–100);
 - `level`: the highest level whose required indicators all pass, unjudged counted as not passed;

@@ -24,7 +24,7 @@ class SelfCheckQuerySet(CommunityScopedQuerySet):
 
 
 class SelfCheck(models.Model):
-    """A community's annual self-check: one per community and year (API.md). The edition is fixed at
+    """A community's annual self-check: one per community and year (docs/api.md). The edition is fixed at
     the first run; `results` hold one entry per indicator of that edition as the evaluator left it,
     `judgements` what reviewers decided about evidence and site indicators (never copied into a
     new year)."""
@@ -111,7 +111,7 @@ class SelfCheck(models.Model):
 
     @property
     def gaps(self) -> list[dict]:
-        """The shortfalls between where the community stands and the next level up (issue #4's gap
+        """The shortfalls between where the community stands and the next level up (the gap
         list): every indicator required for that level that is not passed, in plain Chinese."""
         from .evaluator import gap_list
 
@@ -168,7 +168,7 @@ class SelfCheckEvent(models.Model):
 
 
 class SiteVisit(models.Model):
-    """The city's review on site (STANDARD.md U, "Review"): the visit, the forum with the two
+    """The city's review on site (docs/standards.md U, "Review"): the visit, the forum with the two
     committees and staff, and the random questionnaire with its sample and satisfaction score."""
 
     self_check = models.OneToOneField(

@@ -1,4 +1,4 @@
-"""Who hears about each step of a self-check's workflow, and what they are told (issue #5, item 6).
+"""Who hears about each step of a self-check's workflow, and what they are told (docs/api.md, the review workflow).
 
 The workflow calls `on_event(event)` right after writing each `SelfCheckEvent`, inside its
 transaction: the inbox rows commit or roll back with the step, the e-mails leave after the commit.

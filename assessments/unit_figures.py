@@ -1,5 +1,5 @@
 """Figures over a unit, read off its self-checks of a year (no re-measuring): the programme targets
-that STANDARD.md sets over a township or a city rather than over one community.
+that docs/standards.md sets over a township or a city rather than over one community.
 
 - direct election of urban residents' committees (U-ELECT), city target 60%;
 - villages' cross-appointment of the two committees (V-CROSS's share, averaged over the villages,
@@ -25,7 +25,7 @@ from standards.models import Indicator, StandardEdition
 from .evaluator import evaluator_for
 from .expressions import FailedHas, ResultValue, failed_counts
 
-# STANDARD.md, U's programme targets: direct election in 60% of communities by 2015, and about 20%
+# docs/standards.md, U's programme targets: direct election in 60% of communities by 2015, and about 20%
 # of communities entering the creation activity each year.
 DIRECT_ELECTION_TARGET = Fraction(3, 5)
 ENROLMENT_TARGET = Fraction(1, 5)

@@ -1,11 +1,11 @@
-"""The one state machine of a self-check's review (API.md):
+"""The one state machine of a self-check's review (docs/api.md):
 
     draft ─submit→ submitted ─approve→ district_approved ─accept→ accepted
       ↑              │    ↑                  │      ↑            │
       └──returned ←return  └──reopen─────────┘      └──reopen────┴── rejected ←reject─┘
 
 Every step is one function here. Each finds the self-check in the caller's visible scope and locks
-its row, then refuses in API.md's order: outside scope 404, role 403, bad input 400 (keyed by field),
+its row, then refuses in docs/api.md's order: outside scope 404, role 403, bad input 400 (keyed by field),
 step out of order 409 (`Conflict`). A refused step changes nothing. A step that goes through records
 who, when and why in `SelfCheckEvent` (the audit trail) and notifies the people concerned, all in one
 transaction, so two reviewers acting at once cannot both succeed.

@@ -1,5 +1,5 @@
 """Load test: locust on loopback against gunicorn + PostgreSQL (+ Redis as the cache) holding the
-20,000-community city of `benchmarks.self_check_20k` (issue #7).
+20,000-community city of `benchmarks.self_check_20k`.
 
 50 users with about 1 s of think time: town clerks, district reviewers and the city officer
 (`benchmarks/locustfile.py`), 80% reads (lists, details, self-checks, stats) and 20% writes. Prints

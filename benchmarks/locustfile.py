@@ -1,4 +1,4 @@
-"""The load scenario of `benchmarks.load_20k` (issue #7): portal users on the REST API with about 1 s
+"""The load scenario of `benchmarks.load_20k`: portal users on the REST API with about 1 s
 of think time, 80% reads (lists, details, self-checks, stats) and 20% writes.
 
 Each simulated user takes the next persona of the file named by LOAD_PERSONAS (written by the

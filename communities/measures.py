@@ -1,4 +1,4 @@
-"""Measures read off the community record and its community-life records (see assessments/MEASURES.md).
+"""Measures read off the community record and its community-life records (see docs/measures.md).
 
 Each measure loads its table once per batch under a shared cache name ("communities.meetings", …)
 with every kind of row the year holds, and filters by its parameters in Python, so that the

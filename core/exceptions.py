@@ -4,7 +4,7 @@ from django.db.models import ProtectedError
 
 
 class Conflict(ValidationError):
-    """A step out of order (API.md: 409), e.g. submitting a self-check twice or copying a draft."""
+    """A step out of order (docs/api.md: 409), e.g. submitting a self-check twice or copying a draft."""
 
     def __init__(self, message: str, code: str = "conflict"):
         super().__init__(message, code=code)

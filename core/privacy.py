@@ -1,6 +1,6 @@
 """Personal data: which fields hold it, who sees it whole, and how it is masked.
 
-API.md: personal data (phone, ID number) is shown to town_clerk, district_reviewer and city_officer
+docs/api.md: personal data (phone, ID number) is shown to town_clerk, district_reviewer and city_officer
 and masked for api_reader. Those three roles file and review the records, and phoning a committee
 member or a building leader is part of that work (a review, a site visit); a read-only data user
 (statistics office, big-screen dashboard) needs to count people, never to reach them. The role table

@@ -1,4 +1,4 @@
-"""Roles and what each may do: API.md's roles table, as data.
+"""Roles and what each may do: docs/api.md's roles table, as data.
 
 Scope (which objects) is the unit subtree and is applied by `visible_to`; this module only says
 which actions a role may take at all.

@@ -37,7 +37,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 class LockedOut(Throttled):
-    """429 {"detail"} with Retry-After, as API.md allows for a locked-out user."""
+    """429 {"detail"} with Retry-After, as docs/api.md allows for a locked-out user."""
 
     def __init__(self):
         super().__init__(wait=cool_off_seconds(), detail=lockout_message())

@@ -1,4 +1,4 @@
-"""Programme figures for the dashboards and the `stats/` API (issue #6): a unit's overview for a year,
+"""Programme figures for the dashboards and the `stats/` API (docs/api.md, programme figures): a unit's overview for a year,
 the same figures per child unit (city → districts → towns) or per community of a town, and a trend
 over the years.
 
@@ -43,7 +43,7 @@ EVERYTHING = "all"  # moved by a change of unknown place: ends every answer
 ROOT = "root"  # moved by every located change: the answers over a whole scope (no unit)
 LEVELS = [SelfCheck.NO_LEVEL, *Level.values]
 TREND_YEARS = 5
-# STANDARD.md, R's programme targets (the township document speaks of "我镇"): at least 2–3 中心村
+# docs/standards.md, R's programme targets (the township document speaks of "我镇"): at least 2–3 中心村
 # communities built a year, and within three years at least 3 示范, 2 规范化 and 1 精品 ones.
 RURAL_NEW_PER_TOWN = 2
 THREE_TWO_ONE = {Level.MODEL.value: 3, Level.STANDARDIZED.value: 2, Level.PREMIUM.value: 1}
@@ -167,7 +167,7 @@ def count_ahead(unit, year: int) -> int:
 
 
 def _money(due, paid, **more) -> dict:
-    """Work funds as decimal strings in yuan (API.md), with the share of the due that was paid."""
+    """Work funds as decimal strings in yuan (docs/api.md), with the share of the due that was paid."""
     return {
         "due": _yuan(due),
         "paid": _yuan(paid),
@@ -177,7 +177,7 @@ def _money(due, paid, **more) -> dict:
 
 
 def _yuan(value) -> str:
-    """Money as a decimal string in yuan (API.md), the same on every database."""
+    """Money as a decimal string in yuan (docs/api.md), the same on every database."""
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 

@@ -1,4 +1,4 @@
-"""The programme dashboard (统计看板) of each tier and its Excel export (issue #6).
+"""The programme dashboard (统计看板) of each tier and its Excel export.
 
 One page for every tier: the figures of a unit (the user's own by default) and a year, each chart
 beside the table of the same numbers, the level below as a drill-down (city → district → town →

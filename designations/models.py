@@ -14,7 +14,7 @@ from standards.models import Level
 
 class Enrolment(models.Model):
     """A community taken into a year's creation activity (创建活动) by its district or the city: only
-    enrolled communities are submitted for review and designation (about 20% a year, STANDARD.md)."""
+    enrolled communities are submitted for review and designation (about 20% a year, docs/standards.md)."""
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="enrolments", verbose_name="社区"

@@ -4,8 +4,8 @@ for the programme, and the public verification page `/verify/<code>/` (no login,
 
 Like every portal page: login, then scope (404), then role (403); writes go through `designations`.
 
-The year's creation activity (创建活动名单, issue #5): each year the district (or the city) enrols
-communities, about 20% of them (STANDARD.md); only enrolled communities can be submitted.
+The year's creation activity (创建活动名单): each year the district (or the city) enrols
+communities, about 20% of them (docs/standards.md); only enrolled communities can be submitted.
 
 `/enrolments/?year=&unit=&kind=&search=` lists the communities the caller can see with this year's
 self-check (proposed level, score, status) and whether each is enrolled, under a card with the share

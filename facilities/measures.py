@@ -1,5 +1,5 @@
 """Measures over the service stations and centres and the rural environment checklists
-(U-STATION … U-SCREEN, R-NAME, R-AREA … R-BOARDS, R-5YI); see assessments/MEASURES.md.
+(U-STATION … U-SCREEN, R-NAME, R-AREA … R-BOARDS, R-5YI); see docs/measures.md.
 
 Every facilities measure reads the same rows: one query for all the facilities of the batch, and one
 for the year's environment checks, whatever the number of communities or measures.

@@ -30,7 +30,7 @@ ROOMS = [
     ("clinic", "卫生室"),
     ("shop", "便民超市"),
 ]
-# U-ROOMS: 一厅五室 (the hall, five rooms and the police room, as API.md lists them).
+# U-ROOMS: 一厅五室 (the hall, five rooms and the police room, as docs/api.md lists them).
 URBAN_ROOMS = (
     "service_hall",
     "activity_room",

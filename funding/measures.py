@@ -1,4 +1,4 @@
-"""Measures of the funding records (see assessments/MEASURES.md): the work fund paid and due (U-FUND)."""
+"""Measures of the funding records (see docs/measures.md): the work fund paid and due (U-FUND)."""
 
 from decimal import Decimal
 

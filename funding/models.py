@@ -1,5 +1,5 @@
 """Work funds due and paid (U-FUND), office funds, cadres' pay against the benchmark, capital
-projects with their sources, and what plaque-hanging organisations give (STANDARD.md section F).
+projects with their sources, and what plaque-hanging organisations give (docs/standards.md section F).
 
 Amounts the documents derive (the fund due, the district's share, the pay benchmark, a project's
 gap) are computed here from their parts on every save and are never taken as typed.

@@ -8,7 +8,7 @@ not indicators of a standard, and live here only.
 
 from decimal import Decimal
 
-# U-FUND's tiers as the documents give them, read as STANDARD.md "How to read the numbers" says
+# U-FUND's tiers as the documents give them, read as docs/standards.md "How to read the numbers" says
 # (以下/以上 include the number): under 2000 households ¥40,000; 2000 to 3000 inclusive ¥50,000; over
 # 3000 ¥60,000 (null = no upper bound). The shipped editions carry the same; a city's edition may differ.
 DEFAULT_TIERS = (

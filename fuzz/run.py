@@ -1,4 +1,4 @@
-"""API fuzzing (issue #7): schemathesis against the OpenAPI schema the portal serves, every operation,
+"""API fuzzing (docs/operations.md): schemathesis against the OpenAPI schema the portal serves, every operation,
 once anonymously and once with each demo role's token.
 
 A throwaway database (a SQLite file in a temporary directory, or a fresh PostgreSQL database next to

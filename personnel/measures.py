@@ -1,4 +1,4 @@
-"""The measures read off the personnel records (see assessments/MEASURES.md, "Personnel").
+"""The measures read off the personnel records (see docs/measures.md, "Personnel").
 
 Every measure reads its rows through the batch's shared caches, so a chunk costs one query per
 table whatever the number of communities and measures: the members, the elections, the candidates,

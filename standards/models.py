@@ -13,7 +13,7 @@ from . import thresholds
 
 
 class Level(models.TextChoices):
-    """API.md's level codes (urban and village: qualified < model; rural: standardized < model <
+    """docs/api.md's level codes (urban and village: qualified < model; rural: standardized < model <
     premium)."""
 
     QUALIFIED = "qualified", "合格"
@@ -63,7 +63,7 @@ class StandardEditionQuerySet(EditionQuerySet):
         return self.filter(tenant__isnull=True)
 
     def current_for(self, tenant_id: int | None, kind: str):
-        """The edition a self-check of a community of `kind` in that city uses (API.md): the city's
+        """The edition a self-check of a community of `kind` in that city uses (docs/api.md): the city's
         newest published edition for the kind, else the newest shipped one; None if there is none."""
         published = self.published().filter(applies_to=kind)
         own = None

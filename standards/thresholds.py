@@ -23,7 +23,7 @@ from core.measures import LIST, MEASURES, exact, is_fraction
 
 GTE, LTE, EQ, BETWEEN, ALL_IN = "gte", "lte", "eq", "between", "all_in"
 
-# Parameters every measure accepts; the evaluator applies them (MEASURES.md, "Parameters of every measure").
+# Parameters every measure accepts; the evaluator applies them (docs/measures.md, "Parameters of every measure").
 GENERIC_PARAMS = {
     "exempt_subtypes": "不适用的社区类型",
     "only_subtypes": "仅适用的社区类型",

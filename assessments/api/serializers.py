@@ -7,7 +7,7 @@ from ..models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
 
 
 class ResultSerializer(serializers.Serializer):
-    """One indicator of a self-check (API.md): passed true/false, or null while a reviewer has to judge it."""
+    """One indicator of a self-check (docs/api.md): passed true/false, or null while a reviewer has to judge it."""
 
     indicator = serializers.CharField(help_text="指标代码")
     passed = serializers.BooleanField(allow_null=True)
@@ -49,7 +49,7 @@ class GapsField(FlatListField):
 
 
 class SelfCheckSerializer(serializers.ModelSerializer):
-    """API.md `self-checks/`, plus `gaps`: what is missing for the next level up."""
+    """docs/api.md `self-checks/`, plus `gaps`: what is missing for the next level up."""
 
     standard = serializers.PrimaryKeyRelatedField(source="edition", read_only=True, help_text="标准版本 id")
     score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, read_only=True)

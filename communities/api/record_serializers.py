@@ -1,4 +1,4 @@
-"""API serializers of the community-life record types (field names as promised in API.md)."""
+"""API serializers of the community-life record types (field names as promised in docs/api.md)."""
 
 from ..models import (
     Activity,
@@ -74,7 +74,7 @@ class MemberVillageSerializer(RecordSerializer):
         model = MemberVillage
         fields = ["id", "community", "name", "distance_km", "population", "households", *TIMESTAMPS]
         read_only_fields = ["created_at", "updated_at"]
-        # a number, like areas (API.md: only money is a decimal string)
+        # a number, like areas (docs/api.md: only money is a decimal string)
         extra_kwargs = {"distance_km": {"coerce_to_string": False}}
 
 

@@ -1,6 +1,6 @@
-"""API.md's refusals for the errors that services raise: a step out of order (`core.exceptions.Conflict`)
+"""docs/api.md's refusals for the errors that services raise: a step out of order (`core.exceptions.Conflict`)
 is 409 {"detail"}, a Django ValidationError is 400 keyed by field (as serializers answer), and so is a
-body that cannot be parsed (under "non_field_errors"): every 400 has the one shape API.md gives. A job
+body that cannot be parsed (under "non_field_errors"): every 400 has the one shape docs/api.md gives. A job
 the broker did not take (Redis down, `core.exceptions.JobsUnavailable`) is 503 {"detail"}."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,7 +28,7 @@ def handler(exc, context):
 
 
 def field_keyed(detail) -> dict:
-    """API.md's {"field": ["message"]}: a bare list of messages goes under "non_field_errors", and the
+    """docs/api.md's {"field": ["message"]}: a bare list of messages goes under "non_field_errors", and the
     errors inside a list field (keyed by position) or a nested object become messages of the field
     that name the item."""
     if not isinstance(detail, dict):

@@ -14,7 +14,7 @@ def required_action(view, request) -> str | None:
 
 
 class RolePermission(BasePermission):
-    """API.md's refusal order: 401, then 404 (scope, in get_queryset), then 403 (role), then 400.
+    """docs/api.md's refusal order: 401, then 404 (scope, in get_queryset), then 403 (role), then 400.
 
     Requests on one object defer the role check until the object has been found in scope, so an
     out-of-scope id is a 404 for everybody, never a 403 that would confirm it exists.

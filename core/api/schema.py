@@ -1,4 +1,4 @@
-"""The schema declares every status code an endpoint can answer (API.md), once for all views: the
+"""The schema declares every status code an endpoint can answer (docs/api.md), once for all views: the
 refusals follow from what an operation has (a login, an id in the path, a page, a body, query filters),
 so a new endpoint is declared correctly without an annotation. `make fuzz` checks it against the app."""
 

@@ -1,4 +1,4 @@
-"""`stats/`: programme figures for the city's big-screen clients and the dashboards' charts (issue #6).
+"""`stats/`: programme figures for the city's big-screen clients and the dashboards' charts (docs/api.md, programme figures).
 
 Each answer is for a year (`?year=`, this year by default) and a unit (`?unit=`, the caller's own
 by default; it must lie in the caller's subtree), read from the caller's scope and cached briefly

@@ -4,7 +4,7 @@ from ..models import Enrolment
 
 
 class EnrolmentSerializer(ScopedModelSerializer):
-    """API.md `enrolments/`: the communities in a year's creation activity."""
+    """docs/api.md `enrolments/`: the communities in a year's creation activity."""
 
     class Meta:
         model = Enrolment

@@ -2,7 +2,7 @@ from communities.api.records import RecordSerializer
 
 from ..models import EnvironmentCheck, Facility
 
-# API.md: areas are numbers in square metres (money, elsewhere, is a decimal string).
+# docs/api.md: areas are numbers in square metres (money, elsewhere, is a decimal string).
 AREA = {"coerce_to_string": False}
 
 

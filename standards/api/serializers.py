@@ -18,7 +18,7 @@ class CommunityKindField(serializers.ChoiceField):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    """API.md: {"code", "requirement", "check" (auto/evidence/site), "level", "weight"}."""
+    """docs/api.md: {"code", "requirement", "check" (auto/evidence/site), "level", "weight"}."""
 
     check = serializers.ChoiceField(source="check_kind", choices=Indicator.Check.choices, read_only=True)
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True)
@@ -30,7 +30,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class StandardEditionSerializer(serializers.ModelSerializer):
-    """One published edition (API.md `standards/`), its levels lowest first, its indicators in order."""
+    """One published edition (docs/api.md `standards/`), its levels lowest first, its indicators in order."""
 
     applies_to = CommunityKindField(choices=Community.Kind.choices, read_only=True)
     levels = serializers.ListField(child=serializers.CharField(), read_only=True)

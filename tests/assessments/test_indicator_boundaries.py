@@ -1,5 +1,5 @@
 """Every boundary the documents draw, judged through the one evaluator against the shipped editions:
-a community just passing and one just failing (issue #4, "Done when")."""
+a community just passing and one just failing."""
 
 from datetime import date
 from decimal import Decimal

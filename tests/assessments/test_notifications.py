@@ -1,4 +1,4 @@
-"""Who is told about each step of a self-check (issue #5, item 6), and the U-FILE reminder's inbox copy."""
+"""Who is told about each step of a self-check, and the U-FILE reminder's inbox copy."""
 
 from datetime import date, timedelta
 

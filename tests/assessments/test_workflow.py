@@ -1,4 +1,4 @@
-"""The review state machine (API.md): every step × every role — allowed, 401, 403, 404, 409 — and a
+"""The review state machine (docs/api.md): every step × every role — allowed, 401, 403, 404, 409 — and a
 refused step changes nothing (the self-check row and its audit trail stay as they were)."""
 
 import pytest

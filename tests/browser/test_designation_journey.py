@@ -1,4 +1,4 @@
-"""Issue #5's journey: one demo community from draft to a 示范 certificate, with the three demo users
+"""The designation journey: one demo community from draft to a 示范 certificate, with the three demo users
 in the browser — the town submits, the district judges the evidence and approves, the city records
 its site visit, judges the site indicators and accepts with 示范 — then the certificate's text is read
 with pdftotext and its verification code checked on the public page."""

@@ -1,4 +1,4 @@
-"""Issue #6: each tier's dashboard in the browser on the demo data — every chart drawn (a canvas in
+"""Each tier's dashboard in the browser on the demo data — every chart drawn (a canvas in
 each chart box, fed by the `stats/` API), no console error — and the drill-down from the city to a
 district, a town and a community."""
 

@@ -1,4 +1,4 @@
-"""Measures of the community record and its community-life records (assessments/MEASURES.md), at the
+"""Measures of the community record and its community-life records (docs/measures.md), at the
 standards' boundaries, and a constant number of queries whatever the size of the batch."""
 
 import datetime

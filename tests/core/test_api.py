@@ -1,4 +1,4 @@
-"""API.md's conventions: token auth, paging, filters, field-keyed 400s, the schema's status codes."""
+"""docs/api.md's conventions: token auth, paging, filters, field-keyed 400s, the schema's status codes."""
 
 import pytest
 from django.urls import reverse
@@ -153,7 +153,7 @@ class TestCommunityContract:
 
 
 class TestRefusalShapes:
-    """Found by `make fuzz`: every refusal is JSON in the shape the schema declares (API.md)."""
+    """Found by `make fuzz`: every refusal is JSON in the shape the schema declares (docs/api.md)."""
 
     @pytest.mark.parametrize(
         "url",

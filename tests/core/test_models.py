@@ -93,8 +93,8 @@ def test_user_unit_must_be_in_their_tenant(world):
     ],
 )
 def test_role_table_is_api_md(role, allowed):
-    """API.md's roles table; personal data is shown to every role but the reader; the district and
-    the city read the export log of their staff (a page, not in API.md)."""
+    """docs/api.md's roles table; personal data is shown to every role but the reader; the district and
+    the city read the export log of their staff (a page, not in docs/api.md)."""
     user = User(role=role, is_active=True)
     expected = allowed | ({Action.SEE_PERSONAL_DATA} if role != Role.API_READER else set())
     expected |= {Action.AUDIT_EXPORTS} if role in (Role.DISTRICT_REVIEWER, Role.CITY_OFFICER) else set()

@@ -1,4 +1,4 @@
-"""Notifications (issue #5, item 6): `notify()` writes one inbox row per active recipient and e-mails
+"""Notifications: `notify()` writes one inbox row per active recipient and e-mails
 after the commit; the inbox shows a user their own messages only; the navbar badge counts unread."""
 
 import logging

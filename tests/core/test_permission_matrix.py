@@ -1,4 +1,4 @@
-"""Every endpoint and page × every role: API.md's refusal order holds (401 → 404 → 403 → 400).
+"""Every endpoint and page × every role: docs/api.md's refusal order holds (401 → 404 → 403 → 400).
 
 Rows name a target by attribute of the `world` fixture; `expect` gives the status per user, and
 `"*"` the status for everybody not named. `anon` is the unauthenticated caller.

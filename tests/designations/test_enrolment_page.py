@@ -1,4 +1,4 @@
-"""The creation-activity page `/enrolments/` (issue #5): the district (or the city) ticks the
+"""The creation-activity page `/enrolments/`: the district (or the city) ticks the
 communities of the year's activity, about 20% of them, seeing the share as it saves; only enrolled
 communities can be submitted, so one whose self-check was submitted can no longer be removed.
 A refused save changes nothing."""

@@ -1,4 +1,4 @@
-"""`enrolments/` (API.md): the district or the city enrols communities of its scope in a year's
+"""`enrolments/` (docs/api.md): the district or the city enrols communities of its scope in a year's
 creation activity; one per community and year; the clerk and reader only read."""
 
 import pytest

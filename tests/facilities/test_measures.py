@@ -1,4 +1,4 @@
-"""The facilities measures (MEASURES.md, "Facilities"): values at the standard's boundaries, and a
+"""The facilities measures (docs/measures.md, "Facilities"): values at the standard's boundaries, and a
 constant number of queries per batch."""
 
 from decimal import Decimal

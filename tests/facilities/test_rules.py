@@ -1,5 +1,5 @@
 """Rules of the facility records: what is refused (by page form and API alike), what is only warned
-about, and the API's shape (API.md: areas are numbers, rooms a list of codes)."""
+about, and the API's shape (docs/api.md: areas are numbers, rooms a list of codes)."""
 
 import re
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Measures of the funding records (assessments/MEASURES.md): the work fund paid and due by the
+"""Measures of the funding records (docs/measures.md): the work fund paid and due by the
 household tiers (U-FUND), at the tiers' boundaries, with a constant number of queries."""
 
 import json

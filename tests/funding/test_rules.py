@@ -1,5 +1,5 @@
 """Rules of the funding records: amounts computed from their parts (never taken as typed), the
-warnings for valid-but-unusual amounts, and money in the API as decimal strings (API.md)."""
+warnings for valid-but-unusual amounts, and money in the API as decimal strings (docs/api.md)."""
 
 import datetime
 from decimal import Decimal

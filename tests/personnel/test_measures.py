@@ -1,4 +1,4 @@
-"""Measures of the personnel records (assessments/MEASURES.md, "Personnel"), at the standards'
+"""Measures of the personnel records (docs/measures.md, "Personnel"), at the standards'
 boundaries, and a constant number of queries whatever the size of the batch."""
 
 import datetime

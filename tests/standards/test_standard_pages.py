@@ -1,5 +1,5 @@
 """The standards pages: list, detail by category with readable thresholds, and the city officer's
-copy → edit → publish workflow in the browser, with API.md's refusal order (404 → 403 → 409)."""
+copy → edit → publish workflow in the browser, with docs/api.md's refusal order (404 → 403 → 409)."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The shipped editions U, R and V: every code of STANDARD.md, its check kind and level as the tables
+"""The shipped editions U, R and V: every code of docs/standards.md, its check kind and level as the tables
 say, and the numbers read as "How to read the numbers" says."""
 
 import importlib
@@ -15,8 +15,8 @@ from core.measures import MEASURES
 from standards import thresholds
 from standards.models import LEVELS_BY_KIND, Indicator, StandardEdition
 
-# Typed from STANDARD.md's tables: code → (check as the table says, level as the table says).
-# "auto + evidence" is stored as evidence, "auto/evidence" and "auto/site" as auto (see MEASURES.md).
+# Typed from docs/standards.md's tables: code → (check as the table says, level as the table says).
+# "auto + evidence" is stored as evidence, "auto/evidence" and "auto/site" as auto (see docs/measures.md).
 U_TABLE = {
     "U-SIZE": ("auto", "合格"),
     "U-NEW": ("auto", "合格"),
@@ -152,7 +152,7 @@ def test_every_auto_rule_is_valid_and_every_other_has_none(db):
 
 
 def test_every_measure_used_is_documented(db):
-    doc = (Path(__file__).resolve().parents[2] / "assessments" / "MEASURES.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "measures.md").read_text(encoding="utf-8")
     used = set(Indicator.objects.exclude(measure="").values_list("measure", flat=True))
     for row in Indicator.objects.exclude(measure=""):
         used |= {ref["measure"] for ref in thresholds.referenced_measures(row.threshold)}

@@ -1,4 +1,4 @@
-"""`standards/`: one row per published edition the caller can see, with API.md's fields exactly."""
+"""`standards/`: one row per published edition the caller can see, with docs/api.md's fields exactly."""
 
 import pytest
 

@@ -20,6 +20,7 @@ from core.fields import EvidenceField
 from core.measures import MEASURES
 from core.models import Tenant, Unit
 from core.scope import ScopedQuerySet
+from core.uniqueness import UniqueRule, UniqueRulesMixin
 from core.validators import YEAR_VALIDATORS, not_in_future
 
 from . import thresholds
@@ -223,7 +224,7 @@ class IndicatorQuerySet(EditionQuerySet):
     tenant_field = "edition__tenant"
 
 
-class Indicator(models.Model):
+class Indicator(UniqueRulesMixin, models.Model):
     class Check(models.TextChoices):
         AUTO = "auto", "自动判定"
         EVIDENCE = "evidence", "材料审核"
@@ -266,6 +267,8 @@ class Indicator(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = IndicatorQuerySet.as_manager()
+
+    unique_rules = (UniqueRule(("edition", "code"), "code", "本标准已有该指标代码。"),)
 
     class Meta:
         verbose_name = verbose_name_plural = "指标"
@@ -312,14 +315,6 @@ class Indicator(models.Model):
         if self.edition_id and self.level and self.level not in self.edition.levels:
             allowed = "、".join(label for _, label in self.edition.level_choices())
             errors["level"] = [f"本标准的等级为:{allowed}。"]
-        if (
-            self.edition_id
-            and self.code
-            and Indicator.objects.filter(edition_id=self.edition_id, code=self.code)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            errors["code"] = ["本标准已有该指标代码。"]
         if self.check_kind == self.Check.AUTO:
             errors.update(thresholds.validate_rule(self.measure, self.params, self.operator, self.threshold))
             if self.advice:
@@ -330,12 +325,7 @@ class Indicator(models.Model):
         elif self.check_kind:
             if self.measure or self.operator or self.threshold not in (None, "", [], {}):
                 errors["check_kind"] = ["材料审核和实地评估的指标不设测量项、比较方式和阈值。"]
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The unique code per edition is checked in clean(), where its error belongs to `code`.
-        super().validate_constraints(exclude={*(exclude or ()), "code"})
+        super().clean(errors)
 
     @property
     def readable_threshold(self) -> str:
@@ -461,7 +451,7 @@ class SelfCheck(models.Model):
         return gap_list(self)
 
 
-class Enrolment(models.Model):
+class Enrolment(UniqueRulesMixin, models.Model):
     """A community taken into a year's creation activity (创建活动) by its district or the city: only
     enrolled communities are submitted for review and designation (about 20% a year, STANDARD.md)."""
 
@@ -481,6 +471,8 @@ class Enrolment(models.Model):
 
     objects = SelfCheckQuerySet.as_manager()
 
+    unique_rules = (UniqueRule(("community", "year"), "community", "该社区已列入{year}年创建活动。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "创建活动名单"
         ordering = ["-year", "community__unit__path", "community__name"]
@@ -488,20 +480,6 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.community}"
-
-    def clean(self):
-        if (
-            self.community_id
-            and self.year
-            and Enrolment.objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            raise ValidationError({"community": f"该社区已列入{self.year}年创建活动。"})
-
-    def validate_constraints(self, exclude=None):
-        # One per community and year is checked in clean(), where its error belongs to `community`.
-        super().validate_constraints(exclude={*(exclude or ()), "community"})
 
     @staticmethod
     def in_review(year: int, community_ids) -> list[int]:

@@ -11,6 +11,7 @@ from core.fields import ChoiceListField, EvidenceField
 from core.models import Unit
 from core.roles import Tier
 from core.scope import ScopedQuerySet
+from core.uniqueness import UniqueRule, UniqueRulesMixin
 from core.validators import YEAR_VALIDATORS, not_in_future
 
 
@@ -54,7 +55,7 @@ class CommunityQuerySet(CommunityScopedQuerySet):
     unit_field = "unit"
 
 
-class Community(models.Model):
+class Community(UniqueRulesMixin, models.Model):
     class Kind(models.TextChoices):
         URBAN = "urban", "城市社区"
         RURAL = "rural", "农村社区(中心村型)"
@@ -119,6 +120,8 @@ class Community(models.Model):
     # round so that a field added later is judged (and re-evaluated) until someone says otherwise.
     UNJUDGED_FIELDS = frozenset({"address", "phone", "updated_at"})
 
+    unique_rules = (UniqueRule(("unit", "name"), "name", "该乡镇(街道)下已有同名社区。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "社区"
         ordering = ["unit__path", "name"]
@@ -170,19 +173,11 @@ class Community(models.Model):
             errors["residents"] = "人口不能少于户数。"
         if self.filed_on and self.established_on and self.filed_on < self.established_on:
             errors["filed_on"] = "备案日期不能早于成立日期。"
-        if (
-            self.unit_id
-            and self.name
-            and (Community.objects.filter(unit_id=self.unit_id, name=self.name).exclude(pk=self.pk).exists())
-        ):
-            errors["name"] = "该乡镇(街道)下已有同名社区。"
-        if errors:
-            raise ValidationError(errors)
+        super().clean(errors)
 
     def validate_constraints(self, exclude=None):
-        # The unique name per town is checked in clean(), where its error belongs to `name`; the
-        # positive counts by their fields' validators, in Chinese and without a query each.
-        super().validate_constraints(exclude={*(exclude or ()), "name", "households", "residents"})
+        # The positive counts are checked by their fields' validators, in Chinese and without a query each.
+        super().validate_constraints(exclude={*(exclude or ()), "households", "residents"})
 
     def follows_rural_naming(self) -> bool:
         """R-NAME: a rural community is named 〈镇〉〈名〉社区, e.g. 四十里镇红光社区."""
@@ -210,11 +205,13 @@ class CommunityGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Community, on_delete=models.CASCADE)
 
 
-class CommunityRecord(models.Model):
+class CommunityRecord(UniqueRulesMixin, models.Model):
     """Base of every record kept about a community (members, facilities, meetings, funds, ...).
 
     Scoped through its community; every change is kept by django-simple-history (who, when, what),
-    append-only. Subclasses add fields, `clean()` rules and `warnings` for valid-but-unusual values.
+    append-only. Subclasses add fields, `clean()` rules (ending with `super().clean(errors)`),
+    `unique_rules` ("one per community and year", core.uniqueness) and `warnings` for
+    valid-but-unusual values.
     """
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, verbose_name="社区")
@@ -234,16 +231,6 @@ class CommunityRecord(models.Model):
         """The year this record counts for, None when it is not tied to one."""
         value = getattr(self, self.year_field) if self.year_field else None
         return getattr(value, "year", value)
-
-    def repeats(self, *names: str) -> bool:
-        """Whether another record of this community already has the same `names` values (the "one per
-        year" and "no two with one name" rules); False while the community or a value is not set."""
-        values = {name: getattr(self, name) for name in names}
-        if not self.community_id or any(value in (None, "") for value in values.values()):
-            return False
-        return (
-            type(self).objects.filter(community_id=self.community_id, **values).exclude(pk=self.pk).exists()
-        )
 
     @property
     def warnings(self) -> list[str]:
@@ -276,6 +263,9 @@ class Organization(CommunityRecord):
     hangs_plaque = models.BooleanField("在社区挂牌", default=False)
     note = models.TextField("备注", blank=True)
 
+    # Checked by the application only: no database constraint backs this rule.
+    unique_rules = (UniqueRule(("community", "name"), "name", "本社区已登记同名组织。", database=False),)
+
     class Meta:
         verbose_name = verbose_name_plural = "社区组织"
         ordering = ["kind", "name"]
@@ -283,13 +273,6 @@ class Organization(CommunityRecord):
 
     def __str__(self):
         return f"{self.name}({self.get_kind_display()})"
-
-    def clean(self):
-        errors = {}
-        if self.repeats("name"):
-            errors["name"] = "本社区已登记同名组织。"
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def warnings(self) -> list[str]:
@@ -442,6 +425,8 @@ class VolunteerRegistration(CommunityRecord):
     )
     note = models.TextField("备注", blank=True)
 
+    unique_rules = (UniqueRule(("community", "year"), "year", "该社区本年度的志愿者注册人数已登记。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "志愿者注册"
         ordering = ["-year", "-pk"]
@@ -451,14 +436,6 @@ class VolunteerRegistration(CommunityRecord):
 
     def __str__(self):
         return f"{self.year}年注册志愿者{self.registered}人"
-
-    def clean(self):
-        if self.repeats("year"):
-            raise ValidationError({"year": "该社区本年度的志愿者注册人数已登记。"})
-
-    def validate_constraints(self, exclude=None):
-        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
 
     @property
     def warnings(self) -> list[str]:
@@ -490,6 +467,9 @@ class MemberVillage(CommunityRecord):
         "户数", null=True, blank=True, validators=[MinValueValidator(1, message="户数必须为正整数。")]
     )
 
+    # Checked by the application only: no database constraint backs this rule.
+    unique_rules = (UniqueRule(("community", "name"), "name", "本社区已登记同名村。", database=False),)
+
     class Meta:
         verbose_name = verbose_name_plural = "所辖村"
         ordering = ["name"]
@@ -511,10 +491,7 @@ class MemberVillage(CommunityRecord):
             errors["community"] = "只有农村社区(中心村型)才登记所辖村。"
         if self.households and self.population and self.households > self.population:
             errors["households"] = "户数不能多于人口。"
-        if self.repeats("name"):
-            errors["name"] = "本社区已登记同名村。"
-        if errors:
-            raise ValidationError(errors)
+        super().clean(errors)
 
     def service_radius_km(self) -> Decimal:
         if not self.community_id:
@@ -541,6 +518,8 @@ class VillageRecognition(CommunityRecord):
     confirmed_by_district = models.BooleanField("区县已确认", default=False)
     note = models.TextField("备注", blank=True)
 
+    unique_rules = (UniqueRule(("community", "year"), "year", "该村本年度已有“五个好”认定记录。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "“五个好”认定"
         ordering = ["-year", "-pk"]
@@ -555,14 +534,7 @@ class VillageRecognition(CommunityRecord):
         errors = {}
         if self.community_id and self.community.kind != Community.Kind.VILLAGE:
             errors["community"] = "“五个好”认定只适用于行政村(嘎查)。"
-        if self.repeats("year"):
-            errors["year"] = "该村本年度已有“五个好”认定记录。"
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
+        super().clean(errors)
 
     @property
     def warnings(self) -> list[str]:
@@ -576,7 +548,7 @@ class TownRecognitionQuerySet(ScopedQuerySet):
     unit_field = "unit"
 
 
-class TownRecognition(models.Model):
+class TownRecognition(UniqueRulesMixin, models.Model):
     """Whether a town reached the "六个好" standard in a year (V section; the documents do not define the
     list): recorded by the town with its evidence, confirmed by the district. A town's record, not a
     community's, so it is scoped by its unit."""
@@ -595,6 +567,8 @@ class TownRecognition(models.Model):
     objects = TownRecognitionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    unique_rules = (UniqueRule(("unit", "year"), "year", "该乡镇(街道)本年度已有“六个好”认定记录。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "乡镇“六个好”认定"
         ordering = ["-year", "unit__name"]
@@ -607,22 +581,7 @@ class TownRecognition(models.Model):
         errors = {}
         if self.unit_id and self.unit.tier != Tier.TOWN:
             errors["unit"] = "“六个好”认定只适用于乡镇(街道)。"
-        elif (
-            self.unit_id
-            and self.year
-            and (
-                TownRecognition.objects.filter(unit_id=self.unit_id, year=self.year)
-                .exclude(pk=self.pk)
-                .exists()
-            )
-        ):
-            errors["year"] = "该乡镇(街道)本年度已有“六个好”认定记录。"
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The one-per-year rule is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
+        super().clean(errors)
 
     @property
     def warnings(self) -> list[str]:

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -8,11 +7,12 @@ from communities.models import Community, CommunityScopedQuerySet
 from core.exceptions import Conflict
 from core.models import Unit
 from core.scope import ScopedQuerySet
+from core.uniqueness import UniqueRule, UniqueRulesMixin
 from core.validators import YEAR_VALIDATORS
 from standards.models import Level
 
 
-class Enrolment(models.Model):
+class Enrolment(UniqueRulesMixin, models.Model):
     """A community taken into a year's creation activity (创建活动) by its district or the city: only
     enrolled communities are submitted for review and designation (about 20% a year, docs/standards.md)."""
 
@@ -32,6 +32,8 @@ class Enrolment(models.Model):
 
     objects = CommunityScopedQuerySet.as_manager()
 
+    unique_rules = (UniqueRule(("community", "year"), "community", "该社区已列入{year}年创建活动。"),)
+
     class Meta:
         # Moved here from the assessments app with its table, which keeps its name.
         db_table = "assessments_enrolment"
@@ -41,20 +43,6 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.community}"
-
-    def clean(self):
-        if (
-            self.community_id
-            and self.year
-            and Enrolment.objects.filter(community_id=self.community_id, year=self.year)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            raise ValidationError({"community": f"该社区已列入{self.year}年创建活动。"})
-
-    def validate_constraints(self, exclude=None):
-        # One per community and year is checked in clean(), where its error belongs to `community`.
-        super().validate_constraints(exclude={*(exclude or ()), "community"})
 
     @staticmethod
     def in_review(year: int, community_ids) -> list[int]:

@@ -14,6 +14,7 @@ from django.db import models
 
 from communities.models import Community, CommunityRecord
 from core.fields import ChoiceListField, EvidenceField
+from core.uniqueness import UniqueRule
 from core.validators import YEAR_VALIDATORS
 
 # Rooms. Three codes are shared by both kinds of facility; the rest belong to one kind only.
@@ -256,6 +257,8 @@ class EnvironmentCheck(CommunityRecord):
     note = models.TextField("说明", blank=True)
     evidence = EvidenceField("佐证材料")
 
+    unique_rules = (UniqueRule(("community", "year"), "year", "该社区{year}年的环境检查已登记。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "农村社区环境检查"
         ordering = ["-year"]
@@ -265,14 +268,6 @@ class EnvironmentCheck(CommunityRecord):
 
     def __str__(self):
         return f"{self.year}年环境检查"
-
-    def clean(self):
-        if self.repeats("year"):
-            raise ValidationError({"year": f"该社区{self.year}年的环境检查已登记。"})
-
-    def validate_constraints(self, exclude=None):
-        # One per community and year is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
 
     @property
     def warnings(self) -> list[str]:

@@ -7,7 +7,6 @@ gap) are computed here from their parts on every save and are never taken as typ
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.signals import post_save
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from communities.models import Community, CommunityRecord
 from core import measures
+from core.uniqueness import UniqueRule
 from core.validators import YEAR_VALIDATORS, not_in_future
 from personnel.models import Member
 
@@ -41,16 +41,10 @@ class OnePerYear(CommunityRecord):
 
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
 
+    unique_rules = (UniqueRule(("community", "year"), "year", "该社区{year}年的{verbose_name}已登记。"),)
+
     class Meta:
         abstract = True
-
-    def clean(self):
-        if self.repeats("year"):
-            raise ValidationError({"year": f"该社区{self.year}年的{self._meta.verbose_name}已登记。"})
-
-    def validate_constraints(self, exclude=None):
-        # One per community and year is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
 
 
 class WorkFund(OnePerYear):
@@ -84,21 +78,14 @@ class WorkFund(OnePerYear):
 
     def clean(self):
         errors = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
         if (
             self.community_id
             and isinstance(self.year, int)
             and self.community.established_on
             and self.year < self.community.established_on.year
         ):
-            errors.setdefault("year", []).append(
-                f"社区成立于{self.community.established_on.year}年,不能登记此前年度的工作经费。"
-            )
-        if errors:
-            raise ValidationError(errors)
+            errors["year"] = f"社区成立于{self.community.established_on.year}年,不能登记此前年度的工作经费。"
+        super().clean(errors)
         self.compute()
 
     def save(self, *args, **kwargs):
@@ -158,6 +145,8 @@ class CadrePay(CommunityRecord):
     monthly_pay = money("月报酬(元)", help_text="含保险。")
     benchmark = money("参照标准(元/月)", editable=False, default=Decimal("0"))
 
+    unique_rules = (UniqueRule(("member", "year"), "year", "{member.name}{year}年的报酬已登记。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "社区干部报酬"
         ordering = ["-year", "post"]
@@ -179,18 +168,8 @@ class CadrePay(CommunityRecord):
             pass  # required by the form and the API; left empty only when its member was deleted
         elif self.community_id and self.member.community_id != self.community_id:
             errors["member"] = f"{self.member.name}不是所选社区的成员。"
-        elif (
-            isinstance(self.year, int)
-            and CadrePay.objects.filter(member_id=self.member_id, year=self.year).exclude(pk=self.pk).exists()
-        ):
-            errors["year"] = f"{self.member.name}{self.year}年的报酬已登记。"
-        if errors:
-            raise ValidationError(errors)
+        super().clean(errors)
         self.compute()
-
-    def validate_constraints(self, exclude=None):
-        # One per member and year is checked in clean(), where its error belongs to `year`.
-        super().validate_constraints(exclude={*(exclude or ()), "year"})
 
     def save(self, *args, **kwargs):
         self.compute()
@@ -296,6 +275,14 @@ class PlaqueContribution(CommunityRecord):
         help_text="驻区单位每年为社区办1至2件实事。",
     )
 
+    unique_rules = (
+        UniqueRule(
+            ("community", "year", "organization_name"),
+            "organization_name",
+            "{organization_name}{year}年的记录已登记。",
+        ),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = "挂牌单位共建"
         ordering = ["-year", "organization_name"]
@@ -310,16 +297,6 @@ class PlaqueContribution(CommunityRecord):
 
     def __str__(self):
         return f"{self.year}年 {self.organization_name}"
-
-    def clean(self):
-        if self.repeats("year", "organization_name"):
-            raise ValidationError(
-                {"organization_name": f"{self.organization_name}{self.year}年的记录已登记。"}
-            )
-
-    def validate_constraints(self, exclude=None):
-        # One per organisation and year is checked in clean(), keyed on `organization_name`.
-        super().validate_constraints(exclude={*(exclude or ()), "organization_name"})
 
     @property
     def warnings(self) -> list[str]:

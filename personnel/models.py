@@ -9,6 +9,7 @@ from django.utils import timezone
 from communities.models import CommunityRecord
 from core.fields import EvidenceField
 from core.privacy import mask_phone
+from core.uniqueness import UniqueRule
 from core.validators import not_in_future
 
 
@@ -101,6 +102,8 @@ class SubCommittee(CommunityRecord):
     )
     note = models.CharField("备注", max_length=200, blank=True)
 
+    unique_rules = (UniqueRule(("community", "kind"), "kind", "本社区已登记该下属委员会。"),)
+
     class Meta:
         verbose_name = verbose_name_plural = "下属委员会"
         ordering = ["kind"]
@@ -119,14 +122,7 @@ class SubCommittee(CommunityRecord):
                 errors["leader"] = "负责人须为本社区的成员。"
             elif leader.body not in Member.COMMITTEES:
                 errors["leader"] = "负责人须为本社区居民委员会或村民委员会的成员。"
-        if self.repeats("kind"):
-            errors["kind"] = "本社区已登记该下属委员会。"
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The unique kind per community is checked in clean(), where its error belongs to `kind`.
-        super().validate_constraints(exclude={*(exclude or ()), "kind"})
+        super().clean(errors)
 
     @property
     def warnings(self) -> list[str]:
@@ -485,6 +481,10 @@ class Appraisal(CommunityRecord):
         validators=[MinValueValidator(1, message="参加人数必须为正整数。")],
     )
 
+    unique_rules = (
+        UniqueRule(("community", "year", "half", "subject"), "subject", "本社区该半年已登记此项评议或审计。"),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = "评议与审计"
         ordering = ["-year", "-half", "subject"]
@@ -503,24 +503,7 @@ class Appraisal(CommunityRecord):
             months = range(1, 7) if self.half == 1 else range(7, 13)
             if self.held_on.year != self.year or self.held_on.month not in months:
                 errors["held_on"] = f"开展日期须在{self.year}年{self.get_half_display()}之内。"
-        if (
-            self.community_id
-            and self.year
-            and self.half
-            and self.subject
-            and Appraisal.objects.filter(
-                community_id=self.community_id, year=self.year, half=self.half, subject=self.subject
-            )
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            errors["subject"] = "本社区该半年已登记此项评议或审计。"
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The unique half-year entry is checked in clean(), where its error belongs to `subject`.
-        super().validate_constraints(exclude={*(exclude or ()), "subject"})
+        super().clean(errors)
 
 
 class Talk(CommunityRecord):

@@ -8,6 +8,7 @@ from core.exceptions import Conflict
 from core.measures import MEASURES
 from core.models import Tenant
 from core.scope import ScopedQuerySet
+from core.uniqueness import UniqueRule, UniqueRulesMixin
 
 from . import thresholds
 
@@ -213,7 +214,7 @@ class IndicatorQuerySet(EditionQuerySet):
     tenant_field = "edition__tenant"
 
 
-class Indicator(models.Model):
+class Indicator(UniqueRulesMixin, models.Model):
     class Check(models.TextChoices):
         AUTO = "auto", "自动判定"
         EVIDENCE = "evidence", "材料审核"
@@ -256,6 +257,8 @@ class Indicator(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = IndicatorQuerySet.as_manager()
+
+    unique_rules = (UniqueRule(("edition", "code"), "code", "本标准已有该指标代码。"),)
 
     class Meta:
         # Moved here from the assessments app with its table, which keeps its name.
@@ -304,14 +307,6 @@ class Indicator(models.Model):
         if self.edition_id and self.level and self.level not in self.edition.levels:
             allowed = "、".join(label for _, label in self.edition.level_choices())
             errors["level"] = [f"本标准的等级为:{allowed}。"]
-        if (
-            self.edition_id
-            and self.code
-            and Indicator.objects.filter(edition_id=self.edition_id, code=self.code)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            errors["code"] = ["本标准已有该指标代码。"]
         if self.check_kind == self.Check.AUTO:
             errors.update(thresholds.validate_rule(self.measure, self.params, self.operator, self.threshold))
             if self.advice:
@@ -322,12 +317,7 @@ class Indicator(models.Model):
         elif self.check_kind:
             if self.measure or self.operator or self.threshold not in (None, "", [], {}):
                 errors["check_kind"] = ["材料审核和实地评估的指标不设测量项、比较方式和阈值。"]
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The unique code per edition is checked in clean(), where its error belongs to `code`.
-        super().validate_constraints(exclude={*(exclude or ()), "code"})
+        super().clean(errors)
 
     @property
     def readable_threshold(self) -> str:

@@ -230,8 +230,3 @@ def _act(entries: list[tuple]) -> None:
         _handlers.refresh(communities)
     if (paths is None or paths) and _handlers.end_figures is not None:
         _handlers.end_figures(paths)
-
-
-def forget() -> None:
-    """Drops this connection's pending changes (a test whose transaction is rolled back)."""
-    _pending().entries = []

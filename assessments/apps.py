@@ -6,10 +6,11 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "年度自查与审核"
 
     def ready(self):
-        from core import measures
+        from core import changes, measures
 
-        from . import exports, signals  # noqa: F401  exports registers the self-check list
+        from . import exports, live  # noqa: F401  exports registers the self-check list
         from .evaluator import current_params
 
-        signals.connect()
+        # A changed community or record evaluates its open self-checks again (`core.changes`).
+        changes.register(refresh=live.refresh)
         measures.install_edition_params(current_params)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from communities.models import Community, CommunityScopedQuerySet
+from core import changes
 from core.fields import EvidenceField
 from core.validators import YEAR_VALIDATORS, not_in_future
 from standards.models import Level, StandardEdition
@@ -81,6 +82,16 @@ class SelfCheck(models.Model):
 
     def __str__(self):
         return f"{self.community} {self.year}年自查"
+
+    # Counted by the programme figures: a saved or deleted self-check (its status, level, failed indicators) ends them (`core.changes`).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changes.counted(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.counted(self)
+        return deleted
 
     @property
     def is_open(self) -> bool:
@@ -165,6 +176,16 @@ class SelfCheckEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    # Counted by the programme figures: a saved or deleted workflow step (when the self-check moved) ends them (`core.changes`).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changes.counted(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.counted(self)
+        return deleted
 
 
 class SiteVisit(models.Model):

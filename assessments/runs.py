@@ -21,13 +21,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.models import Community
+from core import changes
 from core.measures import Batch
 from core.models import Job, Unit
 from core.roles import Action
 from core.scope import may
 from core.tasks import dispatch
 from core.validators import YEAR_VALIDATORS
-from dashboards import stats
 from standards.models import StandardEdition
 
 from . import unit_figures
@@ -200,15 +200,15 @@ def evaluate_communities(
     SelfCheck.objects.bulk_update(moved_results, RESULT_FIELDS, batch_size=500)
     if same:
         SelfCheck.objects.filter(pk__in=same).update(evaluated_at=now, updated_at=now)
-    # Bulk writes send no signals: the figures of the towns whose self-checks moved (and of the units
-    # above them) end here. A re-evaluation that moves nothing the figures read leaves them cached.
+    # Bulk writes go past SelfCheck.save(): the figures of the towns whose self-checks moved (and of
+    # the units above them) end here. A re-evaluation that moves nothing the figures read leaves them
+    # cached.
     moved = {check.community_id for check in new}
     moved |= {
         check.community_id for check in moved_results if unit_figures.reading(check) != read_before[check.pk]
     }
     paths = {community.unit.path for community in communities if community.pk in moved}
-    if paths:
-        transaction.on_commit(lambda: stats.invalidate_paths(paths))
+    changes.counted_in(paths=paths)
     summary["created"] += len(new)
     summary["evaluated"] += len(new) + len(updated)
     return {"counts": dict(summary), "errors": errors}

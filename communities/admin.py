@@ -10,3 +10,7 @@ class CommunityAdmin(GuardedModelAdmin):
     list_filter = ["kind", "subtype", "unit__tenant"]
     search_fields = ["name", "address"]
     autocomplete_fields = ["unit"]
+
+    def delete_queryset(self, request, queryset):
+        for community in queryset:
+            community.delete()  # one by one: each tells the change path (`core.changes`)

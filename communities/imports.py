@@ -17,8 +17,8 @@ from django.forms import modelform_factory
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history
 
+from core import changes
 from core.models import Unit
-from core.signals import records_bulk_changed
 
 from . import records
 from .forms import CommunityForm
@@ -198,11 +198,9 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
         # New rows (most of a large workbook) go in with their history rows in a few statements.
         bulk_create_with_history(list(added.values()), model, batch_size=500, default_user=user)
         report.created[sheet.title] = len(added)
-        records_bulk_changed.send(
-            sender=model,
-            community_ids={
-                row.pk if isinstance(row, Community) else row.community_id for row in added.values()
-            },
+        # A bulk insert goes past the models' save(): the change path is told here.
+        changes.communities_changed(
+            row.pk if isinstance(row, Community) else row.community_id for row in added.values()
         )
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from core import measures
+from core import changes, measures
 from core.fields import ChoiceListField, EvidenceField
 from core.models import Unit
 from core.roles import Tier
@@ -138,12 +138,20 @@ class Community(UniqueRulesMixin, models.Model):
         return self.name
 
     def save(self, *args, update_fields=None, **kwargs):
+        created = self._state.adding
+        changed = None if created else self.changed_fields()
         super().save(*args, update_fields=update_fields, **kwargs)
         saved = [f for f in self._meta.concrete_fields if update_fields is None or f.name in update_fields]
         self._loaded = {
             **getattr(self, "_loaded", {}),
             **{f.attname: getattr(self, f.attname) for f in saved},
         }
+        changes.community_saved(self, created, changed)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.community_deleted(self)  # with its records, self-checks and enrolments
+        return deleted
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -226,6 +234,16 @@ class CommunityRecord(UniqueRulesMixin, models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        changes.record_saved(self, created)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.record_deleted(self)
+        return deleted
 
     def counted_year(self) -> int | None:
         """The year this record counts for, None when it is not tied to one."""
@@ -576,6 +594,16 @@ class TownRecognition(UniqueRulesMixin, models.Model):
 
     def __str__(self):
         return f"{self.unit}{self.year}年“六个好”:{'达到' if self.recognised else '未达到'}"
+
+    # Counted by the programme figures: a saved or deleted recognition ends them (`core.changes`).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changes.counted(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.counted(self)
+        return deleted
 
     def clean(self):
         errors = {}

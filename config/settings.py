@@ -236,7 +236,7 @@ FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", def
 # A save touching more communities than this re-evaluates them in a background task, not in the request.
 SELF_CHECK_LIVE_LIMIT = 50
 # Programme figures (`stats/`) are cached this long at most. Every write the portal makes to what they
-# count ends them sooner (signals, and the bulk writes' own calls; a restore ends them all): this bounds
+# count ends them sooner (the change path, `core.changes`; a restore ends them all): this bounds
 # only a change made beside the portal, by SQL at the database, and the memory the counts hold.
 STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 # Designations: the days before `valid_until` on which the city and the district are reminded (once),

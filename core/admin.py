@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import changes
 from .models import ExportLog, Job, Tenant, Unit, User
 
 
@@ -9,6 +10,15 @@ class TenantAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_active", "created_at"]
     search_fields = ["name", "code"]
 
+    # A tenant goes with its units, communities and everything counted of them (`core.changes`).
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changes.units_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        changes.units_changed()
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
@@ -16,6 +26,10 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["tenant", "tier", "zone"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)  # past Unit.delete(): the change path is told here
+        changes.units_changed()
 
 
 @admin.register(User)

@@ -33,7 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .signals import database_restored
+from . import changes
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -349,7 +349,7 @@ def restore(directory: Path, force: bool = False, *, db: dict | None = None, med
             target.close()
     result.set_aside = _restore_files(directory / manifest["files_archive"]["file"], media)
     result.problems = check(manifest, db, media)
-    database_restored.send(sender=restore, db=db)
+    changes.everything_changed()  # behind every model's back: no cached figure stands
     return result
 
 

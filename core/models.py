@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from . import changes
 from .privacy import mask_phone
 from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
 from .scope import ScopedQuerySet
@@ -117,6 +118,12 @@ class Unit(models.Model):
                     path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
                 )
             self.path = new_path
+        changes.units_changed()  # renamed or moved: every figure ends
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.units_changed()
+        return deleted
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from assessments.models import SelfCheck
 from communities.models import Community, CommunityScopedQuerySet
-from core.exceptions import Conflict
+from core import changes
 from core.models import Unit
 from core.scope import ScopedQuerySet
 from core.uniqueness import UniqueRule, UniqueRulesMixin
@@ -43,24 +43,6 @@ class Enrolment(UniqueRulesMixin, models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.community}"
-
-    @staticmethod
-    def in_review(year: int, community_ids) -> list[int]:
-        """The communities whose self-check of `year` is past draft/returned: they stay enrolled in
-        the activity they were submitted to. Their self-check rows are locked till the transaction ends,
-        so a submission and a removal cannot pass each other."""
-        statuses = dict(
-            SelfCheck.objects.select_for_update()
-            .filter(year=year, community_id__in=community_ids)
-            .values_list("community_id", "status")
-        )
-        return sorted(pk for pk, status in statuses.items() if status not in SelfCheck.OPEN_STATUSES)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            if Enrolment.in_review(self.year, [self.community_id]):
-                raise Conflict(f"该社区{self.year}年的自查已提交审核,不能移出创建活动名单。")
-            return super().delete(*args, **kwargs)
 
 
 class DesignationQuerySet(ScopedQuerySet):
@@ -143,6 +125,16 @@ class Designation(models.Model):
     def __str__(self):
         holder = self.community or self.unit
         return f"{holder} {self.year}年 {self.get_title_display()}"
+
+    # Counted by the programme figures: a saved or deleted designation (issued, revoked) ends them (`core.changes`).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changes.counted(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        changes.counted(self)
+        return deleted
 
     @property
     def expired(self) -> bool:

@@ -24,7 +24,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator
-from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,6 @@ from django.utils.decorators import method_decorator
 from django.views import generic
 
 from assessments.models import SelfCheck
-from assessments.signals import figures_changed
 from assessments.unit_figures import enrolment_figure
 from communities.models import Community
 from core.exceptions import Conflict
@@ -53,7 +51,7 @@ from core.views import (
     refused,
 )
 
-from . import services
+from . import enrolments, services
 from .api.views import VerifyThrottle, certificate_response, find_by_code
 from .filtersets import DesignationPageFilterSet
 from .models import Designation, Enrolment
@@ -388,43 +386,6 @@ class EnrolmentSaveForm(forms.Form):
         return cleaned
 
 
-def save_enrolments(user, year: int, shown: set[int], ticked: set[int]) -> tuple[int, int]:
-    """Enrol the ticked communities in `year`'s activity and remove the shown ones not ticked, in one
-    transaction; (added, removed). Raises ValidationError for an id outside the caller's write scope
-    and Conflict for a removal whose self-check of that year is past `draft`/`returned`; either way
-    nothing is changed."""
-    ids = shown | ticked
-    with transaction.atomic():
-        communities = Community.objects.within_scope(user)
-        in_scope = set(communities.filter(pk__in=ids).values_list("pk", flat=True))
-        if ids - in_scope:
-            raise ValidationError("所选社区中有不在您管辖范围内的社区,未作任何更改。")
-        enrolments = Enrolment.objects.within_scope(user).filter(year=year)
-        enrolled = set(
-            enrolments.select_for_update().filter(community_id__in=ids).values_list("community_id", flat=True)
-        )
-        removing = (shown - ticked) & enrolled
-        blocked = Enrolment.in_review(year, removing)
-        if blocked:
-            names = "、".join(
-                communities.filter(pk__in=blocked)
-                .order_by("unit__path", "name")
-                .values_list("name", flat=True)
-            )
-            raise Conflict(
-                f"{names}{year}年度的自查已提交区县审核(或已审核),不能移出创建活动名单。未作任何更改。"
-            )
-        enrolments.filter(community_id__in=removing).delete()  # checked above: none in review
-        adding = ticked - enrolled
-        Enrolment.objects.bulk_create(
-            [Enrolment(community_id=pk, year=year, enrolled_by=user) for pk in sorted(adding)],
-            ignore_conflicts=True,  # enrolled meanwhile by somebody else: already what was asked
-        )
-        if adding:  # a bulk insert sends no post_save: the enrolment figures end here
-            figures_changed(Enrolment, community_ids=sorted(adding))
-    return len(adding), len(removing)
-
-
 class EnrolmentView(DefaultYearMixin, ScopedListView):
     """GET: the communities with this year's self-check and enrolment (read); POST: save the page
     (Action.ENROL)."""
@@ -448,7 +409,7 @@ class EnrolmentView(DefaultYearMixin, ScopedListView):
         year = form.cleaned_data["year"]
         shown, ticked = form.cleaned_data["shown"], form.cleaned_data["enrolled"]
         try:
-            added, removed = save_enrolments(request.user, year, shown, ticked)
+            added, removed = enrolments.save_page(request.user, year, shown, ticked)
         except Conflict as exc:
             return self._refuse(request, exc.messages[0], status=409, year=year)
         except ValidationError as exc:

@@ -9,8 +9,6 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from communities.models import Community, CommunityRecord
@@ -309,15 +307,13 @@ class PlaqueContribution(CommunityRecord):
         return found
 
 
-@receiver(post_save, sender=Community, dispatch_uid="funding_work_fund_follows_community")
-def recompute_current_work_fund(sender, instance, raw=False, **kwargs):
+def recompute_current_work_fund(community: Community) -> None:
     """The fund due this year follows the community's households and founding date as they change;
-    earlier years keep the amounts computed while they were current."""
-    if raw:
-        return
+    earlier years keep the amounts computed while they were current. Called by the change path on
+    every save of a community (`core.changes.community_saved`; registered in FundingConfig.ready)."""
     year = timezone.localdate().year
-    for fund in WorkFund.objects.filter(community=instance, year__gte=year):
-        fund.community = instance
+    for fund in WorkFund.objects.filter(community=community, year__gte=year):
+        fund.community = community
         before = (fund.due, fund.district_share)
         fund.compute()
         if (fund.due, fund.district_share) != before:

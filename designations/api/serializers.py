@@ -10,7 +10,3 @@ class EnrolmentSerializer(ScopedModelSerializer):
         model = Enrolment
         fields = ["id", "community", "year", "created_at"]
         read_only_fields = ["created_at"]
-
-    def create(self, validated_data):
-        request = self.context.get("request")
-        return super().create({**validated_data, "enrolled_by": request.user if request else None})

@@ -18,7 +18,7 @@ from core.api.renderers import JSONRenderer
 from core.api.views import ReadOnlyScopedViewSet, ScopedViewSet
 from core.roles import Action
 
-from .. import services
+from .. import enrolments, services
 from ..filtersets import DesignationFilterSet, EnrolmentFilterSet
 from ..models import Designation, Enrolment
 from .serializers import EnrolmentSerializer
@@ -220,3 +220,11 @@ class EnrolmentViewSet(ScopedViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("-year", "community_id")
+
+    # Written by the enrolment service, as on the page.
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = enrolments.enrol(self.request.user, data["community"], data["year"])
+
+    def perform_destroy(self, instance):
+        enrolments.withdraw(self.request.user, instance)

@@ -13,10 +13,10 @@ from guardian.shortcuts import assign_perm
 from assessments import runs
 from assessments.models import SelfCheck
 from communities.models import TownRecognition, VillageRecognition
+from core import changes
 from core.roles import Role
-from core.signals import database_restored
 from dashboards import stats
-from designations.models import Enrolment
+from designations import enrolments
 from facilities.models import Facility
 from funding.models import WorkFund
 
@@ -405,7 +405,7 @@ def test_counts_added_up_after_a_change_equal_counts_taken_whole(
         check.status, check.level, check.failed = "accepted", "model", []
         check.save()
         designate(programme, programme.c3, YEAR, "qualified", "T3-NEW")
-        Enrolment.objects.create(community=programme.v3, year=YEAR)
+        enrolments.enrol(programme.officer, programme.v3, YEAR)  # the enrolment service
         recognition = VillageRecognition.objects.get(community=programme.v2, year=YEAR)
         recognition.confirmed_by_district = True
         recognition.save()
@@ -446,7 +446,7 @@ def test_count_figures_counts_every_town_ahead(api, programme):
 @pytest.mark.django_db
 def test_a_restored_database_ends_every_figure(world):
     before = stats.generations([world.t1, world.d2])
-    database_restored.send(sender=None, db={})
+    changes.everything_changed()  # what a restore calls (core.backups.restore)
     after = stats.generations([world.t1, world.d2])
     assert all(after[pk] != before[pk] for pk in before)
 

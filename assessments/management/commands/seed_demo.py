@@ -125,7 +125,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG 已关闭:这看来是生产环境,演示数据不会写入。确需写入请加 --force。")
         with transaction.atomic():
             created = self.seed()
-        # After the commit that evaluated this year's self-checks (records' signals run on commit).
+        # After the commit that evaluated this year's self-checks (the change path acts on commit).
         with transaction.atomic():
             created += self.history(
                 Tenant.objects.get(code=CITY[1]), User.objects.get(username="city_officer")

@@ -25,13 +25,13 @@ from core.views import (
     refused,
 )
 from designations.models import Designation, Enrolment
-from standards.models import Indicator
 
 from . import runs, workflow
 from .evaluator import evaluator_for, show_result
 from .filtersets import SelfCheckFilterSet
 from .forms import SelfCheckRunForm
 from .models import IndicatorEvidence, SelfCheck, SiteVisit
+from .steps import JUDGED_WHILE, STEPS, Kind, Step
 from .unit_figures import enrolment_figure, most_failed, unit_figures
 
 # ---- self-checks ----------------------------------------------------------------------------------
@@ -134,36 +134,27 @@ class SelfCheckDetailView(ScopedDetailView):
             row["evidence"] = evidence.get(code, [])
             row["reusable"] = code in reusable and not row["evidence"]
             kind = row["indicator"].check_kind if row["indicator"] else None
-            row["judgeable"] = (kind == Indicator.Check.EVIDENCE and context["can_review"]) or (
-                kind == Indicator.Check.SITE and context["can_accept"]
-            )
+            row["judgeable"] = context["can_judge"] and JUDGED_WHILE.get(kind) == check.status
         return context
 
     def _workflow(self, check: SelfCheck) -> dict:
-        """Which steps the caller may take now (the steps check again when posted)."""
-        user, status = self.request.user, check.status
+        """Which steps the caller may take now, from the table (`can_<step>`, the steps check again
+        when posted), and the steps themselves (`steps.<step>`: the buttons' labels)."""
+        user = self.request.user
         levels = list(check.edition.levels)
         reached = levels.index(check.level) + 1 if check.level in levels else 0
-        reopen_action = {
-            SelfCheck.Status.DISTRICT_APPROVED: Action.REOPEN_DISTRICT_APPROVED,
-            SelfCheck.Status.ACCEPTED: Action.REOPEN_DECIDED,
-            SelfCheck.Status.REJECTED: Action.REOPEN_DECIDED,
-        }.get(status)
         return {
+            **{f"can_{step.key}": step.page and step.open_to(user, check) for step in STEPS.values()},
+            "steps": {step.key: step for step in STEPS.values() if step.page},
             "enrolled": Enrolment.objects.visible_to(user)
             .filter(community_id=check.community_id, year=check.year)
             .exists(),
-            "can_submit": check.is_open and may(user, Action.SUBMIT, check),
-            "can_review": status == SelfCheck.Status.SUBMITTED and may(user, Action.REVIEW, check),
-            "can_accept": status == SelfCheck.Status.DISTRICT_APPROVED and may(user, Action.ACCEPT, check),
-            "can_reopen": reopen_action is not None and may(user, reopen_action, check),
             "designation_choices": [
                 (code, SelfCheck.level_label(code)) for code in reversed(levels[:reached])
             ],
             "site_visit": SiteVisit.objects.visible_to(user).filter(self_check=check).first(),
             "designation": Designation.objects.visible_to(user).filter(self_check=check).first(),
             "events": check.events.select_related("actor"),
-            "can_file": check.is_open and may(user, Action.SUBMIT, check),
         }
 
 
@@ -220,62 +211,36 @@ class SelfCheckRunView(ScopedViewMixin, generic.FormView):
 # ---- the review workflow in the browser -------------------------------------------------------------
 
 
-def _flag(value):
-    """A yes/no radio as the workflow expects it: True, False, or None when nothing was chosen."""
-    return {"true": True, "false": False}.get(value)
+def _posted(step: Step, request) -> dict:
+    """The step's inputs as its form posts them: a yes/no select ("true"/"false", None when nothing
+    was chosen), a checkbox (unticked is false), a file from the upload, else the text as typed."""
+    given = {}
+    for declared in step.inputs:
+        name = declared.name
+        if declared.kind == Kind.FILE:
+            given[name] = request.FILES.get(name)
+        elif declared.kind == Kind.CHECKBOX:
+            given[name] = request.POST.get(name) == "on"
+        elif name in request.POST:
+            value = request.POST[name]
+            given[name] = {"true": True, "false": False}.get(value) if declared.kind == Kind.FLAG else value
+    return given
 
 
 class SelfCheckStepView(ScopedViewMixin, generic.View):
-    """POST one workflow step from the self-check page. The step itself checks scope (404), role (403),
-    input (shown again as messages) and status (409, with the reason)."""
+    """POST any step of the table (`steps.STEPS`) from the self-check page. The step itself checks
+    scope (404), role (403), input (shown again as messages) and status (409, with the reason)."""
 
     model = SelfCheck
     object_view = True  # the step checks the role once it has found the self-check
-    STEPS = {
-        "submit": (workflow.submit, ()),
-        "judge": (workflow.judge, ("indicator", "passed", "note")),
-        "review": (workflow.review, ("decision", "comment")),
-        "site-visit": (
-            workflow.record_site_visit,
-            (
-                "visited_on",
-                "forum_held",
-                "forum_participants",
-                "questionnaire_sample",
-                "satisfaction_score",
-                "note",
-            ),
-        ),
-        "accept": (workflow.accept, ("designation", "comment")),
-        "reopen": (workflow.reopen, ("reason",)),
-        "evidence": (workflow.file_evidence, ("indicator", "description")),
-        "reuse-evidence": (workflow.reuse_evidence, ("indicator",)),
-    }
-    DONE = {
-        "submit": "已提交区县审核。",
-        "judge": "已记录判定。",
-        "review": "已完成审核。",
-        "site-visit": "已记录实地评估。",
-        "accept": "已完成市级验收。",
-        "reopen": "已撤回。",
-        "evidence": "材料已提交。",
-        "reuse-evidence": "已沿用去年的材料。",
-    }
 
     def post(self, request, pk, step):
-        if step not in self.STEPS:
+        found = STEPS.get(step)
+        if found is None or not found.page:
             raise Http404
-        function, fields = self.STEPS[step]
-        payload = {name: request.POST[name] for name in fields if name in request.POST}
-        if "passed" in payload:
-            payload["passed"] = _flag(payload["passed"])
-        if step == "site-visit":
-            payload["forum_held"] = request.POST.get("forum_held") == "on"
-        if step == "evidence":
-            payload["file"] = request.FILES.get("file")
         back = reverse("self-check-detail", args=[pk])
         try:
-            function(request.user, pk, **payload)
+            found.function(request.user, pk, **_posted(found, request))
         except Conflict as exc:
             return refused(request, exc, back)
         except ValidationError as exc:
@@ -283,7 +248,7 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
                 for error in errors:
                     messages.error(request, error)
             return redirect(back)
-        messages.success(request, self.DONE[step])
+        messages.success(request, found.done)
         return redirect(back)
 
 

@@ -4,11 +4,13 @@
       ↑              │    ↑                  │      ↑            │
       └──returned ←return  └──reopen─────────┘      └──reopen────┴── rejected ←reject─┘
 
-Every step is one function here. Each finds the self-check in the caller's visible scope and locks
-its row, then refuses in docs/api.md's order: outside scope 404, role 403, bad input 400 (keyed by field),
-step out of order 409 (`Conflict`). A refused step changes nothing. A step that goes through records
-who, when and why in `SelfCheckEvent` (the audit trail) and notifies the people concerned, all in one
-transaction, so two reviewers acting at once cannot both succeed.
+Every step is one function here and one row of the step table (`steps.STEPS`), which declares who
+may take it from which status and what it takes; the function reads them there. Each finds the
+self-check in the caller's visible scope and locks its row, then refuses in docs/api.md's order: outside
+scope 404, role 403, bad input 400 (keyed by field), step out of order 409 (`Conflict`). A refused
+step changes nothing. A step that goes through records who, when and why in `SelfCheckEvent` (the
+audit trail) and notifies the people concerned, all in one transaction, so two reviewers acting at
+once cannot both succeed.
 """
 
 import datetime
@@ -23,13 +25,13 @@ from django.utils import timezone
 
 from communities import records
 from core.exceptions import Conflict
-from core.roles import Action
 from core.scope import may
 from designations.models import Designation, Enrolment
 from standards.models import Indicator
 
 from .evaluator import EditionEvaluator, evaluator_for
 from .models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
+from .steps import JUDGED_WHILE, STEPS
 
 Status = SelfCheck.Status
 Step = SelfCheckEvent.Step
@@ -50,6 +52,14 @@ def _locked(user, pk) -> SelfCheck:
 def _require(user, check: SelfCheck, *actions: str) -> None:
     if not any(may(user, action, check) for action in actions):
         raise PermissionDenied("您的角色不能执行此步骤。")
+
+
+def _leaving(check: SelfCheck, step):
+    """The table's move of `step` out of the self-check's status, else 409."""
+    move = step.move_from(check.status)
+    if move is None:
+        raise _out_of_order(check, step.verb)
+    return move
 
 
 def _out_of_order(check: SelfCheck, wanted: str) -> Conflict:
@@ -82,10 +92,6 @@ def _move(check: SelfCheck, user, step: str, to_status: str, comment: str = "", 
     return check
 
 
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _check_dates(model, fields: dict) -> None:
     """A date in the body that is no string (a number, a list) is bad input of its field, where
     Django's date parsing would raise a TypeError (a 500)."""
@@ -106,43 +112,41 @@ def _check_dates(model, fields: dict) -> None:
 @transaction.atomic
 def submit(user, pk) -> SelfCheck:
     """Town: `draft`/`returned` → `submitted`, for a community enrolled in that year's activity."""
+    step = STEPS["submit"]
     check = _locked(user, pk)
-    _require(user, check, Action.SUBMIT)
-    if check.status not in (Status.DRAFT, Status.RETURNED):
-        raise _out_of_order(check, "提交")
+    _require(user, check, *step.actions)
+    move = _leaving(check, step)
     if not Enrolment.objects.filter(community_id=check.community_id, year=check.year).exists():
         raise Conflict(f"该社区未列入{check.year}年创建活动,不能提交审核。")
-    return _move(check, user, Step.SUBMIT, Status.SUBMITTED)
+    return _move(check, user, Step.SUBMIT, move.target)
 
 
 @transaction.atomic
 def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfCheck:
     """An evidence indicator by the district while `submitted`; a site indicator by the city while
     `district_approved`. The score and levels follow at once."""
+    step = STEPS["judge"]
     check = _locked(user, pk)
-    _require(user, check, Action.REVIEW, Action.ACCEPT)
+    _require(user, check, *step.actions)
     found = evaluator_for(check.edition).by_code.get(indicator) if isinstance(indicator, str) else None
     if found is None:
         raise ValidationError({"indicator": [f"本标准没有指标“{indicator}”。"]})
     if found.check_kind == Indicator.Check.AUTO:
         raise ValidationError({"indicator": ["自动判定的指标由系统根据记录计算,不能人工判定。"]})
-    evidence = found.check_kind == Indicator.Check.EVIDENCE
-    _require(user, check, Action.REVIEW if evidence else Action.ACCEPT)
-    if not isinstance(passed, bool):
-        raise ValidationError({"passed": ["请选择是否达标。"]})
-    if (evidence and check.status != Status.SUBMITTED) or (
-        not evidence and check.status != Status.DISTRICT_APPROVED
-    ):
-        raise _out_of_order(check, "判定该指标")
+    judged_while = JUDGED_WHILE[found.check_kind]
+    _require(user, check, *step.move_from(judged_while).actions)
+    passed, note = step.clean("passed", passed), step.clean("note", note)
+    if check.status != judged_while:
+        raise _out_of_order(check, step.verb)
     check.judgements = {
         **check.judgements,
-        indicator: {"passed": passed, "note": _text(note), "by": user.pk, "at": timezone.now().isoformat()},
+        indicator: {"passed": passed, "note": note, "by": user.pk, "at": timezone.now().isoformat()},
     }
     _apply_judgements(check)
     check.save(
         update_fields=["judgements", "results", "failed", "score", "level", "proposed_level", "updated_at"]
     )
-    _record(check, user, Step.JUDGE, check.status, _text(note), indicator=indicator, passed=passed)
+    _record(check, user, Step.JUDGE, check.status, note, indicator=indicator, passed=passed)
     return check
 
 
@@ -166,15 +170,13 @@ def _apply_judgements(check: SelfCheck) -> None:
 def review(user, pk, decision: str = "", comment: str = "") -> SelfCheck:
     """District: `submitted` → `district_approved` (keeping a snapshot of what it approved) or
     `returned` (a comment is required)."""
+    step = STEPS["review"]
     check = _locked(user, pk)
-    _require(user, check, Action.REVIEW)
-    comment = _text(comment)
-    if decision not in ("approve", "return"):
-        raise ValidationError({"decision": ["请选择“approve”(通过)或“return”(退回)。"]})
+    _require(user, check, *step.actions)
+    decision, comment = step.clean("decision", decision), step.clean("comment", comment)
     if decision == "return" and not comment:
         raise ValidationError({"comment": ["退回时须填写意见,说明需要修改的内容。"]})
-    if check.status != Status.SUBMITTED:
-        raise _out_of_order(check, "审核")
+    _leaving(check, step)
     if decision == "return":
         return _move(check, user, Step.RETURN, Status.RETURNED, comment)
     check.snapshot = snapshot(check)
@@ -185,16 +187,16 @@ def review(user, pk, decision: str = "", comment: str = "") -> SelfCheck:
 @transaction.atomic
 def record_site_visit(user, pk, **fields) -> SiteVisit:
     """City: the site visit, forum and questionnaire of a `district_approved` self-check."""
+    step = STEPS["site-visit"]
     check = _locked(user, pk)
-    _require(user, check, Action.ACCEPT)
+    _require(user, check, *step.actions)
     _check_dates(SiteVisit, fields)
     visit = SiteVisit.objects.filter(self_check=check).first() or SiteVisit(self_check=check)
     for name, value in fields.items():
         setattr(visit, name, value)
     visit.recorded_by = user
     visit.full_clean(exclude=["self_check", "recorded_by"], validate_unique=False)
-    if check.status != Status.DISTRICT_APPROVED:
-        raise _out_of_order(check, "记录实地评估")
+    _leaving(check, step)
     visit.save()
     _record(
         check,
@@ -213,9 +215,10 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     reached `level` is refused; a decision below `proposed_level` needs a comment."""
     from designations import services
 
+    step = STEPS["accept"]
     check = _locked(user, pk)
-    _require(user, check, Action.ACCEPT)
-    comment = _text(comment)
+    _require(user, check, *step.actions)
+    comment = step.clean("comment", comment)
     levels = list(check.edition.levels)
     if designation != NO_DESIGNATION and designation not in levels:
         allowed = "、".join(f"{code}({SelfCheck.level_label(code)})" for code in levels)
@@ -231,8 +234,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
         raise ValidationError(
             {"comment": [f"所选结果低于预计等级“{check.proposed_level_display}”,请填写理由。"]}
         )
-    if check.status != Status.DISTRICT_APPROVED:
-        raise _out_of_order(check, "验收")
+    _leaving(check, step)
     if designation == NO_DESIGNATION:
         return _move(check, user, Step.REJECT, Status.REJECTED, comment)
     _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
@@ -246,25 +248,19 @@ def reopen(user, pk, reason: str = "") -> SelfCheck:
     `district_approved` (city; revokes the designation). A reason is required."""
     from designations import services
 
+    step = STEPS["reopen"]
     check = _locked(user, pk)
-    _require(user, check, Action.REOPEN_DISTRICT_APPROVED, Action.REOPEN_DECIDED)
-    if check.status == Status.DISTRICT_APPROVED:
-        action, target = Action.REOPEN_DISTRICT_APPROVED, Status.SUBMITTED
-    elif check.status in (Status.ACCEPTED, Status.REJECTED):
-        action, target = Action.REOPEN_DECIDED, Status.DISTRICT_APPROVED
-    else:
-        action = target = None
-    if action is not None:
-        _require(user, check, action)
-    reason = _text(reason)
-    if not reason:
-        raise ValidationError({"reason": ["撤回须填写原因。"]})
-    if target is None:
-        raise _out_of_order(check, "撤回")
+    _require(user, check, *step.actions)
+    move = step.move_from(check.status)
+    if move is not None:
+        _require(user, check, *move.actions)
+    reason = step.clean("reason", reason)
+    if move is None:
+        raise _out_of_order(check, step.verb)
     granted = Designation.objects.filter(self_check=check, revoked=False).first()
     if granted is not None:
         services.revoke(granted, user, reason)
-    return _move(check, user, Step.REOPEN, target, reason)
+    return _move(check, user, Step.REOPEN, move.target, reason)
 
 
 # ---- evidence for evidence indicators ---------------------------------------------------------------
@@ -281,15 +277,19 @@ def _evidence_indicator(check: SelfCheck, indicator) -> Indicator:
 def file_evidence(user, pk, indicator: str = "", file=None, description: str = "") -> IndicatorEvidence:
     """Town: a document or photo for an evidence indicator, while the self-check is still its own
     (`draft`/`returned`); checked by content and size like every upload."""
+    step = STEPS["evidence"]
     check = _locked(user, pk)
-    _require(user, check, Action.SUBMIT)
+    _require(user, check, *step.actions)
     _evidence_indicator(check, indicator)
     evidence = IndicatorEvidence(
-        self_check=check, indicator=indicator, file=file, description=_text(description), uploaded_by=user
+        self_check=check,
+        indicator=indicator,
+        file=file,
+        description=step.clean("description", description),
+        uploaded_by=user,
     )
     evidence.full_clean(exclude=["self_check", "uploaded_by", "reused_from"])
-    if not check.is_open:
-        raise _out_of_order(check, "提交材料")
+    _leaving(check, step)
     evidence.save()
     _record(
         check,
@@ -307,16 +307,16 @@ def file_evidence(user, pk, indicator: str = "", file=None, description: str = "
 def reuse_evidence(user, pk, indicator: str = "") -> list[IndicatorEvidence]:
     """Town: file last year's evidence of the same indicator again (the judgement is not carried
     over: the district judges this year's self-check afresh)."""
+    step = STEPS["reuse-evidence"]
     check = _locked(user, pk)
-    _require(user, check, Action.SUBMIT)
+    _require(user, check, *step.actions)
     _evidence_indicator(check, indicator)
     earlier = IndicatorEvidence.objects.filter(
         self_check__community_id=check.community_id, self_check__year=check.year - 1, indicator=indicator
     )
     if not earlier.exists():
         raise ValidationError({"indicator": [f"{check.year - 1}年的自查没有该指标的材料。"]})
-    if not check.is_open:
-        raise _out_of_order(check, "提交材料")
+    _leaving(check, step)
     copies = [
         IndicatorEvidence.objects.create(
             self_check=check,
@@ -334,13 +334,14 @@ def reuse_evidence(user, pk, indicator: str = "") -> list[IndicatorEvidence]:
 
 @transaction.atomic
 def remove_evidence(user, evidence_pk) -> None:
-    """Town: withdraw a file filed by mistake, while the self-check is still `draft`/`returned`."""
+    """Town: withdraw a file filed by mistake, while the self-check is still `draft`/`returned`: whoever
+    may file evidence when they may (the table's `evidence`)."""
     evidence = IndicatorEvidence.objects.visible_to(user).filter(pk=evidence_pk).first()
     if evidence is None:
         raise Http404("材料不存在或不在您的管辖范围内。")
     check = _locked(user, evidence.self_check_id)
-    _require(user, check, Action.SUBMIT)
-    if not check.is_open:
+    _require(user, check, *STEPS["evidence"].actions)
+    if STEPS["evidence"].move_from(check.status) is None:
         raise _out_of_order(check, "撤回材料")
     evidence.delete()
     _record(

@@ -1,9 +1,12 @@
+import functools
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..filtersets import LEVEL_CHOICES
-from ..models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
+from ..models import IndicatorEvidence, SelfCheck, SelfCheckEvent
+from ..steps import NOT_GIVEN, STEPS, Input, Kind, Step
 
 
 class ResultSerializer(serializers.Serializer):
@@ -84,42 +87,6 @@ class SelfCheckRunSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, allow_null=True)
 
 
-class JudgeSerializer(serializers.Serializer):
-    indicator = serializers.CharField(help_text="证据类或实地类指标的代码")
-    passed = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class AcceptSerializer(serializers.Serializer):
-    designation = serializers.CharField(
-        help_text="称号代码(qualified/standardized/model/premium),或 rejected"
-    )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SiteVisitSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SiteVisit
-        fields = [
-            "visited_on",
-            "forum_held",
-            "forum_participants",
-            "questionnaire_sample",
-            "satisfaction_score",
-            "note",
-        ]
-        extra_kwargs = {"satisfaction_score": {"coerce_to_string": False}}
-
-
 class SelfCheckEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__", read_only=True)
 
@@ -144,9 +111,48 @@ class IndicatorEvidenceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class IndicatorEvidenceUploadSerializer(serializers.Serializer):
-    """multipart/form-data: the evidence indicator's code, the file, a description."""
+# ---- the bodies of the review's steps, from the step table ------------------------------------------
+# The steps check their own input (in docs/api.md's refusal order), so these describe the body in the
+# schema and the site visit's answer; nothing validates with them.
 
-    indicator = serializers.CharField()
-    file = serializers.FileField()
-    description = serializers.CharField(required=False, allow_blank=True)
+
+def _body_field(declared: Input) -> serializers.Field:
+    if declared.kind == Kind.FLAG:
+        return serializers.BooleanField(required=declared.required)
+    if declared.kind == Kind.CHOICE:
+        return serializers.ChoiceField(choices=list(declared.choices), required=declared.required)
+    if declared.kind == Kind.FILE:
+        return serializers.FileField(required=declared.required)
+    options = {"help_text": declared.help_text} if declared.help_text else {}
+    if not declared.required:
+        options.update(required=False, allow_blank=True)
+    if declared.default is not NOT_GIVEN:
+        options["default"] = declared.default
+    return serializers.CharField(**options)
+
+
+@functools.cache  # one class per step: the schema names components by class
+def step_body(step: Step) -> type[serializers.Serializer] | None:
+    """The serializer of a step's body, named `<body>Serializer` (the schema's `<body>Request`): the
+    fields of its `record` as the model declares them (decimals as numbers), else one per input."""
+    if not step.inputs:
+        return None
+    attrs = {"__module__": __name__, "__doc__": step.body_help or None}
+    if step.record is not None:
+        names = [declared.name for declared in step.inputs]
+        decimals = {
+            name: {"coerce_to_string": False}
+            for name in names
+            if step.record._meta.get_field(name).get_internal_type() == "DecimalField"
+        }
+        attrs["Meta"] = type("Meta", (), {"model": step.record, "fields": names, "extra_kwargs": decimals})
+        return type(f"{step.body}Serializer", (serializers.ModelSerializer,), attrs)
+    attrs.update({declared.name: _body_field(declared) for declared in step.inputs})
+    return type(f"{step.body}Serializer", (serializers.Serializer,), attrs)
+
+
+STEP_BODIES: dict[str, type[serializers.Serializer] | None] = {
+    name: step_body(step) for name, step in STEPS.items() if step.api
+}
+# The site visit's body is also what the step answers with.
+SiteVisitSerializer = STEP_BODIES["site-visit"]

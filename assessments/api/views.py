@@ -11,23 +11,73 @@ from core.api.serializers import JobCreatedSerializer
 from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
 from core.roles import Action
 
-from .. import runs, workflow
+from .. import runs
 from ..filtersets import SelfCheckFilterSet
-from ..models import SelfCheck
+from ..models import IndicatorEvidence, SelfCheck, SiteVisit
+from ..steps import STEPS, Kind, Step
 from .serializers import (
-    AcceptSerializer,
     IndicatorEvidenceSerializer,
-    IndicatorEvidenceUploadSerializer,
-    JudgeSerializer,
-    ReopenSerializer,
-    ReviewSerializer,
     SelfCheckEventSerializer,
     SelfCheckRunSerializer,
     SelfCheckSerializer,
     SiteVisitSerializer,
+    step_body,
 )
 
+# What a step answers with, by what its function returns: the self-check as it now stands, or the
+# record the step made (a new file is a 201).
+ANSWERS = {
+    SelfCheck: (SelfCheckSerializer, status.HTTP_200_OK),
+    SiteVisit: (SiteVisitSerializer, status.HTTP_200_OK),
+    IndicatorEvidence: (IndicatorEvidenceSerializer, status.HTTP_201_CREATED),
+}
 
+
+def _given(step: Step, request) -> dict:
+    """The step's inputs from the body, a file from the upload. A body that is no JSON object (`null`,
+    a list) names none, so the step still refuses in its own order and a missing field is a 400 on
+    that field."""
+    data = request.data if isinstance(request.data, Mapping) else {}
+    given = {}
+    for declared in step.inputs:
+        if declared.kind == Kind.FILE:
+            given[declared.name] = request.FILES.get(declared.name)
+        elif declared.name in data:
+            given[declared.name] = data[declared.name]
+    return given
+
+
+def step_schema(step: Step) -> dict:
+    """The step's body (multipart when it takes a file) and answer, for `extend_schema`."""
+    body = step_body(step)
+    if body is not None and any(declared.kind == Kind.FILE for declared in step.inputs):
+        body = {"multipart/form-data": body}
+    serializer, code = ANSWERS[step.returns]
+    return {"request": body, "responses": {code: serializer}}
+
+
+def step_action(step: Step):
+    """The API's action of a step: POST `self-checks/{id}/<name>/`, open to the row's actions (checked
+    by the step itself once it has found the self-check, so 404 comes before 403)."""
+
+    def take(self, request, pk):
+        return self.take_step(step, request, pk)
+
+    take.__name__ = take.__qualname__ = step.key
+    take.__doc__ = None
+    routed = action(detail=True, methods=["post"], url_path=step.name, action_requires=step.actions)(take)
+    return extend_schema(**step_schema(step))(routed)
+
+
+def with_steps(viewset):
+    """Every API step of the table as an action of `viewset`, unless it routes the step itself."""
+    for step in STEPS.values():
+        if step.api and not hasattr(viewset, step.key):
+            setattr(viewset, step.key, step_action(step))
+    return viewset
+
+
+@with_steps
 class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     """`self-checks/`: read in scope; `self-checks/run/` queues a run (202 {"job"}), polled at `jobs/{id}/`."""
 
@@ -52,66 +102,24 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
             .order_by("-year", "community_id")
         )
 
-    # ---- the review workflow ----
+    # ---- the review workflow: one action per row of the step table (`steps.STEPS`, `step_action`) ----
     # The steps themselves check scope (404), role (403), input (400) and status (409), in that order,
-    # so the body is handed over as it came; the serializers only describe it in the schema.
+    # so the body is handed over as it came.
 
-    @staticmethod
-    def _fields(request, names) -> dict:
-        """The named fields of the body. A body that is no JSON object (`null`, a list) names none, so
-        the step still refuses in its own order and a missing field is a 400 on that field."""
-        data = request.data if isinstance(request.data, Mapping) else {}
-        return {name: data[name] for name in names if name in data}
-
-    def _step(self, request, step, pk, fields=()):
-        step(request.user, pk, **self._fields(request, fields))
-        check = self.get_queryset().get(pk=pk)  # the step found it in scope; read it as it now stands
-        return Response(SelfCheckSerializer(check, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=None, responses={200: SelfCheckSerializer})
-    @action(detail=True, methods=["post"], action_requires=Action.READ)
-    def submit(self, request, pk):
-        return self._step(request, workflow.submit, pk)
-
-    @extend_schema(request=JudgeSerializer, responses={200: SelfCheckSerializer})
-    @action(detail=True, methods=["post"], action_requires=Action.READ)
-    def judge(self, request, pk):
-        return self._step(request, workflow.judge, pk, ("indicator", "passed", "note"))
-
-    @extend_schema(request=ReviewSerializer, responses={200: SelfCheckSerializer})
-    @action(detail=True, methods=["post"], action_requires=Action.READ)
-    def review(self, request, pk):
-        return self._step(request, workflow.review, pk, ("decision", "comment"))
-
-    @extend_schema(request=AcceptSerializer, responses={200: SelfCheckSerializer})
-    @action(detail=True, methods=["post"], action_requires=Action.READ)
-    def accept(self, request, pk):
-        return self._step(request, workflow.accept, pk, ("designation", "comment"))
-
-    @extend_schema(request=ReopenSerializer, responses={200: SelfCheckSerializer})
-    @action(detail=True, methods=["post"], action_requires=Action.READ)
-    def reopen(self, request, pk):
-        return self._step(request, workflow.reopen, pk, ("reason",))
-
-    @extend_schema(request=SiteVisitSerializer, responses={200: SiteVisitSerializer})
-    @action(detail=True, methods=["post"], url_path="site-visit", action_requires=Action.READ)
-    def site_visit(self, request, pk):
-        visit = workflow.record_site_visit(
-            request.user, pk, **self._fields(request, SiteVisitSerializer.Meta.fields)
-        )
-        return Response(SiteVisitSerializer(visit).data)
+    def take_step(self, step: Step, request, pk):
+        result = step.function(request.user, pk, **_given(step, request))
+        serializer, code = ANSWERS[step.returns]
+        if isinstance(result, SelfCheck):  # the step found it in scope; read it as the API shows it
+            result = self.get_queryset().get(pk=pk)
+        return Response(serializer(result, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(methods=["GET"], request=None, responses={200: IndicatorEvidenceSerializer(many=True)})
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": IndicatorEvidenceUploadSerializer},
-        responses={201: IndicatorEvidenceSerializer},
-    )
+    @extend_schema(methods=["POST"], **step_schema(STEPS["evidence"]))
     # The evidence and events of one self-check come whole: no page, and none of the list's filters.
     @action(
         detail=True,
         methods=["get", "post"],
-        action_requires=Action.READ,
+        action_requires={"GET": Action.READ, "POST": STEPS["evidence"].actions},
         pagination_class=None,
         filter_backends=[],
     )
@@ -120,12 +128,7 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
             check = self.get_object()
             items = check.evidence.select_related("uploaded_by")
             return Response(IndicatorEvidenceSerializer(items, many=True, context={"request": request}).data)
-        fields = self._fields(request, ("indicator", "description"))
-        evidence = workflow.file_evidence(request.user, pk, file=request.FILES.get("file"), **fields)
-        return Response(
-            IndicatorEvidenceSerializer(evidence, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.take_step(STEPS["evidence"], request, pk)
 
     @extend_schema(request=None, responses={200: SelfCheckEventSerializer(many=True)})
     @action(

@@ -213,7 +213,7 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
 def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     """City: `district_approved` → `accepted` with a designation, or `rejected`. A title above the
     reached `level` is refused; a decision below `proposed_level` needs a comment."""
-    from designations import services
+    from designations import titles
 
     step = STEPS["accept"]
     check = _locked(user, pk)
@@ -238,7 +238,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     if designation == NO_DESIGNATION:
         return _move(check, user, Step.REJECT, Status.REJECTED, comment)
     _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
-    services.issue(title=designation, year=check.year, user=user, self_check=check)
+    titles.issue(title=designation, year=check.year, user=user, self_check=check)
     return check
 
 
@@ -246,7 +246,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
 def reopen(user, pk, reason: str = "") -> SelfCheck:
     """`district_approved` → `submitted` (district or city), or `accepted`/`rejected` →
     `district_approved` (city; revokes the designation). A reason is required."""
-    from designations import services
+    from designations import titles
 
     step = STEPS["reopen"]
     check = _locked(user, pk)
@@ -259,7 +259,7 @@ def reopen(user, pk, reason: str = "") -> SelfCheck:
         raise _out_of_order(check, step.verb)
     granted = Designation.objects.filter(self_check=check, revoked=False).first()
     if granted is not None:
-        services.revoke(granted, user, reason)
+        titles.revoke(granted, user, reason)
     return _move(check, user, Step.REOPEN, move.target, reason)
 
 

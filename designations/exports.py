@@ -4,7 +4,7 @@ from core import exports
 
 from .filtersets import DesignationFilterSet
 from .models import Designation
-from .services import status_of
+from .titles import status_of
 
 
 def _designation_status(designation) -> str:

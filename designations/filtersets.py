@@ -1,6 +1,8 @@
 import django_filters
 
-from core.filtersets import IdFilter, UnitSubtreeFilter
+from communities.models import Community
+from core.filtersets import IdFilter, UnitSubtreeFilter, YearFilter
+from core.validators import YEAR_VALIDATORS
 
 from .models import Designation, Enrolment
 
@@ -37,3 +39,22 @@ class DesignationFilterSet(DesignationPageFilterSet):
 
     class Meta(DesignationPageFilterSet.Meta):
         fields = ["year", "title", "unit", "community"]
+
+
+def _keep(queryset, name, value):
+    """The year picks the enrolments and self-checks shown, not the communities listed."""
+    return queryset
+
+
+class EnrolmentPageFilterSet(django_filters.FilterSet):
+    """`?year=` (validated like every record's year), `?unit=` (subtree, among the visible units),
+    `?kind=` and `?search=` (community name)."""
+
+    year = YearFilter(method=_keep, validators=YEAR_VALIDATORS)
+    unit = UnitSubtreeFilter()
+    kind = django_filters.ChoiceFilter(choices=Community.Kind.choices, label="社区类别", empty_label="全部")
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="社区名称")
+
+    class Meta:
+        model = Community
+        fields = ["year", "unit", "kind", "search"]

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from core.tasks import MAX_RETRIES, TRANSIENT
 
-from . import services
+from . import titles
 
 logger = logging.getLogger(__name__)
 
@@ -14,5 +14,5 @@ logger = logging.getLogger(__name__)
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=MAX_RETRIES)
 def designation_renewal_reminders() -> None:
     """Celery beat, daily: remind the city and the district of designations about to run out (once each)."""
-    sent = services.send_renewal_reminders()
+    sent = titles.send_renewal_reminders()
     logger.info("designation renewal reminders sent: %s", sent)

@@ -18,12 +18,9 @@ caller's write scope refuses the whole save (400), and so does removing a commun
 self-check of that year was already submitted (409); a refused save changes nothing.
 """
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MinValueValidator
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,12 +33,8 @@ from assessments.models import SelfCheck
 from assessments.unit_figures import enrolment_figure
 from communities.models import Community
 from core.exceptions import Conflict
-from core.filtersets import MAX_ID, UnitSubtreeFilter, YearFilter
-from core.forms import BootstrapMixin
-from core.models import Tenant, Unit
-from core.roles import Action, Tier
+from core.roles import Action
 from core.scope import may
-from core.validators import YEAR_VALIDATORS, bound_messages
 from core.views import (
     DefaultYearMixin,
     ScopedDetailView,
@@ -51,80 +44,16 @@ from core.views import (
     refused,
 )
 
-from . import enrolments, services
+from . import enrolments, titles
 from .api.views import VerifyThrottle, certificate_response, find_by_code
-from .filtersets import DesignationPageFilterSet
+from .filtersets import DesignationPageFilterSet, EnrolmentPageFilterSet
+from .forms import CitySettingsForm, EnrolmentSaveForm, IssueDistrictForm, RevokeForm
 from .models import Designation, Enrolment
 
 
 def _year(request, source=None) -> int:
     value = (source if source is not None else request.GET).get("year", "")
     return int(value) if str(value).isdigit() else timezone.localdate().year
-
-
-# ---- forms ----------------------------------------------------------------------------------------
-
-
-class RevokeForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(
-        label="撤销原因",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写撤销原因。"},
-        help_text="撤销后证书仍可下载,但加盖“已撤销”标记;公开核验显示为已撤销。",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.apply_bootstrap()
-
-
-class IssueDistrictForm(forms.Form):
-    district = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        error_messages={"required": "请选择区县。", "invalid_choice": "请选择本市的区县。"},
-    )
-    year = forms.IntegerField(
-        error_messages={"required": "请填写年度。", "invalid": "年度须为整数。"},
-        validators=[
-            MinValueValidator(2000, message="年度不能早于2000年。"),
-        ],
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = Unit.objects.within_scope(user).filter(tier=Tier.DISTRICT)
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year > timezone.localdate().year:
-            raise forms.ValidationError("年度不能晚于今年。")
-        return year
-
-
-class CitySettingsForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = Tenant
-        fields = ["designation_valid_years", "model_district_share"]
-        help_texts = {
-            "designation_valid_years": "新授予的称号自授予之日起的有效年数(1至10年);已授予的称号不受影响。",
-            "model_district_share": "区县内持有示范(或精品)称号的社区占全部社区的比例达到此值,方可授予示范区。",
-        }
-        error_messages = {
-            "designation_valid_years": {"required": "请填写有效期年数。", "invalid": "有效期须为整数年。"},
-            "model_district_share": {
-                "required": "请填写示范社区占比。",
-                "invalid": "请填写数字,如 50 或 62.5。",
-                "max_digits": "比例须在0至100之间。",
-                "max_decimal_places": "比例最多保留两位小数。",
-                "max_whole_digits": "比例须在0至100之间。",
-            },
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.error_messages.update(bound_messages(Tenant._meta.get_field(name)))
-        self.apply_bootstrap()
 
 
 # ---- the register and one designation -------------------------------------------------------------
@@ -146,7 +75,7 @@ class DesignationListView(DefaultYearMixin, ScopedListView):
         user = self.request.user
         context["year"] = _year(self.request)
         context["may_issue"] = bool(user.tenant_id) and may(user, Action.ACCEPT)
-        context["rows"] = [(d, services.status_of(d)) for d in context["object_list"]]
+        context["rows"] = [(d, titles.status_of(d)) for d in context["object_list"]]
         return context
 
 
@@ -160,11 +89,11 @@ class DesignationDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         designation, user = self.object, self.request.user
-        status, label = services.status_of(designation)
+        status, label = titles.status_of(designation)
         context.update(
             status=status,
             status_label=label,
-            code_display=services.display_code(designation.code),
+            code_display=titles.display_code(designation.code),
             verify_url=self.request.build_absolute_uri(reverse("verify-page", args=[designation.code])),
             self_check=(
                 SelfCheck.objects.visible_to(user).filter(pk=designation.self_check_id).first()
@@ -191,7 +120,7 @@ class DesignationRevokeView(ScopedObjectMixin, generic.View):
         form = RevokeForm(request.POST)
         if form.is_valid():
             try:
-                services.revoke(designation, request.user, form.cleaned_data["reason"])
+                titles.revoke(designation, request.user, form.cleaned_data["reason"])
             except Conflict as exc:
                 return refused(request, exc, reverse("designation-detail", args=[designation.pk]))
             except ValidationError as exc:
@@ -246,7 +175,7 @@ class ModelDistrictView(CityOfficerMixin, generic.TemplateView):
         context.update(
             year=year,
             tenant=user.tenant,
-            rows=services.model_district_candidates(user.tenant_id, year),
+            rows=titles.model_district_candidates(user.tenant_id, year),
             this_year=timezone.localdate().year,
         )
         return context
@@ -260,7 +189,7 @@ class ModelDistrictView(CityOfficerMixin, generic.TemplateView):
             return redirect(back)
         district, year = form.cleaned_data["district"], form.cleaned_data["year"]
         try:
-            designation = services.issue(
+            designation = titles.issue(
                 title=Designation.Title.MODEL_DISTRICT, year=year, user=request.user, unit=district
             )
         except Conflict as exc:
@@ -307,7 +236,7 @@ class VerifyPageView(generic.View):
         except Http404:  # the page says so itself
             return render(request, self.template_name, {"code": code}, status=404)
         community = designation.community
-        status, label = services.status_of(designation)
+        status, label = titles.status_of(designation)
         return render(
             request,
             self.template_name,
@@ -323,67 +252,8 @@ class VerifyPageView(generic.View):
         )
 
 
-# At most this many community ids in one save (a page shows 50; the API clamps pages to 500).
-MAX_IDS = 500
-
-
 def _this_year() -> int:
     return timezone.localdate().year
-
-
-def _keep(queryset, name, value):
-    """The year picks the enrolments and self-checks shown, not the communities listed."""
-    return queryset
-
-
-class EnrolmentPageFilterSet(django_filters.FilterSet):
-    """`?year=` (validated like every record's year), `?unit=` (subtree, among the visible units),
-    `?kind=` and `?search=` (community name)."""
-
-    year = YearFilter(method=_keep, validators=YEAR_VALIDATORS)
-    unit = UnitSubtreeFilter()
-    kind = django_filters.ChoiceFilter(choices=Community.Kind.choices, label="社区类别", empty_label="全部")
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="社区名称")
-
-    class Meta:
-        model = Community
-        fields = ["year", "unit", "kind", "search"]
-
-
-class CommunityIdsField(forms.Field):
-    """A list of community ids from repeated inputs of one name."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        if not value:
-            return set()
-        if not isinstance(value, list | tuple):
-            value = [value]
-        if len(value) > MAX_IDS:
-            raise ValidationError(f"一次最多保存{MAX_IDS}个社区。")
-        try:
-            ids = {int(item) for item in value}
-        except (TypeError, ValueError):
-            raise ValidationError("提交的社区编号无效。") from None
-        if any(not 0 < pk <= MAX_ID for pk in ids):
-            raise ValidationError("提交的社区编号无效。")
-        return ids
-
-
-class EnrolmentSaveForm(forms.Form):
-    year = forms.IntegerField(
-        validators=YEAR_VALIDATORS,
-        error_messages={"required": "请填写年度。", "invalid": "年度须为整数。"},
-    )
-    shown = CommunityIdsField(required=False)
-    enrolled = CommunityIdsField(required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if len(cleaned.get("shown", set()) | cleaned.get("enrolled", set())) > MAX_IDS:
-            raise ValidationError(f"一次最多保存{MAX_IDS}个社区。")
-        return cleaned
 
 
 class EnrolmentView(DefaultYearMixin, ScopedListView):

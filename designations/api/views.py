@@ -18,7 +18,7 @@ from core.api.renderers import JSONRenderer
 from core.api.views import ReadOnlyScopedViewSet, ScopedViewSet
 from core.roles import Action
 
-from .. import enrolments, services
+from .. import enrolments, titles
 from ..filtersets import DesignationFilterSet, EnrolmentFilterSet
 from ..models import Designation, Enrolment
 from .serializers import EnrolmentSerializer
@@ -100,7 +100,7 @@ class DesignationViewSet(ReadOnlyScopedViewSet):
         params = RevokeSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         # 400 without a reason and 409 when already revoked: core.api.exceptions maps the service's errors.
-        services.revoke(designation, request.user, params.validated_data["reason"])
+        titles.revoke(designation, request.user, params.validated_data["reason"])
         return Response(self.get_serializer(designation).data)
 
     @extend_schema(
@@ -121,7 +121,7 @@ class DesignationViewSet(ReadOnlyScopedViewSet):
 def certificate_response(designation: Designation, request) -> HttpResponse:
     """The PDF as a download named by the code; shared by the page and the API."""
     verify_url = request.build_absolute_uri(reverse("verify-page", args=[designation.code]))
-    pdf = services.certificate_pdf(designation, verify_url)
+    pdf = titles.certificate_pdf(designation, verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{designation.code}.pdf"'
     return response
@@ -143,7 +143,7 @@ def find_by_code(code: str) -> Designation:
     """The designation with that verification code, unscoped (the code is the secret); else 404."""
     designation = (
         Designation.objects.select_related("community__unit__parent", "unit")
-        .filter(code=services.normalize_code(code))
+        .filter(code=titles.normalize_code(code))
         .first()
     )
     if designation is None:
@@ -152,7 +152,7 @@ def find_by_code(code: str) -> Designation:
 
 
 def verification(designation: Designation) -> dict:
-    status, label = services.status_of(designation)
+    status, label = titles.status_of(designation)
     community = designation.community
     return {
         "title": designation.title,

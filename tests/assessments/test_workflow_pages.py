@@ -145,10 +145,10 @@ def test_the_audit_trail_exports(world, client, check, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_a_community_holding_a_designation_cannot_be_deleted(world, client, api, check):
-    from designations import services
+    from designations import titles
 
     SelfCheck.objects.filter(pk=check.pk).update(status=S.ACCEPTED)
-    services.issue(
+    titles.issue(
         title="qualified", year=YEAR, user=world.officer, self_check=SelfCheck.objects.get(pk=check.pk)
     )
 

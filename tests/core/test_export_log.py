@@ -66,9 +66,9 @@ def test_the_row_counts_and_filters_are_the_exported_ones(world, client, run_now
 
 
 def test_the_designation_register(world, client, run_now):
-    from designations import services
+    from designations import titles
 
-    services.issue(title="model", year=2025, user=world.officer, self_check=_self_check(world))
+    titles.issue(title="model", year=2025, user=world.officer, self_check=_self_check(world))
     client.force_login(world.clerk)
     run_now(lambda: client.post("/exports/designations/", {"year": "2025"}))
     (log,) = ExportLog.objects.all()

@@ -301,7 +301,7 @@ class _Targets(dict):
 def targets(world):
     from assessments.models import SelfCheck
     from core.models import Job
-    from designations import services
+    from designations import titles
     from designations.models import Enrolment
     from standards.models import StandardEdition
 
@@ -313,7 +313,7 @@ def targets(world):
     def designation_of_c1():
         # c1's 示范 of 2025, on its self-check, as the city's acceptance issues it
         if not issued:
-            issued.append(services.issue(title="model", year=2025, user=world.officer, self_check=self_check))
+            issued.append(titles.issue(title="model", year=2025, user=world.officer, self_check=self_check))
         return issued[0]
 
     return _Targets(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.models import SelfCheck
 from core import exports
 from core.exceptions import Conflict
-from designations import services
+from designations import titles
 from designations.models import Designation
 from standards.models import StandardEdition
 
@@ -24,7 +24,7 @@ from ..factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year
 TODAY = timezone.localdate()
-CODE = re.compile(rf"^[{services.CODE_ALPHABET}]{{{services.CODE_LENGTH}}}$")
+CODE = re.compile(rf"^[{titles.CODE_ALPHABET}]{{{titles.CODE_LENGTH}}}$")
 
 
 def self_check(community, year=YEAR) -> SelfCheck:
@@ -33,7 +33,7 @@ def self_check(community, year=YEAR) -> SelfCheck:
 
 
 def award(world, community, title="model", year=YEAR) -> Designation:
-    return services.issue(title=title, year=year, user=world.officer, self_check=self_check(community, year))
+    return titles.issue(title=title, year=year, user=world.officer, self_check=self_check(community, year))
 
 
 def pdf_text(content: bytes) -> str:
@@ -61,7 +61,7 @@ class TestIssue:
             "model",
         )
         assert d.issued_on == TODAY
-        assert d.valid_until == services.add_years(TODAY, 3)  # Tenant.designation_valid_years default
+        assert d.valid_until == titles.add_years(TODAY, 3)  # Tenant.designation_valid_years default
         assert d.issued_by == world.officer and not d.revoked
         assert CODE.match(d.code)
         assert d.self_check.community == world.c1
@@ -69,11 +69,11 @@ class TestIssue:
     def test_the_citys_own_validity_and_an_explicit_one(self, world):
         world.tenant.designation_valid_years = 5
         world.tenant.save()
-        assert award(world, world.c1).valid_until == services.add_years(TODAY, 5)
-        explicit = services.issue(
+        assert award(world, world.c1).valid_until == titles.add_years(TODAY, 5)
+        explicit = titles.issue(
             title="qualified", year=YEAR, user=world.officer, self_check=self_check(world.c2), valid_years=2
         )
-        assert explicit.valid_until == services.add_years(TODAY, 2)
+        assert explicit.valid_until == titles.add_years(TODAY, 2)
 
     @pytest.mark.parametrize(
         "issued,years,until",
@@ -85,33 +85,31 @@ class TestIssue:
         ],
     )
     def test_same_month_and_day_feb_29_becomes_feb_28(self, issued, years, until):
-        assert services.add_years(issued, years) == until
+        assert titles.add_years(issued, years) == until
 
     def test_codes_are_random_unambiguous_and_unique(self, world, model_c1, monkeypatch):
-        codes = {services.new_code() for _ in range(500)}
+        codes = {titles.new_code() for _ in range(500)}
         assert len(codes) == 500 and all(CODE.match(code) for code in codes)
         assert not set("".join(codes)) & set("01OIL")
         # a collision with a stored code is drawn again
         Designation.objects.filter(pk=model_c1.pk).update(code="A" * 12)
         draws = iter("A" * 12 + "B" * 12)
-        monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
-        assert services.new_code() == "B" * 12
+        monkeypatch.setattr(titles.secrets, "choice", lambda alphabet: next(draws))
+        assert titles.new_code() == "B" * 12
 
     @pytest.mark.parametrize("user", ["reviewer", "clerk", "reader", "other_officer"])
     def test_only_the_citys_officer_issues(self, world, user):
         check = self_check(world.c1)
         with pytest.raises(PermissionDenied):
-            services.issue(title="model", year=YEAR, user=getattr(world, user), self_check=check)
+            titles.issue(title="model", year=YEAR, user=getattr(world, user), self_check=check)
         assert not Designation.objects.exists()
 
     def test_a_title_the_edition_does_not_have_is_bad_input(self, world):
         with pytest.raises(ValidationError) as exc:
-            services.issue(
-                title="standardized", year=YEAR, user=world.officer, self_check=self_check(world.c1)
-            )
+            titles.issue(title="standardized", year=YEAR, user=world.officer, self_check=self_check(world.c1))
         assert "title" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
-            services.issue(
+            titles.issue(
                 title="model_district", year=YEAR, user=world.officer, self_check=self_check(world.c2)
             )
         assert "title" in exc.value.message_dict
@@ -119,9 +117,9 @@ class TestIssue:
     def test_one_designation_per_self_check_until_revoked(self, world, model_c1):
         check = model_c1.self_check
         with pytest.raises(Conflict):
-            services.issue(title="qualified", year=YEAR, user=world.officer, self_check=check)
-        services.revoke(model_c1, world.officer, "复核发现材料不实")
-        again = services.issue(title="qualified", year=YEAR, user=world.officer, self_check=check)
+            titles.issue(title="qualified", year=YEAR, user=world.officer, self_check=check)
+        titles.revoke(model_c1, world.officer, "复核发现材料不实")
+        again = titles.issue(title="qualified", year=YEAR, user=world.officer, self_check=check)
         old = Designation.objects.get(pk=model_c1.pk)
         assert again.self_check == check and old.self_check is None
         assert old.revoked and old.community == world.c1 and old.code != again.code
@@ -132,27 +130,27 @@ class TestIssue:
 
 class TestRevoke:
     def test_revoke_records_day_and_reason(self, world, model_c1):
-        services.revoke(model_c1, world.officer, "  群众反映问题属实  ")
+        titles.revoke(model_c1, world.officer, "  群众反映问题属实  ")
         stored = Designation.objects.get(pk=model_c1.pk)
         assert stored.revoked and stored.revoked_on == TODAY and stored.revoked_reason == "群众反映问题属实"
 
     @pytest.mark.parametrize("reason", ["", "   ", None])
     def test_a_reason_is_required(self, world, model_c1, reason):
         with pytest.raises(ValidationError) as exc:
-            services.revoke(model_c1, world.officer, reason)
+            titles.revoke(model_c1, world.officer, reason)
         assert exc.value.message_dict == {"reason": ["请填写撤销原因。"]}
         assert not Designation.objects.get(pk=model_c1.pk).revoked
 
     def test_twice_is_a_conflict(self, world, model_c1):
-        services.revoke(model_c1, world.officer, "原因")
+        titles.revoke(model_c1, world.officer, "原因")
         with pytest.raises(Conflict):
-            services.revoke(Designation.objects.get(pk=model_c1.pk), world.officer, "再次")
+            titles.revoke(Designation.objects.get(pk=model_c1.pk), world.officer, "再次")
         assert Designation.objects.get(pk=model_c1.pk).revoked_reason == "原因"
 
     def test_only_the_citys_officer(self, world, model_c1):
         for user in (world.reviewer, world.clerk, world.reader, world.other_officer):
             with pytest.raises(PermissionDenied):
-                services.revoke(model_c1, user, "原因")
+                titles.revoke(model_c1, user, "原因")
 
     def test_api_revoke(self, world, api, model_c1):
         url = f"/api/v1/designations/{model_c1.pk}/revoke/"
@@ -216,14 +214,14 @@ class TestApi:
         )
 
     def test_a_model_district_has_its_district_as_unit(self, world, api, model_c1):
-        district = services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+        district = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         row = api.as_user(world.officer).get(f"/api/v1/designations/{district.pk}/").json()
         assert (row["community"], row["unit"], row["title"]) == (None, world.d1.pk, "model_district")
 
     def test_filters(self, world, api, model_c1):
         c2 = award(world, world.c2, "qualified")
         c3_old = award(world, world.c3, "standardized", YEAR - 1)
-        district = services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+        district = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         client = api.as_user(world.officer)
 
         def ids(query=""):
@@ -275,7 +273,7 @@ class TestCertificate:
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
     def test_page_pdf_and_a_revoked_one_is_stamped(self, world, client, model_c1):
-        services.revoke(model_c1, world.officer, "撤销测试")
+        titles.revoke(model_c1, world.officer, "撤销测试")
         client.force_login(world.clerk)
         response = client.get(f"/designations/{model_c1.pk}/certificate/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -283,7 +281,7 @@ class TestCertificate:
         assert "幸福社区" in text and model_c1.code in text and "已撤销" in text
 
     def test_a_district_certificate(self, world, client, model_c1):
-        district = services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+        district = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         client.force_login(world.officer)
         text = pdf_text(client.get(f"/designations/{district.pk}/certificate/").content)
         assert "东城区" in text and "示范区" in text and district.code in text
@@ -324,7 +322,7 @@ class TestVerify:
         assert body["status"] == "valid"
 
     def test_api_for_a_model_district(self, world, api, model_c1):
-        district = services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+        district = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         body = api.get(f"/api/v1/verify/{district.code}/").json()
         assert (body["title"], body["community"], body["district"], body["town"]) == (
             "model_district",
@@ -334,12 +332,12 @@ class TestVerify:
         )
 
     def test_api_accepts_the_printed_grouping_and_lower_case(self, world, api, model_c1):
-        typed = services.display_code(model_c1.code).lower()
+        typed = titles.display_code(model_c1.code).lower()
         assert "-" in typed
         assert api.get(f"/api/v1/verify/{typed}/").json()["community"] == "幸福社区"
 
     def test_api_revoked_and_expired(self, world, api, model_c1):
-        services.revoke(model_c1, world.officer, "原因")
+        titles.revoke(model_c1, world.officer, "原因")
         body = api.get(f"/api/v1/verify/{model_c1.code}/").json()
         assert body["revoked"] is True and body["status"] == "revoked"
         other = award(world, world.c2, "qualified")
@@ -367,7 +365,7 @@ class TestVerify:
         html = valid.content.decode()
         assert 'data-status="valid"' in html and "有效" in html and "幸福社区" in html and "示范" in html
 
-        services.revoke(model_c1, world.officer, "原因")
+        titles.revoke(model_c1, world.officer, "原因")
         html = client.get(f"/verify/{model_c1.code}/").content.decode()
         assert 'data-status="revoked"' in html and "已撤销" in html
 
@@ -401,7 +399,7 @@ class TestVerify:
 
 def row_of(world, district, year=YEAR):
     return next(
-        r for r in services.model_district_candidates(world.tenant.pk, year) if r["district"] == district
+        r for r in titles.model_district_candidates(world.tenant.pk, year) if r["district"] == district
     )
 
 
@@ -419,11 +417,11 @@ class TestModelDistrict:
         world.tenant.save()
         assert row_of(world, world.d1)["reaches"] is False
         with pytest.raises(ValidationError) as exc:
-            services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+            titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         assert "unit" in exc.value.message_dict and "50%" in exc.value.message_dict["unit"][0]
         world.tenant.model_district_share = Decimal("50")
         world.tenant.save()
-        assert services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1).code
+        assert titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1).code
 
     def test_a_third_at_a_third(self, world, model_c1):
         CommunityFactory(unit=world.t2, name="第三社区")
@@ -450,7 +448,7 @@ class TestModelDistrict:
         Designation.objects.filter(pk=c1_old.pk).update(valid_until=TODAY - timedelta(days=1))
         assert row_of(world, world.d1)["model"] == 0
         Designation.objects.filter(pk=c1_old.pk).update(valid_until=TODAY)
-        services.revoke(c1_old, world.officer, "原因")
+        titles.revoke(c1_old, world.officer, "原因")
         assert row_of(world, world.d1)["model"] == 0
         assert c2.title == "qualified"
 
@@ -465,24 +463,22 @@ class TestModelDistrict:
 
     def test_issue_refusals(self, world, model_c1):
         with pytest.raises(PermissionDenied):
-            services.issue(title="model_district", year=YEAR, user=world.reviewer, unit=world.d1)
+            titles.issue(title="model_district", year=YEAR, user=world.reviewer, unit=world.d1)
         with pytest.raises(ValidationError):
-            services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.t1)
+            titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.t1)
         with pytest.raises(ValidationError):
-            services.issue(title="model", year=YEAR, user=world.officer, unit=world.d1)
-        first = services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+            titles.issue(title="model", year=YEAR, user=world.officer, unit=world.d1)
+        first = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         assert row_of(world, world.d1)["designation"] == first
         with pytest.raises(Conflict):
-            services.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
+            titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         assert first.scope_unit == world.d1 and first.community is None
 
     def test_only_its_own_citys_districts(self, world):
-        rows = services.model_district_candidates(world.tenant.pk, YEAR)
+        rows = titles.model_district_candidates(world.tenant.pk, YEAR)
         assert [row["district"] for row in rows] == [world.d1, world.d2]
         with pytest.raises(PermissionDenied):
-            services.issue(
-                title="model_district", year=YEAR, user=world.officer, unit=world.other_town.parent
-            )
+            titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.other_town.parent)
 
     def test_page_lists_and_issues(self, world, client, model_c1):
         client.force_login(world.officer)
@@ -591,7 +587,7 @@ class TestRenewalReminders:
         Designation.objects.filter(pk=soon.pk).update(valid_until=TODAY + timedelta(days=10))
         Designation.objects.filter(pk=later.pk).update(valid_until=TODAY + timedelta(days=91))
 
-        assert services.send_renewal_reminders() == 2
+        assert titles.send_renewal_reminders() == 2
         by_recipient = {tuple(message.to): message for message in mail.outbox}
         assert set(by_recipient) == {("officer@example.cn",), ("reviewer@example.cn",)}
         body = by_recipient[("reviewer@example.cn",)].body
@@ -605,20 +601,20 @@ class TestRenewalReminders:
         assert [n.title for n in inbox] == ["2项称号即将到期,请安排复核或续期"]
         assert "幸福社区" in inbox[0].body and inbox[0].link == "/designations/"
 
-        assert services.send_renewal_reminders() == 0
-        assert services.send_renewal_reminders(TODAY + timedelta(days=1)) == 1  # now `later` is due
+        assert titles.send_renewal_reminders() == 0
+        assert titles.send_renewal_reminders(TODAY + timedelta(days=1)) == 1  # now `later` is due
         assert mail.outbox[-1].to == ["officer@example.cn"]  # D2 has no reviewer
 
     def test_revoked_and_expired_are_not_reminded(self, world, addressed, model_c1):
         gone = award(world, world.c2, "qualified")
-        services.revoke(model_c1, world.officer, "原因")
+        titles.revoke(model_c1, world.officer, "原因")
         Designation.objects.filter(pk=model_c1.pk).update(valid_until=TODAY + timedelta(days=5))
         Designation.objects.filter(pk=gone.pk).update(valid_until=TODAY - timedelta(days=1))
-        assert services.send_renewal_reminders() == 0 and not mail.outbox
+        assert titles.send_renewal_reminders() == 0 and not mail.outbox
 
     def test_nobody_to_tell_leaves_it_for_later(self, world, model_c1):
         Designation.objects.filter(pk=model_c1.pk).update(valid_until=TODAY + timedelta(days=5))
-        assert services.send_renewal_reminders() == 0
+        assert titles.send_renewal_reminders() == 0
         assert Designation.objects.get(pk=model_c1.pk).renewal_reminded_on is None
 
     def test_the_beat_task(self, world, addressed, model_c1):

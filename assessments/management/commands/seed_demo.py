@@ -17,7 +17,7 @@ from django.utils import timezone
 from communities.models import Community, TownRecognition
 from core.models import Tenant, Unit, User
 from core.roles import Role
-from designations import services
+from designations import titles
 from designations.models import Enrolment
 from personnel.models import Member
 
@@ -166,7 +166,7 @@ class Command(BaseCommand):
         """Earlier years of the programme, so that the dashboards' trend and year-over-year figures
         have something to show. The demo's records are of this year, so each earlier year's
         self-checks repeat this year's results; a different fifth of the communities is accepted
-        each year, with the title its level allows, issued as the city would (`services.issue`)."""
+        each year, with the title its level allows, issued as the city would (`titles.issue`)."""
         year = timezone.localdate().year
         current = SelfCheck.objects.filter(community__unit__tenant=tenant, year=year)
         communities = Community.objects.filter(unit__tenant=tenant)
@@ -198,7 +198,7 @@ class Command(BaseCommand):
                 community__unit__tenant=tenant, year=past, status=SelfCheck.Status.ACCEPTED
             ).exclude(level=SelfCheck.NO_LEVEL)
             for check in accepted.select_related("edition"):
-                services.issue(title=check.level, year=past, user=officer, self_check=check)
+                titles.issue(title=check.level, year=past, user=officer, self_check=check)
                 created += 1
         return created
 

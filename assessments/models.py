@@ -24,7 +24,7 @@ class SelfCheckQuerySet(CommunityScopedQuerySet):
     """Self-checks and enrolments are read in their community's scope, grants included (core.scope)."""
 
 
-class SelfCheck(models.Model):
+class SelfCheck(changes.Counted, models.Model):
     """A community's annual self-check: one per community and year (docs/api.md). The edition is fixed at
     the first run; `results` hold one entry per indicator of that edition as the evaluator left it,
     `judgements` what reviewers decided about evidence and site indicators (never copied into a
@@ -83,16 +83,6 @@ class SelfCheck(models.Model):
     def __str__(self):
         return f"{self.community} {self.year}年自查"
 
-    # Counted by the programme figures: a saved or deleted self-check (its status, level, failed indicators) ends them (`core.changes`).
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        changes.counted(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        changes.counted(self)
-        return deleted
-
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -140,7 +130,7 @@ class SelfCheckPartQuerySet(CommunityScopedQuerySet):
     unit_field = "self_check__community__unit"
 
 
-class SelfCheckEvent(models.Model):
+class SelfCheckEvent(changes.Counted, models.Model):
     """One step of a self-check's workflow (the audit trail): who, when, from which status to which,
     and the comment or reason given. Append-only."""
 
@@ -176,16 +166,6 @@ class SelfCheckEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()} {self.at:%Y-%m-%d %H:%M}"
-
-    # Counted by the programme figures: a saved or deleted workflow step (when the self-check moved) ends them (`core.changes`).
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        changes.counted(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        changes.counted(self)
-        return deleted
 
 
 class SiteVisit(models.Model):

@@ -566,7 +566,7 @@ class TownRecognitionQuerySet(ScopedQuerySet):
     unit_field = "unit"
 
 
-class TownRecognition(UniqueRulesMixin, models.Model):
+class TownRecognition(changes.Counted, UniqueRulesMixin, models.Model):
     """Whether a town reached the "六个好" standard in a year (V section; the documents do not define the
     list): recorded by the town with its evidence, confirmed by the district. A town's record, not a
     community's, so it is scoped by its unit."""
@@ -594,16 +594,6 @@ class TownRecognition(UniqueRulesMixin, models.Model):
 
     def __str__(self):
         return f"{self.unit}{self.year}年“六个好”:{'达到' if self.recognised else '未达到'}"
-
-    # Counted by the programme figures: a saved or deleted recognition ends them (`core.changes`).
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        changes.counted(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        changes.counted(self)
-        return deleted
 
     def clean(self):
         errors = {}

@@ -127,6 +127,20 @@ def counted(row) -> None:
     _figures(_paths(instance=row))
 
 
+class Counted:
+    """Mixin of a model whose rows the figures count (`counted`): a saved or deleted row ends the
+    figures above it."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        counted(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        counted(self)
+        return deleted
+
+
 def counted_in(community_ids: Iterable[int] | None = None, paths: Iterable[str] | None = None) -> None:
     """Rows the figures count were written in bulk (enrolments, evaluated self-checks): the figures of
     the towns of these communities, or of these unit paths, end."""

@@ -54,7 +54,7 @@ class DesignationQuerySet(ScopedQuerySet):
         return self.filter(revoked=False, valid_until__gte=timezone.localdate())
 
 
-class Designation(models.Model):
+class Designation(changes.Counted, models.Model):
     """A title the city awards: 合格/规范化/示范/精品 to a community for a year, on the self-check it
     accepted, or 示范区 to a district. Valid for the city's chosen years; the city may revoke it with a
     reason. `code` is printed on the certificate and checked publicly at `/verify/<code>/`."""
@@ -125,16 +125,6 @@ class Designation(models.Model):
     def __str__(self):
         holder = self.community or self.unit
         return f"{holder} {self.year}年 {self.get_title_display()}"
-
-    # Counted by the programme figures: a saved or deleted designation (issued, revoked) ends them (`core.changes`).
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        changes.counted(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        changes.counted(self)
-        return deleted
 
     @property
     def expired(self) -> bool:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "facilities",
     "funding",
     "assessments",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -10,9 +10,8 @@ from django.utils import timezone
 from assessments import selfchecks
 from assessments.models import Designation, Enrolment, SelfCheck
 from communities.models import TownRecognition, VillageRecognition
+from demo.factories import CommunityFactory
 from funding.models import WorkFund
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 THIS_YEAR = datetime.date(YEAR, 1, 2)

@@ -17,8 +17,7 @@ from assessments import designations
 from assessments.models import Designation, SelfCheck, StandardEdition
 from core import exports
 from core.exceptions import Conflict
-
-from ..factories import CommunityFactory, UserFactory
+from demo.factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year
 TODAY = timezone.localdate()
@@ -457,7 +456,7 @@ class TestModelDistrict:
     def test_a_district_without_communities_never_reaches(self, world):
         world.tenant.model_district_share = Decimal("0")
         world.tenant.save()
-        from ..factories import DistrictFactory
+        from demo.factories import DistrictFactory
 
         empty = DistrictFactory(parent=world.city, name="空区")
         assert row_of(world, empty)["reaches"] is False and row_of(world, empty)["share"] is None

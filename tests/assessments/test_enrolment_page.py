@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Enrolment, SelfCheck, StandardEdition
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 URL = f"/enrolments/?year={YEAR}"

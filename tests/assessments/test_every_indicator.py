@@ -13,6 +13,7 @@ import pytest
 
 from assessments.models import Indicator
 from communities.models import Activity, Meeting, MemberVillage, Organization
+from demo.factories import CommunityFactory, TownFactory
 from facilities.models import (
     FIVE_ONES,
     FUNCTIONS,
@@ -39,7 +40,6 @@ from personnel.models import (
     Training,
 )
 
-from ..factories import CommunityFactory, TownFactory
 from . import test_indicator_boundaries
 from .judging import judge
 

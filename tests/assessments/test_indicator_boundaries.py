@@ -8,11 +8,11 @@ import pytest
 from django.core.files.base import ContentFile
 
 from communities.models import Community, Disclosure, Meeting, VolunteerRegistration
+from demo.factories import CommunityFactory
 from facilities.models import Facility
 from funding.models import WorkFund
 from personnel.models import Member
 
-from ..factories import CommunityFactory
 from .judging import judge
 
 YEAR = 2025

@@ -18,10 +18,9 @@ from assessments.models import SelfCheck, StandardEdition
 from communities.models import Activity, Community
 from core import measures
 from core.measures import MEASURES, Batch
+from demo.factories import CommunityFactory
 from facilities.models import Facility
 from personnel.models import Member
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')

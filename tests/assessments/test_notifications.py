@@ -11,7 +11,7 @@ from assessments.models import Designation, SelfCheck, SelfCheckEvent, StandardE
 from assessments.notifications import on_event
 from core.models import Notification
 from core.roles import Role
-from tests.factories import CommunityFactory, UserFactory
+from demo.factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year
 Step = SelfCheckEvent.Step

@@ -10,8 +10,7 @@ from django.utils import timezone
 from assessments import reminders, services
 from assessments.models import SelfCheck
 from core.models import Job
-
-from ..factories import CommunityFactory
+from demo.factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 

@@ -127,9 +127,8 @@ def test_export_lists_each_self_check_with_its_gap_list(world, evaluated, settin
 
 @pytest.mark.django_db
 def test_unit_figures_pool_the_unit_s_self_checks(world, client):
+    from demo.factories import CommunityFactory
     from personnel.models import Election
-
-    from ..factories import CommunityFactory
 
     direct = world.c1
     Election.objects.create(

@@ -14,10 +14,9 @@ from assessments.models import Indicator, SelfCheck, StandardEdition
 from communities.models import Community
 from core.measures import Batch
 from core.models import Job
+from demo.factories import CommunityFactory
 from facilities.models import Facility
 from funding.models import WorkFund
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 

@@ -15,10 +15,10 @@ from assessments.models import Enrolment, SelfCheck
 from communities.models import TownRecognition, VillageRecognition
 from core.roles import Role
 from core.signals import database_restored
+from demo.factories import CommunityFactory, UserFactory
 from facilities.models import Facility
 from funding.models import WorkFund
 
-from ..factories import CommunityFactory, UserFactory
 from .programme import designate
 
 YEAR = timezone.localdate().year

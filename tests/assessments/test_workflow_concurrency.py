@@ -13,8 +13,7 @@ from rest_framework.test import APIClient
 from assessments import selfchecks, workflow
 from assessments.models import Enrolment, SelfCheck, SelfCheckEvent
 from core.roles import Role
-
-from ..factories import UserFactory
+from demo.factories import UserFactory
 
 YEAR = timezone.localdate().year
 

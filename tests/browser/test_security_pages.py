@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import StandardEdition
-from tests.factories import PASSWORD, CommunityFactory, UserFactory
+from demo.factories import PASSWORD, CommunityFactory, UserFactory
 
 from .test_community_flow import log_in
 

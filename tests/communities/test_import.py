@@ -9,9 +9,8 @@ from openpyxl import Workbook, load_workbook
 from communities.imports import run_import, template_workbook
 from communities.models import Community
 from core.models import Job
+from demo.factories import CommunityFactory
 from personnel.models import Member
-
-from ..factories import CommunityFactory
 
 COMMUNITY_HEADER = [
     "乡镇(街道)",

@@ -20,7 +20,7 @@ from communities.models import (
 )
 from core import measures
 from core.measures import NOT_APPLICABLE, Batch
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory
 
 YEAR = 2024
 KEYS = [

@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import Batch
+from demo.factories import CommunityFactory
 from facilities.models import EnvironmentCheck, Facility
-
-from ..factories import CommunityFactory
 
 YEAR = 2024
 STATION = "service_station"

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import Batch
+from demo.factories import CommunityFactory
 from funding.models import WorkFund
-from tests.factories import CommunityFactory
 
 YEAR = 2024
 STANDARDS = Path(__file__).resolve().parents[2] / "assessments" / "standards"

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from demo.factories import CommunityFactory
 from funding.models import CadrePay, CapitalProject, OfficeFund, PlaqueContribution, WorkFund
 from funding.services import district_share, work_fund_due
 from personnel.models import Member
-from tests.factories import CommunityFactory
 
 THIS_YEAR = datetime.date.today().year
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import LIST, NOT_APPLICABLE, Batch
+from demo.factories import CommunityFactory
 from personnel.models import (
     Appraisal,
     BuildingLeader,
@@ -26,7 +27,6 @@ from personnel.models import (
     Talk,
     Training,
 )
-from tests.factories import CommunityFactory
 
 YEAR = 2024
 KEYS = [

@@ -24,11 +24,10 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from benchmarks.self_check_20k import (
+from benchmarks.harness import (
     DEFAULT_PG,
     TARGET_COMMUNITIES,
     BenchError,
-    Models,
     _with_path,
     create_database,
     drop_database,
@@ -256,10 +255,9 @@ def main(argv=None) -> int:
         )
         print(f"database {args.db}: {'created' if created else 'reused'}")
         call_command("migrate", verbosity=0, interactive=False)
-        models = Models()
         results = {}
         for size in sorted({n for n in (args.compare, args.communities) if n}):
-            city = ensure_city(models, size, args.year, args.seed, False, args.processes)
+            city = ensure_city(size, args.year, args.seed, False, args.processes)
             started = time.perf_counter()
             evaluated = evaluate_missing(city, args.year)
             given = give_programme(city, args.year)

@@ -30,11 +30,10 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.dashboard_20k import evaluate_missing
-from benchmarks.self_check_20k import (
+from benchmarks.harness import (
     DEFAULT_PG,
     TARGET_COMMUNITIES,
     BenchError,
-    Models,
     _with_path,
     create_database,
     ensure_city,
@@ -228,7 +227,7 @@ def main(argv=None) -> int:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
         print(f"database {args.db}: {'created' if created else 'reused'}")
         call_command("migrate", verbosity=0, interactive=False)
-        city = ensure_city(Models(), args.communities, args.year, args.seed, False, args.processes)
+        city = ensure_city(args.communities, args.year, args.seed, False, args.processes)
         evaluated = evaluate_missing(city, args.year)
         # As in any month after the year's run: this year's self-checks exist too, so a save
         # re-evaluates them rather than creating one (once a year per community, not the load's case).

@@ -1281,10 +1281,21 @@ class Records:
                 since=date(year - 1, 9, 1),
             )
         for fund_year in (year,) if plan.new else (year - 1, year):
-            self.new(OfficeFundFactory, community_id=plan.pk, year=fund_year, amount=Decimal("20000"))
+            self.new(
+                OfficeFundFactory,
+                community_id=plan.pk,
+                year=fund_year,
+                amount=Decimal("20000"),
+                source="区级财政",
+            )
         if plan.kind == "rural":
             project = fast_build(
-                CapitalProjectFactory, community_id=plan.pk, name=f"{plan.name}服务中心新建工程"
+                CapitalProjectFactory,
+                community_id=plan.pk,
+                name=f"{plan.name}服务中心新建工程",
+                state_project=Decimal("400000"),
+                organization_department=Decimal("200000"),
+                budget=Decimal("250000"),
             )
             project.compute()
             self.add(project)

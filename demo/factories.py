@@ -3,7 +3,9 @@ models around them: tenants, units, communities, users, and the self-check side 
 enrolments, designations on the shipped editions).
 
 Each factory's default output is valid: it passes the model's `full_clean()` (tests/test_factories.py
-holds every one to that). Tests call them as usual (`MeetingFactory(community=c)`); the demo and the
+holds every one to that). A factory fills what the model needs and leaves the rest to the model's own
+defaults (no flag set, no optional count, no item list filled), so a record made with only some fields
+given is the one `objects.create()` would make with them, made valid. Tests call them as usual (`MeetingFactory(community=c)`); the demo and the
 benchmarks' city generator (`demo.city`) build their rows through them too, with `fast_build`, which
 reads the same declarations without factory_boy's per-object machinery (see there).
 
@@ -33,13 +35,6 @@ from communities.models import (
 from core.models import Tenant, Unit, User
 from core.roles import Role, Tier
 from facilities.models import (
-    FIVE_IMPROVEMENTS,
-    FIVE_NOS_FIVE_UPGRADES,
-    FIVE_ONES,
-    FOUR_LINKS,
-    PLAQUES,
-    URBAN_ROOMS,
-    WINDOWS,
     EnvironmentCheck,
     Facility,
 )
@@ -72,10 +67,6 @@ def last_year() -> int:
 def in_last_year(month: int, day: int):
     """A declaration: that day of last year (always in the past, whatever the day the tests run)."""
     return factory.LazyFunction(lambda: datetime.date(last_year(), month, day))
-
-
-def codes(choices) -> list[str]:
-    return [code for code, _ in choices]
 
 
 # ---- the unit tree, communities, users --------------------------------------------------------------
@@ -128,8 +119,6 @@ class TownRecognitionFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(TownFactory)
     year = factory.LazyFunction(this_year)
-    recognised = True
-    confirmed_by_district = False
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -199,9 +188,6 @@ class MemberFactory(RecordFactory):
     name = factory.Sequence(lambda n: f"张伟{n}")
     body = Member.Body.RESIDENTS_COMMITTEE
     role = Member.Role.DIRECTOR
-    full_time = True
-    resident_since = datetime.date(2005, 3, 1)
-    elected = True
 
 
 class SubCommitteeFactory(RecordFactory):
@@ -242,11 +228,8 @@ class ElectionFactory(RecordFactory):
 
     body = Member.Body.RESIDENTS_COMMITTEE
     held_on = in_last_year(5, 20)
-    direct = True
-    method = Election.Method.DIRECT
+    method = Election.Method.REPRESENTATIVES  # a direct one is `direct=True, method="direct"`
     voters = 5200
-    turnout_percent = Decimal("86.50")
-    election_committee_size = 7
 
 
 class ElectionCandidateFactory(RecordFactory):
@@ -256,7 +239,6 @@ class ElectionCandidateFactory(RecordFactory):
     election = factory.SubFactory(ElectionFactory, community=factory.SelfAttribute("..community"))
     name = factory.Sequence(lambda n: f"李娜{n}")
     resident_since = datetime.date(2001, 4, 1)
-    elected = True
 
 
 class TrainingFactory(RecordFactory):
@@ -264,7 +246,8 @@ class TrainingFactory(RecordFactory):
         model = Training
 
     trainee = None
-    trainee_name = factory.Sequence(lambda n: f"刘洋{n}")
+    # The trainee's own name when a member is given (as Training.save() keeps it), else a name.
+    trainee_name = factory.LazyAttributeSequence(lambda o, n: o.trainee.name if o.trainee else f"刘洋{n}")
     organiser_tier = Training.Tier.DISTRICT
     held_on = in_last_year(4, 12)
     days = Decimal("2")
@@ -288,7 +271,6 @@ class PartyMemberCaseFactory(RecordFactory):
     community = factory.SubFactory(VillageFactory)
     name = factory.Sequence(lambda n: f"周强{n}")
     appraisal_approval_percent = Decimal("78.50")
-    exam_passed = True
     notice_start = in_last_year(6, 1)
     notice_end = factory.LazyAttribute(lambda o: o.notice_start + datetime.timedelta(days=7))
 
@@ -302,7 +284,6 @@ class AppraisalFactory(RecordFactory):
     half = Appraisal.Half.FIRST
     subject = Appraisal.Subject.CADRES
     held_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 3 if o.half == 1 else 9, 15))
-    participants = 40
 
 
 class TalkFactory(RecordFactory):
@@ -320,7 +301,7 @@ class TalkFactory(RecordFactory):
 
 
 class FacilityFactory(RecordFactory):
-    """An urban service station that meets the standard's counts (一厅五室, every window and plaque)."""
+    """An urban service station of 450 m², with no room, plaque, window or board recorded yet."""
 
     class Meta:
         model = Facility
@@ -329,24 +310,16 @@ class FacilityFactory(RecordFactory):
     name = factory.LazyAttribute(lambda o: f"{o.community.name}服务站")
     area_m2 = Decimal("450")
     activity_area_m2 = Decimal("320")
-    rooms = factory.LazyFunction(lambda: list(URBAN_ROOMS))
-    plaques = factory.LazyFunction(lambda: codes(PLAQUES))
-    windows = factory.LazyFunction(lambda: codes(WINDOWS))
-    publicity_boards = 1
-    disclosure_boards = 2
-    procedures_posted = True
 
 
 class EnvironmentCheckFactory(RecordFactory):
+    """This year's checklist of a rural community, with the items in place given (none by default)."""
+
     class Meta:
         model = EnvironmentCheck
 
     community = factory.SubFactory(RuralCommunityFactory)
     year = factory.LazyFunction(this_year)
-    four_links = factory.LazyFunction(lambda: codes(FOUR_LINKS))
-    five_improvements = factory.LazyFunction(lambda: codes(FIVE_IMPROVEMENTS))
-    five_ones = factory.LazyFunction(lambda: codes(FIVE_ONES))
-    five_nos_five_upgrades = factory.LazyFunction(lambda: codes(FIVE_NOS_FIVE_UPGRADES))
 
 
 # ---- funding ----------------------------------------------------------------------------------------
@@ -368,7 +341,6 @@ class OfficeFundFactory(RecordFactory):
 
     year = factory.LazyFunction(this_year)
     amount = Decimal("20000")
-    source = "区级财政"
 
 
 class CadrePayFactory(RecordFactory):
@@ -387,9 +359,6 @@ class CapitalProjectFactory(RecordFactory):
 
     name = factory.Sequence(lambda n: f"服务中心新建工程{n}")
     cost = Decimal("900000")
-    state_project = Decimal("400000")
-    organization_department = Decimal("200000")
-    budget = Decimal("250000")
 
 
 class PlaqueContributionFactory(RecordFactory):
@@ -399,7 +368,6 @@ class PlaqueContributionFactory(RecordFactory):
     year = factory.LazyFunction(this_year)
     organization_name = factory.Sequence(lambda n: f"市供电公司{n}")
     amount = Decimal("800")
-    practical_things = 1
 
 
 # ---- community life ---------------------------------------------------------------------------------
@@ -411,7 +379,6 @@ class OrganizationFactory(RecordFactory):
 
     kind = Organization.Kind.SOCIAL
     name = factory.Sequence(lambda n: f"夕阳红艺术团{n}")
-    members_count = 24
 
 
 class ActivityFactory(RecordFactory):
@@ -421,7 +388,6 @@ class ActivityFactory(RecordFactory):
     kind = Activity.Kind.VOLUNTEER
     held_on = in_last_year(3, 5)
     title = "学雷锋志愿服务"
-    participants = 30
 
 
 class MeetingFactory(RecordFactory):
@@ -431,7 +397,6 @@ class MeetingFactory(RecordFactory):
     kind = Meeting.Kind.RESIDENTS
     held_on = in_last_year(3, 20)
     topic = "年度工作计划"
-    attendees = 80
 
 
 class DisclosureFactory(RecordFactory):
@@ -459,7 +424,6 @@ class MemberVillageFactory(RecordFactory):
     name = factory.Sequence(lambda n: f"李家庄{n}")
     distance_km = Decimal("2.0")
     population = 600
-    households = 180
 
 
 class VillageRecognitionFactory(RecordFactory):
@@ -468,8 +432,6 @@ class VillageRecognitionFactory(RecordFactory):
 
     community = factory.SubFactory(VillageFactory)
     year = factory.LazyFunction(this_year)
-    recognised = True
-    confirmed_by_district = False
 
 
 # ---- the self-check side ----------------------------------------------------------------------------

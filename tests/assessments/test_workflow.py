@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments import selfchecks
 from assessments.models import Enrolment, SelfCheck, SelfCheckEvent, SiteVisit
+from demo.factories import EnrolmentFactory, FacilityFactory
 
 YEAR = timezone.localdate().year
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
@@ -78,7 +79,7 @@ def _cases():
 
 @pytest.fixture
 def check(world):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     selfchecks.evaluate_communities([world.c1.pk], YEAR)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
@@ -256,8 +257,6 @@ def test_judging_moves_the_score_and_the_proposed_level_at_once(world, api, chec
 # Real commits: the record change reaches the self-check when its transaction commits.
 @pytest.mark.django_db(transaction=True)
 def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, api, check):
-    from facilities.models import Facility
-
     SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
     assert (
         post(api, world, "reviewer", check, "review", {"decision": "approve", "comment": "同意"}).status_code
@@ -269,7 +268,7 @@ def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, a
     assert row.changed_since_approval is False
 
     with transaction.atomic():
-        Facility.objects.create(
+        FacilityFactory(
             community=world.c1, kind="service_station", name="新站", area_m2=400, activity_area_m2=300
         )
 

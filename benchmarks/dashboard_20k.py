@@ -29,6 +29,7 @@ from benchmarks.harness import (
     TARGET_COMMUNITIES,
     BenchError,
     _with_path,
+    city_arguments,
     create_database,
     drop_database,
     ensure_city,
@@ -228,8 +229,7 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database for a later run")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
-    parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
+    city_arguments(parser)
     return parser.parse_args(argv)
 
 

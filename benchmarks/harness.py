@@ -25,6 +25,14 @@ WORKER_NODE = "bench-self-check@%h"
 QUERY_LOG_ENV = "BENCH_QUERY_LOG"
 
 
+def city_arguments(parser) -> None:
+    """The options that decide how the city is generated: its random seed, the processes writing it."""
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--processes", type=int, default=min(2, os.cpu_count() or 1), help="processes writing the records (2)"
+    )
+
+
 class BenchError(Exception):
     """A problem the user can fix (a service down, a missing database): printed without a traceback."""
 

@@ -35,6 +35,7 @@ from benchmarks.harness import (
     TARGET_COMMUNITIES,
     BenchError,
     _with_path,
+    city_arguments,
     create_database,
     ensure_city,
     pg_connect,
@@ -203,8 +204,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--cold", action="store_true", help="start with no figure counted (skip `manage.py count_figures`)"
     )
-    parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
+    city_arguments(parser)
     return parser.parse_args(argv)
 
 

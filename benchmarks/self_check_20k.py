@@ -35,6 +35,7 @@ from benchmarks.harness import (
     Worker,
     _with_path,
     check_redis,
+    city_arguments,
     clean_previous,
     create_database,
     database_exists,
@@ -204,10 +205,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--generate-only", action="store_true", help="generate (and time) the data only")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds to wait for one run (1200)")
-    parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument(
-        "--processes", type=int, default=min(2, os.cpu_count() or 1), help="processes writing the records (2)"
-    )
+    city_arguments(parser)
     args = parser.parse_args(argv)
     if args.communities < 1 or args.compare < 0:
         parser.error("--communities must be positive and --compare not negative")

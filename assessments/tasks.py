@@ -1,4 +1,4 @@
-"""Celery tasks of the assessments app. They take ids, do their work through `selfchecks`, and retry
+"""Celery tasks of the assessments app. They take ids, do their work through `runs`, and retry
 only on named transient database errors (core.tasks.TRANSIENT), with backoff."""
 
 import logging

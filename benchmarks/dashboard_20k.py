@@ -24,12 +24,12 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from benchmarks.self_check_20k import (
+from benchmarks.harness import (
     DEFAULT_PG,
     TARGET_COMMUNITIES,
     BenchError,
-    Models,
     _with_path,
+    city_arguments,
     create_database,
     drop_database,
     ensure_city,
@@ -230,8 +230,7 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database for a later run")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
-    parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
+    city_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -257,10 +256,9 @@ def main(argv=None) -> int:
         )
         print(f"database {args.db}: {'created' if created else 'reused'}")
         call_command("migrate", verbosity=0, interactive=False)
-        models = Models()
         results = {}
         for size in sorted({n for n in (args.compare, args.communities) if n}):
-            city = ensure_city(models, size, args.year, args.seed, False, args.processes)
+            city = ensure_city(size, args.year, args.seed, False, args.processes)
             started = time.perf_counter()
             evaluated = evaluate_missing(city, args.year)
             given = give_programme(city, args.year)

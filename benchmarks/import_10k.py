@@ -4,7 +4,6 @@ Target: under 30 s. Runs against a throwaway test database on whatever DATABASE_
 by default). Usage: `make bench-import` or `python -m benchmarks.import_10k [rows]`.
 """
 
-import io
 import os
 import platform
 import sys
@@ -17,24 +16,20 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
 
 from communities.imports import run_import  # noqa: E402
 from communities.models import Community  # noqa: E402
-from core.models import Tenant, Unit, User  # noqa: E402
+from demo.factories import CityFactory, DistrictFactory, TenantFactory, TownFactory, UserFactory  # noqa: E402
+from demo.workbooks import workbook  # noqa: E402
 from personnel.models import Member  # noqa: E402
 
 MEMBERS_PER_COMMUNITY = 4
 
 
 def build_workbook(town: str, communities: int) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("社区")
-    sheet.append(
-        ["乡镇(街道)", "社区名称", "类别", "类型", "户数", "人口", "成立日期", "办公地址", "办公电话"]
-    )
-    for i in range(communities):
-        sheet.append(
+    roles = ["主任", "副主任", "委员", "委员"]
+    return workbook(
+        (
             [
                 town,
                 f"测试{i:05d}社区",
@@ -46,46 +41,28 @@ def build_workbook(town: str, communities: int) -> bytes:
                 f"测试路{i}号",
                 "",
             ]
-        )
-    sheet = book.create_sheet("成员")
-    sheet.append(
-        [
-            "乡镇(街道)",
-            "社区",
-            "姓名",
-            "所属组织",
-            "职务",
-            "专职",
-            "在本社区居住起始日期",
-            "联系电话",
-            "经选举产生",
-            "持有社会工作者职业水平证书",
-            "其他证书",
-            "报酬方式",
-        ]
+            for i in range(communities)
+        ),
+        (
+            [
+                town,
+                f"测试{i:05d}社区",
+                f"成员{i}-{j}",
+                "社区居委会",
+                roles[j],
+                "是",
+                "2005-06-01",
+                "",
+                "是",
+                "否",
+                "",
+                "",
+            ]
+            for i in range(communities)
+            for j in range(MEMBERS_PER_COMMUNITY)
+        ),
+        write_only=True,
     )
-    roles = ["主任", "副主任", "委员", "委员"]
-    for i in range(communities):
-        for j in range(MEMBERS_PER_COMMUNITY):
-            sheet.append(
-                [
-                    town,
-                    f"测试{i:05d}社区",
-                    f"成员{i}-{j}",
-                    "社区居委会",
-                    roles[j],
-                    "是",
-                    "2005-06-01",
-                    "",
-                    "是",
-                    "否",
-                    "",
-                    "",
-                ]
-            )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def main(rows: int) -> None:
@@ -94,13 +71,13 @@ def main(rows: int) -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        tenant = Tenant.objects.create(name="基准市", code="bench")
-        city = Unit.objects.create(tenant=tenant, name="基准市", tier="city")
-        district = Unit.objects.create(
-            tenant=tenant, parent=city, name="基准区", tier="district", zone="central"
+        town = TownFactory(
+            parent=DistrictFactory(
+                parent=CityFactory(tenant=TenantFactory(name="基准市", code="bench")), name="基准区"
+            ),
+            name="基准街道",
         )
-        town = Unit.objects.create(tenant=tenant, parent=district, name="基准街道", tier="town")
-        clerk = User.objects.create(username="bench", tenant=tenant, unit=town, role="town_clerk")
+        clerk = UserFactory(username="bench", unit=town, role="town_clerk")
         data = build_workbook(town.name, communities)
         started = time.perf_counter()
         report = run_import(clerk, data, check_only=False)

@@ -30,12 +30,12 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.dashboard_20k import evaluate_missing
-from benchmarks.self_check_20k import (
+from benchmarks.harness import (
     DEFAULT_PG,
     TARGET_COMMUNITIES,
     BenchError,
-    Models,
     _with_path,
+    city_arguments,
     create_database,
     ensure_city,
     pg_connect,
@@ -204,8 +204,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--cold", action="store_true", help="start with no figure counted (skip `manage.py count_figures`)"
     )
-    parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
+    city_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -228,7 +227,7 @@ def main(argv=None) -> int:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
         print(f"database {args.db}: {'created' if created else 'reused'}")
         call_command("migrate", verbosity=0, interactive=False)
-        city = ensure_city(Models(), args.communities, args.year, args.seed, False, args.processes)
+        city = ensure_city(args.communities, args.year, args.seed, False, args.processes)
         evaluated = evaluate_missing(city, args.year)
         # As in any month after the year's run: this year's self-checks exist too, so a save
         # re-evaluates them rather than creating one (once a year per community, not the load's case).

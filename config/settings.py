@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assessments",
     "designations",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""What the drills share: the services (from the benchmarks), a machine line, checks and the verdict."""
+"""What the drills share: the services (from the benchmarks' harness), a machine line, checks and the verdict."""
 
 import os
 import platform
@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.self_check_20k import (  # noqa: F401 (re-exported for the drills)
+from benchmarks.harness import (  # noqa: F401 (re-exported for the drills)
     DEFAULT_PG,
     BenchError,
     _with_path,

@@ -76,7 +76,7 @@ def parse_args(argv=None):
 
 def make_worker(env: dict, pool: str, log_path: Path):
     """The benchmark's worker (one process, solo pool), or the same with a one-process prefork pool."""
-    from benchmarks.self_check_20k import Worker
+    from benchmarks.harness import Worker
 
     worker = Worker(env, query_log="")
     worker.command = [f"--pool={pool}" if part == "--pool=solo" else part for part in worker.command]
@@ -123,7 +123,7 @@ def results(city: dict, year: int) -> dict[int, tuple]:
 def reference(city: dict, year: int) -> tuple[dict, float]:
     """Every community evaluated in this process, chunk by chunk as the worker would: no Celery."""
     from assessments import runs
-    from benchmarks.self_check_20k import clean_previous
+    from benchmarks.harness import clean_previous
     from communities.models import Community
 
     clean_previous(city)
@@ -165,7 +165,7 @@ def at_the_kill(job_id: int, city: dict, year: int) -> tuple[int, int, list]:
 
 
 def run_with_kill(name: str, pool: str, city: dict, year: int, env: dict, logs: Path, args) -> dict:
-    from benchmarks.self_check_20k import clean_previous
+    from benchmarks.harness import clean_previous
     from config.celery import app
     from core.models import Job
 
@@ -327,7 +327,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    from benchmarks.self_check_20k import Models, ensure_city
+    from benchmarks.harness import ensure_city
 
     try:
         print("== drill: the Celery worker killed in the middle of a self-check run ==")
@@ -336,9 +336,7 @@ def main(argv=None) -> int:
         call_command("migrate", verbosity=0, interactive=False)
         redis.Redis.from_url(args.redis).flushdb()
         started = time.perf_counter()
-        city = ensure_city(
-            Models(), args.communities, args.year, args.seed, False, min(2, os.cpu_count() or 1)
-        )
+        city = ensure_city(args.communities, args.year, args.seed, False, min(2, os.cpu_count() or 1))
         print(
             f"city: {args.communities:,} communities "
             + ("reused" if city["reused"] else f"generated in {time.perf_counter() - started:.1f} s")

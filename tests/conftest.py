@@ -8,8 +8,14 @@ from rest_framework.test import APIClient
 
 from core.models import Unit
 from core.roles import Role
-
-from .factories import CityFactory, CommunityFactory, DistrictFactory, TenantFactory, TownFactory, UserFactory
+from demo.factories import (
+    CityFactory,
+    CommunityFactory,
+    DistrictFactory,
+    TenantFactory,
+    TownFactory,
+    UserFactory,
+)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -11,7 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from communities.models import Activity, Meeting, MemberVillage, Organization
+from demo.factories import (
+    ActivityFactory,
+    AppraisalFactory,
+    CommunityFactory,
+    ElectionCandidateFactory,
+    ElectionFactory,
+    EnvironmentCheckFactory,
+    FacilityFactory,
+    MeetingFactory,
+    MemberFactory,
+    MemberVillageFactory,
+    OrganizationFactory,
+    PartyMemberCaseFactory,
+    ResidentsGroupFactory,
+    SubCommitteeFactory,
+    TalkFactory,
+    TownFactory,
+    TrainingFactory,
+)
 from facilities.models import (
     FIVE_ONES,
     FUNCTIONS,
@@ -22,24 +40,16 @@ from facilities.models import (
     STATIONS,
     URBAN_ROOMS,
     WINDOWS,
-    EnvironmentCheck,
-    Facility,
 )
 from personnel.models import (
-    Appraisal,
     BuildingLeader,
     Election,
-    ElectionCandidate,
     Member,
-    PartyMemberCase,
-    ResidentsGroup,
     SubCommittee,
-    Talk,
     Training,
 )
 from standards.models import Indicator
 
-from ..factories import CommunityFactory, TownFactory
 from . import test_indicator_boundaries
 from .judging import judge
 
@@ -146,7 +156,7 @@ def village(world, **fields):
 
 # ---- records --------------------------------------------------------------------------------------
 def member(community, name, body=RC, role="member", **fields):
-    return Member.objects.create(community=community, name=name, body=body, role=role, **fields)
+    return MemberFactory(community=community, name=name, body=body, role=role, **fields)
 
 
 def members(community, count, body=RC, **fields):
@@ -155,19 +165,19 @@ def members(community, count, body=RC, **fields):
 
 def election(community, held_on, body=RC, method=Election.Method.DIRECT, **fields):
     direct = fields.pop("direct", method == Election.Method.DIRECT)
-    return Election.objects.create(
+    return ElectionFactory(
         community=community, body=body, held_on=held_on, method=method, direct=direct, voters=800, **fields
     )
 
 
 def candidate(vote, name, resident_since=date(2000, 1, 1), **fields):
-    return ElectionCandidate.objects.create(
+    return ElectionCandidateFactory(
         community=vote.community, election=vote, name=name, resident_since=resident_since, **fields
     )
 
 
 def training(community, name, tier=Training.Tier.DISTRICT, held_on=date(YEAR, 5, 1), days="1", **fields):
-    return Training.objects.create(
+    return TrainingFactory(
         community=community,
         trainee_name=name,
         organiser_tier=tier,
@@ -180,7 +190,7 @@ def training(community, name, tier=Training.Tier.DISTRICT, held_on=date(YEAR, 5,
 
 def station(community, **fields):
     defaults = {"kind": "service_station", "name": "社区服务站", "area_m2": 300, "activity_area_m2": 200}
-    return Facility.objects.create(community=community, **{**defaults, **fields})
+    return FacilityFactory(community=community, **{**defaults, **fields})
 
 
 def centre(community, **fields):
@@ -191,32 +201,30 @@ def centre(community, **fields):
         "activity_area_m2": 300,
         "has_yard_or_square": True,
     }
-    return Facility.objects.create(community=community, **{**defaults, **fields})
+    return FacilityFactory(community=community, **{**defaults, **fields})
 
 
 def meeting(community, kind, held_on):
-    return Meeting.objects.create(community=community, kind=kind, held_on=held_on, topic="会议")
+    return MeetingFactory(community=community, kind=kind, held_on=held_on, topic="会议")
 
 
 def organizations(community, kind, count, registered_on=date(YEAR, 1, 10)):
     for number in range(count):
-        Organization.objects.create(
+        OrganizationFactory(
             community=community, kind=kind, name=f"{kind}{number}", registered_on=registered_on
         )
 
 
 def activities(community, kind, count):
     for number in range(count):
-        Activity.objects.create(community=community, kind=kind, held_on=day(number + 1, 15), title="活动")
+        ActivityFactory(community=community, kind=kind, held_on=day(number + 1, 15), title="活动")
 
 
 def appraisals(community, *items):
     for item in items:
         subject, half = item.rsplit("-", 1)
         held_on = day(3, 1) if half == "1" else day(9, 1)
-        Appraisal.objects.create(
-            community=community, year=YEAR, half=int(half), subject=subject, held_on=held_on
-        )
+        AppraisalFactory(community=community, year=YEAR, half=int(half), subject=subject, held_on=held_on)
 
 
 # ==== U: organisation ==============================================================================
@@ -292,9 +300,7 @@ def test_u_roster_new_term_roster_filed_by_31_december(world, roster_filed_on, p
 
 def subcommittees(community, representatives, leader):
     for kind, count in representatives.items():
-        SubCommittee.objects.create(
-            community=community, kind=kind, leader=leader, resident_representatives=count
-        )
+        SubCommitteeFactory(community=community, kind=kind, leader=leader, resident_representatives=count)
 
 
 @pytest.mark.django_db
@@ -326,7 +332,7 @@ def test_u_subc_five_subcommittees_led_by_a_committee_member_with_3_to_5_represe
 def test_u_group_every_residents_group_200_to_300_households_with_an_elected_leader(world, groups, share):
     community = urban(world)
     for number, (households, elected) in enumerate(groups):
-        ResidentsGroup.objects.create(
+        ResidentsGroupFactory(
             community=community,
             name=f"第{number + 1}居民小组",
             households=households,
@@ -619,7 +625,7 @@ def test_u_volact_six_volunteer_or_mutual_aid_activities(world):
     activities(five, "volunteer", 3)
     activities(five, "mutual_aid", 2)
     activities(five, "culture", 4)
-    Activity.objects.create(community=five, kind="volunteer", held_on=day(12, 31, YEAR - 1), title="去年")
+    ActivityFactory(community=five, kind="volunteer", held_on=day(12, 31, YEAR - 1), title="去年")
 
     assert passes(six, "U-VOLACT")["value"] == 6
     assert fails(five, "U-VOLACT")["note"] == "本年度互助、志愿服务活动5次,还需1次。"
@@ -645,9 +651,7 @@ def test_r_scope_5_to_10_villages_3000_to_6000_people_within_3_km(
     community = rural(world, residents=residents)
     for number in range(villages):
         distance = Decimal(farthest_km) if number == 0 else Decimal("1.0")
-        MemberVillage.objects.create(
-            community=community, name=f"村{number}", distance_km=distance, population=500
-        )
+        MemberVillageFactory(community=community, name=f"村{number}", distance_km=distance, population=500)
 
     result = judge(community, "R-SCOPE", YEAR)
 
@@ -721,9 +725,9 @@ def test_r_boards_three_boards(world):
 @pytest.mark.django_db
 def test_r_5yi_the_five_ones_in_this_years_environment_check(world):
     complete, short, last_year_only = (rural(world, label=label) for label in ("新光", "红星", "东风"))
-    EnvironmentCheck.objects.create(community=complete, year=YEAR, five_ones=codes(FIVE_ONES))
-    EnvironmentCheck.objects.create(community=short, year=YEAR, five_ones=codes(FIVE_ONES, "green_space"))
-    EnvironmentCheck.objects.create(community=last_year_only, year=YEAR - 1, five_ones=codes(FIVE_ONES))
+    EnvironmentCheckFactory(community=complete, year=YEAR, five_ones=codes(FIVE_ONES))
+    EnvironmentCheckFactory(community=short, year=YEAR, five_ones=codes(FIVE_ONES, "green_space"))
+    EnvironmentCheckFactory(community=last_year_only, year=YEAR - 1, five_ones=codes(FIVE_ONES))
 
     passes(complete, "R-5YI")
     assert fails(short, "R-5YI")["note"] == "“五个一”还缺少:一片绿地。"
@@ -885,7 +889,7 @@ def test_v_talk_a_talk_with_the_village_leaders_every_quarter(world):
         (second_missed, (day(3, 31), day(7, 1), day(12, 31), day(6, 30, YEAR - 1))),
     ):
         for held_on in days:
-            Talk.objects.create(
+            TalkFactory(
                 community=community,
                 held_on=held_on,
                 township_leader="镇党委书记",
@@ -906,7 +910,7 @@ def test_v_member_new_party_members_above_60_percent_approval_and_exam_passed(
     world, approval, exam_passed, passed
 ):
     community = village(world)
-    PartyMemberCase.objects.create(
+    PartyMemberCaseFactory(
         community=community,
         name="发展对象",
         appraisal_approval_percent=Decimal(approval),

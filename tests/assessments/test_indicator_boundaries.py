@@ -7,12 +7,17 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from communities.models import Community, Disclosure, Meeting, VolunteerRegistration
-from facilities.models import Facility
-from funding.models import WorkFund
-from personnel.models import Member
+from communities.models import Community
+from demo.factories import (
+    CommunityFactory,
+    DisclosureFactory,
+    FacilityFactory,
+    MeetingFactory,
+    MemberFactory,
+    VolunteerRegistrationFactory,
+    WorkFundFactory,
+)
 
-from ..factories import CommunityFactory
 from .judging import judge
 
 YEAR = 2025
@@ -47,7 +52,7 @@ def village(world, **fields):
 
 def members(community, body, count, full_time=True, first_role="director"):
     for number in range(count):
-        Member.objects.create(
+        MemberFactory(
             community=community,
             name=f"{body}{number}",
             body=body,
@@ -70,7 +75,7 @@ def members(community, body, count, full_time=True, first_role="director"):
 )
 def test_u_fund_tiers_at_1999_2000_3000_3001_households(world, households, paid, passed, due):
     community = urban(world, households=households, residents=households * 3)
-    WorkFund.objects.create(community=community, year=YEAR, paid=Decimal(paid))
+    WorkFundFactory(community=community, year=YEAR, paid=Decimal(paid))
 
     result = judge(community, "U-FUND", YEAR)
 
@@ -96,7 +101,7 @@ def test_u_fulltime_exactly_two_thirds_passes_and_three_fifths_fails(world):
 @pytest.mark.parametrize(("activity", "passed"), [(200, True), (199, False)])
 def test_u_space_activity_area_exactly_two_thirds_of_300(world, activity, passed):
     community = urban(world)
-    Facility.objects.create(
+    FacilityFactory(
         community=community, kind="service_station", name="服务站", area_m2=300, activity_area_m2=activity
     )
 
@@ -120,7 +125,7 @@ def test_u_space_fails_without_a_service_station(world):
 @pytest.mark.parametrize(("area", "passed"), [(299, False), (300, True)])
 def test_u_area_at_299_and_300_square_metres(world, area, passed):
     community = urban(world)
-    Facility.objects.create(
+    FacilityFactory(
         community=community, kind="service_station", name="服务站", area_m2=area, activity_area_m2=100
     )
 
@@ -136,7 +141,7 @@ def test_u_area_at_299_and_300_square_metres(world, area, passed):
 @pytest.mark.parametrize(("registered", "passed"), [(400, True), (399, False)])
 def test_u_volreg_exactly_ten_percent_of_residents(world, registered, passed):
     community = urban(world, residents=4000)
-    VolunteerRegistration.objects.create(community=community, year=YEAR, registered=registered)
+    VolunteerRegistrationFactory(community=community, year=YEAR, registered=registered)
 
     result = judge(community, "U-VOLREG", YEAR)
 
@@ -186,7 +191,7 @@ def test_v_vc_three_members_under_1000_people_five_from_1000(world, residents, s
 
 
 def meeting(community, kind, day, minutes=True):
-    return Meeting.objects.create(
+    return MeetingFactory(
         community=community,
         kind=kind,
         held_on=day,
@@ -217,7 +222,7 @@ def test_u_meet_needs_minuted_residents_meetings_in_q1_and_q4(world, settings, t
 def test_u_disc_names_the_quarter_without_disclosure(world):
     community = urban(world)
     for month in (2, 5, 8):
-        Disclosure.objects.create(
+        DisclosureFactory(
             community=community, published_on=date(YEAR, month, 1), topics=["finances"], channel="board"
         )
 
@@ -246,7 +251,7 @@ def test_u_size_exempts_unit_type_communities(world):
 @pytest.mark.django_db
 def test_rural_community_is_judged_by_the_rural_edition(world):
     community = Community.objects.get(pk=world.c3.pk)
-    Facility.objects.create(
+    FacilityFactory(
         community=community,
         kind="service_center",
         name="四十里镇红光社区服务中心",

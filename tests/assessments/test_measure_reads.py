@@ -15,15 +15,12 @@ from django.utils import timezone
 from assessments import runs
 from assessments.evaluator import EditionEvaluator, evaluator_for
 from assessments.models import SelfCheck
-from communities.models import Activity, Community
+from communities.models import Community
 from core import measures
 from core.measures import MEASURES, Batch
-from facilities.models import Facility
-from personnel.models import Member
+from demo.factories import ActivityFactory, CommunityFactory, FacilityFactory, MemberFactory
 from standards import thresholds
 from standards.models import StandardEdition
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
@@ -68,13 +65,13 @@ def test_every_measure_reads_only_what_it_declares(world):
 def records(community, label):
     """A record of the model `label` for the community, as a clerk would save one."""
     make = {
-        "communities.Activity": lambda: Activity.objects.create(
+        "communities.Activity": lambda: ActivityFactory(
             community=community, kind="culture", held_on=date(YEAR, 5, 1), title="文化活动"
         ),
-        "personnel.Member": lambda: Member.objects.create(
+        "personnel.Member": lambda: MemberFactory(
             community=community, name="王五", body="residents_committee", role="member", full_time=True
         ),
-        "facilities.Facility": lambda: Facility.objects.create(
+        "facilities.Facility": lambda: FacilityFactory(
             community=community, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
         ),
     }
@@ -160,9 +157,7 @@ def test_a_year_bound_measure_reads_its_records_of_the_judged_year_only(world):
 
 
 def activity(community, year):
-    return Activity.objects.create(
-        community=community, kind="volunteer", held_on=date(year, 5, 1), title="志愿服务"
-    )
+    return ActivityFactory(community=community, kind="volunteer", held_on=date(year, 5, 1), title="志愿服务")
 
 
 def stamped(*checks) -> list:

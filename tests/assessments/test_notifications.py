@@ -11,9 +11,9 @@ from assessments.models import SelfCheck, SelfCheckEvent
 from assessments.notifications import on_event
 from core.models import Notification
 from core.roles import Role
+from demo.factories import CommunityFactory, UserFactory
 from designations.models import Designation
 from standards.models import StandardEdition
-from tests.factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year
 Step = SelfCheckEvent.Step

@@ -10,9 +10,8 @@ from django.utils import timezone
 from assessments import reminders
 from assessments.models import SelfCheck
 from core.models import Job
+from demo.factories import CommunityFactory
 from standards import editing
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 

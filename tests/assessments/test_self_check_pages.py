@@ -12,7 +12,7 @@ from assessments import runs
 from assessments.models import SelfCheck
 from core import exports
 from core.models import Job
-from facilities.models import Facility
+from demo.factories import ElectionFactory, EnrolmentFactory, FacilityFactory, MemberFactory
 
 YEAR = timezone.localdate().year
 
@@ -20,9 +20,7 @@ YEAR = timezone.localdate().year
 @pytest.fixture
 def evaluated(world):
     """This year's and last year's self-checks of D1's communities; c1 has a 282 m² station."""
-    Facility.objects.create(
-        community=world.c1, kind="service_station", name="站", area_m2=282, activity_area_m2=100
-    )
+    FacilityFactory(community=world.c1, kind="service_station", name="站", area_m2=282, activity_area_m2=100)
     for year in (YEAR - 1, YEAR):
         runs.evaluate_communities([world.c1.pk, world.c2.pk], year)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
@@ -127,12 +125,10 @@ def test_export_lists_each_self_check_with_its_gap_list(world, evaluated, settin
 
 @pytest.mark.django_db
 def test_unit_figures_pool_the_unit_s_self_checks(world, client):
-    from personnel.models import Election
-
-    from ..factories import CommunityFactory
+    from demo.factories import CommunityFactory
 
     direct = world.c1
-    Election.objects.create(
+    ElectionFactory(
         community=direct,
         body="residents_committee",
         held_on=date(YEAR, 3, 1),
@@ -141,13 +137,12 @@ def test_unit_figures_pool_the_unit_s_self_checks(world, client):
         voters=100,
     )
     villages = [CommunityFactory(unit=world.t3, name=f"村{n}", kind="village") for n in range(2)]
-    from personnel.models import Member
 
     # village 0: secretary is also director; village 1: two persons
-    Member.objects.create(community=villages[0], name="甲", body="party_branch", role="secretary")
-    Member.objects.create(community=villages[0], name="甲", body="villagers_committee", role="director")
-    Member.objects.create(community=villages[1], name="乙", body="party_branch", role="secretary")
-    Member.objects.create(community=villages[1], name="丙", body="villagers_committee", role="director")
+    MemberFactory(community=villages[0], name="甲", body="party_branch", role="secretary")
+    MemberFactory(community=villages[0], name="甲", body="villagers_committee", role="director")
+    MemberFactory(community=villages[1], name="乙", body="party_branch", role="secretary")
+    MemberFactory(community=villages[1], name="丙", body="villagers_committee", role="director")
     runs.evaluate_communities([world.c1.pk, world.c2.pk, *[v.pk for v in villages]], YEAR)
 
     client.force_login(world.officer)
@@ -168,10 +163,8 @@ def test_unit_figures_pool_the_unit_s_self_checks(world, client):
 
 @pytest.mark.django_db
 def test_enrolment_share_of_the_unit_for_the_year(world, client):
-    from designations.models import Enrolment
-
-    Enrolment.objects.create(community=world.c1, year=YEAR)
-    Enrolment.objects.create(community=world.c2, year=YEAR - 1)  # another year
+    EnrolmentFactory(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c2, year=YEAR - 1)  # another year
 
     client.force_login(world.reviewer)
     figures = {f["code"]: f for f in client.get(f"/self-checks/?year={YEAR}").context["figures"]}

@@ -14,11 +14,9 @@ from assessments.models import SelfCheck
 from communities.models import Community
 from core.measures import Batch
 from core.models import Job
-from facilities.models import Facility
+from demo.factories import CommunityFactory, FacilityFactory, WorkFundFactory
 from funding.models import WorkFund
 from standards.models import Indicator, StandardEdition
-
-from ..factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 
@@ -61,9 +59,7 @@ def test_rerun_never_duplicates_and_leaves_submitted_self_checks_alone(world, ru
     run(world.officer)
     submitted = SelfCheck.objects.get(community=world.c1, year=YEAR)
     SelfCheck.objects.filter(pk=submitted.pk).update(status=SelfCheck.Status.SUBMITTED, score=Decimal("1.00"))
-    Facility.objects.create(
-        community=world.c2, kind="service_station", name="站", area_m2=400, activity_area_m2=300
-    )
+    FacilityFactory(community=world.c2, kind="service_station", name="站", area_m2=400, activity_area_m2=300)
 
     job = run(world.officer)
 
@@ -369,7 +365,7 @@ def test_a_record_saved_by_a_clerk_updates_the_gap_list_at_once(world, api):
 @pytest.mark.django_db(transaction=True)
 def test_records_saved_after_submission_do_not_change_the_submitted_self_check(world):
     with transaction.atomic():
-        WorkFund.objects.create(community=world.c1, year=YEAR, paid=Decimal("100"))
+        WorkFundFactory(community=world.c1, year=YEAR, paid=Decimal("100"))
     check = SelfCheck.objects.get(community=world.c1, year=YEAR)
     SelfCheck.objects.filter(pk=check.pk).update(status=SelfCheck.Status.SUBMITTED)
 
@@ -530,7 +526,7 @@ def test_a_re_evaluation_that_moves_nothing_only_stamps_the_time(world):
     again = SelfCheck.objects.get(pk=check.pk)
     assert again.evaluated_at > check.evaluated_at and again.results == check.results
 
-    Facility.objects.create(
+    FacilityFactory(
         community=world.c1, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
     )
     runs.evaluate_communities([world.c1.pk], YEAR)  # U-AREA now passes: the results are written

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments import runs
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
+from demo.factories import EnrolmentFactory, FacilityFactory
 from designations.models import Enrolment
 
 YEAR = timezone.localdate().year
@@ -79,7 +80,7 @@ def _cases():
 
 @pytest.fixture
 def check(world):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     runs.evaluate_communities([world.c1.pk], YEAR)
     return SelfCheck.objects.get(community=world.c1, year=YEAR)
 
@@ -257,8 +258,6 @@ def test_judging_moves_the_score_and_the_proposed_level_at_once(world, api, chec
 # Real commits: the record change reaches the self-check when its transaction commits.
 @pytest.mark.django_db(transaction=True)
 def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, api, check):
-    from facilities.models import Facility
-
     SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
     assert (
         post(api, world, "reviewer", check, "review", {"decision": "approve", "comment": "同意"}).status_code
@@ -270,7 +269,7 @@ def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, a
     assert row.changed_since_approval is False
 
     with transaction.atomic():
-        Facility.objects.create(
+        FacilityFactory(
             community=world.c1, kind="service_station", name="新站", area_m2=400, activity_area_m2=300
         )
 

@@ -13,9 +13,7 @@ from rest_framework.test import APIClient
 from assessments import runs, workflow
 from assessments.models import SelfCheck, SelfCheckEvent
 from core.roles import Role
-from designations.models import Enrolment
-
-from ..factories import UserFactory
+from demo.factories import EnrolmentFactory, UserFactory
 
 YEAR = timezone.localdate().year
 
@@ -28,7 +26,7 @@ postgres_only = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_at_once_cannot_both_approve(world, monkeypatch):
     second = UserFactory(username="reviewer2", unit=world.d1, role=Role.DISTRICT_REVIEWER)
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     runs.evaluate_communities([world.c1.pk], YEAR)
     check = SelfCheck.objects.get(community=world.c1, year=YEAR)
     SelfCheck.objects.filter(pk=check.pk).update(status=SelfCheck.Status.SUBMITTED)

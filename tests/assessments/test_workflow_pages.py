@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from assessments import runs
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
 from core import exports
-from designations.models import Enrolment
+from demo.factories import EnrolmentFactory
 
 YEAR = timezone.localdate().year
 S = SelfCheck.Status
@@ -40,7 +40,7 @@ def test_clerk_submits_only_an_enrolled_community(world, client, check):
     refused = step(client, check, "submit")
     assert refused.status_code == 409 and "未列入" in refused.content.decode()
 
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     assert "提交区县审核" in page(client, world.clerk, check).content.decode()
     assert step(client, check, "submit")["Location"] == f"/self-checks/{check.pk}/"
     assert SelfCheck.objects.get(pk=check.pk).status == S.SUBMITTED
@@ -113,7 +113,7 @@ def test_city_records_the_site_visit_and_rejects_with_a_reason(world, client, ch
     ("user", "code"), [("clerk_t3", 404), ("other_officer", 404), ("reader", 403), ("reviewer", 403)]
 )
 def test_outsiders_get_404_and_other_roles_403(world, client, check, user, code):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     client.force_login(getattr(world, user))
     assert step(client, check, "submit").status_code == code
     assert SelfCheck.objects.get(pk=check.pk).status == S.DRAFT
@@ -122,7 +122,7 @@ def test_outsiders_get_404_and_other_roles_403(world, client, check, user, code)
 @pytest.mark.django_db
 def test_the_audit_trail_exports(world, client, check, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     client.force_login(world.clerk)
     step(client, check, "submit")
     client.force_login(world.reviewer)

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from communities.models import Community
-from tests.factories import PASSWORD
+from demo.factories import PASSWORD
 
 # `live_server` makes pytest-django run these tests with `transactional_db` (it is also requested
 # explicitly, before `world`), so the rows `world` creates are committed and the server thread sees them.

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.demo import JOURNEY_COMMUNITY
 from assessments.models import SelfCheck
+from demo.city import JOURNEY_COMMUNITY
 from designations.models import Designation
 
 YEAR = timezone.localdate().year

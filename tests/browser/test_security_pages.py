@@ -6,9 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from demo.factories import PASSWORD, CommunityFactory, UserFactory
 from standards import editing
 from standards.models import StandardEdition
-from tests.factories import PASSWORD, CommunityFactory, UserFactory
 
 from .test_community_flow import log_in
 

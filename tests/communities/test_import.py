@@ -9,54 +9,9 @@ from openpyxl import Workbook, load_workbook
 from communities.imports import run_import, template_workbook
 from communities.models import Community
 from core.models import Job
+from demo.factories import CommunityFactory
+from demo.workbooks import COMMUNITY_HEADER, workbook
 from personnel.models import Member
-
-from ..factories import CommunityFactory
-
-COMMUNITY_HEADER = [
-    "乡镇(街道)",
-    "社区名称",
-    "类别",
-    "类型",
-    "户数",
-    "人口",
-    "成立日期",
-    "办公地址",
-    "办公电话",
-]
-
-
-def workbook(communities=(), members=()) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    sheet = book.create_sheet("社区")
-    sheet.append(COMMUNITY_HEADER)
-    for row in communities:
-        sheet.append(row)
-    if members:
-        sheet = book.create_sheet("成员")
-        sheet.append(
-            [
-                "乡镇(街道)",
-                "社区",
-                "姓名",
-                "所属组织",
-                "职务",
-                "专职",
-                "在本社区居住起始日期",
-                "联系电话",
-                "经选举产生",
-                "持有社会工作者职业水平证书",
-                "其他证书",
-                "报酬方式",
-            ]
-        )
-        for row in members:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 GOOD_COMMUNITY = [
     "东华街道",

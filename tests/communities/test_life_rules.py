@@ -13,7 +13,7 @@ from communities.models import (
     VillageRecognition,
     VolunteerRegistration,
 )
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory
 from tests.records.cases_communities_life import (
     LAST_YEAR,
     THIS_YEAR,

@@ -14,13 +14,19 @@ from communities.models import (
     Community,
     Disclosure,
     Meeting,
-    MemberVillage,
     Organization,
-    VolunteerRegistration,
 )
 from core import measures
 from core.measures import NOT_APPLICABLE, Batch
-from tests.factories import CommunityFactory
+from demo.factories import (
+    ActivityFactory,
+    CommunityFactory,
+    DisclosureFactory,
+    MeetingFactory,
+    MemberVillageFactory,
+    OrganizationFactory,
+    VolunteerRegistrationFactory,
+)
 
 YEAR = 2024
 KEYS = [
@@ -53,24 +59,22 @@ def day(month, day_of_month, year=YEAR):
 
 
 def meeting(community, held_on, kind=Meeting.Kind.RESIDENTS, minutes="evidence/2024/01/minutes.pdf"):
-    return Meeting.objects.create(
-        community=community, kind=kind, held_on=held_on, topic="议题", minutes=minutes
-    )
+    return MeetingFactory(community=community, kind=kind, held_on=held_on, topic="议题", minutes=minutes)
 
 
 def disclosure(community, published_on):
-    return Disclosure.objects.create(
+    return DisclosureFactory(
         community=community, published_on=published_on, topics=["finances"], channel=Disclosure.Channel.BOARD
     )
 
 
 def organization(community, name, kind=Organization.Kind.SOCIAL, registered_on=None):
-    return Organization.objects.create(community=community, name=name, kind=kind, registered_on=registered_on)
+    return OrganizationFactory(community=community, name=name, kind=kind, registered_on=registered_on)
 
 
 def villages(community, count, distance_km="2.0"):
     for n in range(count):
-        MemberVillage.objects.create(
+        MemberVillageFactory(
             community=community, name=f"村{n}", distance_km=Decimal(distance_km), population=500
         )
 
@@ -156,7 +160,7 @@ def test_service_scope_radius_is_3_km_for_every_village(world):
     assert value("service_scope_met", world.c3) == ["population"]  # no village: no radius either
     villages(world.c3, 5, distance_km="3.0")
     assert value("service_scope_met", world.c3) == ["population", "radius", "villages"]
-    MemberVillage.objects.create(community=world.c3, name="远村", distance_km=Decimal("3.1"), population=400)
+    MemberVillageFactory(community=world.c3, name="远村", distance_km=Decimal("3.1"), population=400)
     assert value("service_scope_met", world.c3) == ["population", "villages"]
 
 
@@ -244,8 +248,8 @@ def test_organization_kinds_present(world):
 @pytest.mark.parametrize("registered", [399, 400])
 def test_registered_volunteers_beside_ten_percent_of_residents(world, registered):
     community = CommunityFactory(unit=world.t1, households=1500, residents=4000)
-    VolunteerRegistration.objects.create(community=community, year=YEAR, registered=registered)
-    VolunteerRegistration.objects.create(community=community, year=YEAR - 1, registered=9000)
+    VolunteerRegistrationFactory(community=community, year=YEAR, registered=registered)
+    VolunteerRegistrationFactory(community=community, year=YEAR - 1, registered=9000)
     # The lead compares registered_volunteers ≥ residents × 0.1: 400 of 4000 is exactly 10 %.
     assert value("registered_volunteers", community) == registered
     assert value("residents", community) == 4000
@@ -259,13 +263,9 @@ def test_registered_volunteers_is_0_without_a_registration(world):
 def test_activities_counts_volunteer_and_mutual_aid_of_the_year(world, count):
     kinds = [Activity.Kind.VOLUNTEER, Activity.Kind.MUTUAL_AID]
     for n in range(count):
-        Activity.objects.create(
-            community=world.c1, kind=kinds[n % 2], held_on=day(n + 1, 1), title=f"活动{n}"
-        )
-    Activity.objects.create(community=world.c1, kind=Activity.Kind.CULTURE, held_on=day(3, 3), title="文艺")
-    Activity.objects.create(
-        community=world.c1, kind=Activity.Kind.VOLUNTEER, held_on=day(3, 3, YEAR - 1), title="旧"
-    )
+        ActivityFactory(community=world.c1, kind=kinds[n % 2], held_on=day(n + 1, 1), title=f"活动{n}")
+    ActivityFactory(community=world.c1, kind=Activity.Kind.CULTURE, held_on=day(3, 3), title="文艺")
+    ActivityFactory(community=world.c1, kind=Activity.Kind.VOLUNTEER, held_on=day(3, 3, YEAR - 1), title="旧")
     assert value("activities", world.c1, kind=["volunteer", "mutual_aid"]) == count
     assert value("activities", world.c1, kind="culture") == 1
     assert value("activities", world.c1) == count + 1
@@ -278,10 +278,8 @@ def with_records(community):
     meeting(community, day(2, 1))
     disclosure(community, day(2, 1))
     organization(community, "社会组织")
-    VolunteerRegistration.objects.create(community=community, year=YEAR, registered=10)
-    Activity.objects.create(
-        community=community, kind=Activity.Kind.VOLUNTEER, held_on=day(2, 1), title="活动"
-    )
+    VolunteerRegistrationFactory(community=community, year=YEAR, registered=10)
+    ActivityFactory(community=community, kind=Activity.Kind.VOLUNTEER, held_on=day(2, 1), title="活动")
     return community
 
 

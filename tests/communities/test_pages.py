@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from communities.models import Community
 from core.models import Job
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory
 
 GOOD = {
     "name": "光华社区",

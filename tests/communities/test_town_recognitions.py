@@ -5,6 +5,7 @@ import io
 import pytest
 
 from communities.models import TownRecognition
+from demo.factories import TownRecognitionFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader"]
@@ -22,7 +23,7 @@ API = [
 
 @pytest.fixture
 def recognition(world):
-    return TownRecognition.objects.create(unit=world.t1, year=2025, recognised=True)
+    return TownRecognitionFactory(unit=world.t1, year=2025, recognised=True)
 
 
 @pytest.mark.parametrize("action,expect", API, ids=[row[0] for row in API])
@@ -65,8 +66,8 @@ def test_page_matrix(world, client, recognition, method, url, expect, user):
 
 
 def test_list_is_scoped(world, api, recognition):
-    TownRecognition.objects.create(unit=world.t3, year=2025)
-    TownRecognition.objects.create(unit=world.other_town, year=2025)
+    TownRecognitionFactory(unit=world.t3, year=2025)
+    TownRecognitionFactory(unit=world.other_town, year=2025)
     rows = api.as_user(world.clerk).get("/api/v1/town-recognitions/").json()["results"]
     assert [row["unit"] for row in rows] == [world.t1.pk]
     assert api.as_user(world.officer).get("/api/v1/town-recognitions/").json()["count"] == 2

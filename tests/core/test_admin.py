@@ -1,5 +1,5 @@
 from core.models import Tenant
-from tests.factories import UserFactory
+from demo.factories import UserFactory
 
 
 def test_platform_superuser_manages_tenants_in_the_admin(world, client):

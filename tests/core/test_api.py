@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Community
-from tests.factories import PASSWORD, CommunityFactory
+from demo.factories import PASSWORD, CommunityFactory
 
 
 class TestToken:

@@ -14,8 +14,7 @@ from assessments import runs, tasks
 from assessments.models import SelfCheck
 from core import tasks as core_tasks
 from core.models import ExportLog, Job
-
-from ..factories import CommunityFactory
+from demo.factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core import exports
 from core.models import ExportLog, Job
+from demo.factories import UserFactory
 
-from ..factories import UserFactory
 from ..records.cases import CASES
 
 

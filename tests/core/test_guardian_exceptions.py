@@ -7,7 +7,7 @@ from guardian.shortcuts import get_users_with_perms
 
 from communities.models import Community
 from core.roles import Role
-from tests.factories import CommunityFactory, TownFactory, UserFactory
+from demo.factories import CommunityFactory, TownFactory, UserFactory
 from tests.records.cases_communities_life import make_meeting
 
 

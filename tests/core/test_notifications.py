@@ -14,7 +14,7 @@ from core.context_processors import notifications as badge
 from core.models import Notification
 from core.notifications import notify
 from core.roles import Role
-from tests.factories import UserFactory
+from demo.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,8 @@ Rows name a target by attribute of the `world` fixture; `expect` gives the statu
 
 import pytest
 
+from demo.factories import EnrolmentFactory
+
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
 
 # c1 lies in town T1 of district D1: visible to clerk, reviewer, officer, reader, reader_d1.
@@ -302,7 +304,6 @@ def targets(world):
     from assessments.models import SelfCheck
     from core.models import Job
     from designations import titles
-    from designations.models import Enrolment
     from standards.models import StandardEdition
 
     job = Job.objects.create(owner=world.clerk, kind=Job.Kind.EXPORT, params={"list": "communities"})
@@ -319,7 +320,7 @@ def targets(world):
     return _Targets(
         {
             "sc1": self_check.pk,
-            "en1": Enrolment.objects.create(community=world.c1, year=2024).pk,
+            "en1": EnrolmentFactory(community=world.c1, year=2024).pk,
             "c1": world.c1.pk,
             "c_other": world.c_other.pk,
             "t1": world.t1.pk,

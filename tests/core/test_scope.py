@@ -7,7 +7,7 @@ from guardian.shortcuts import assign_perm
 from communities.models import Community
 from core.models import Job, Unit, User
 from core.scope import assert_within_scope
-from tests.factories import CommunityFactory, TownFactory, UserFactory
+from demo.factories import CommunityFactory, TownFactory, UserFactory
 
 
 def names(queryset):

@@ -24,7 +24,7 @@ from communities import records
 from communities.models import TownRecognition
 from config import settings as project_settings
 from core.models import Job
-from tests.factories import PASSWORD, UserFactory
+from demo.factories import PASSWORD, UserFactory
 
 TOKEN_URL = "/api/v1/auth/token/"
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from communities import records
 from core.uniqueness import UniqueRule, UniqueRulesMixin
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory
 from tests.records.cases import CASES
 
 YEAR = 2024
@@ -84,7 +84,7 @@ LEGACY_MESSAGES = {
     "facilities.EnvironmentCheck": ("year", "该社区2024年的环境检查已登记。"),
     "funding.WorkFund": ("year", "该社区2023年的社区工作经费已登记。"),
     "funding.OfficeFund": ("year", "该社区2023年的社区办公经费已登记。"),
-    "funding.CadrePay": ("year", "王芳2023年的报酬已登记。"),
+    "funding.CadrePay": ("year", "{member.name}2023年的报酬已登记。"),
     "funding.PlaqueContribution": ("organization_name", "区税务局2023年的记录已登记。"),
     "personnel.SubCommittee": ("kind", "本社区已登记该下属委员会。"),
     "personnel.Appraisal": ("subject", "本社区该半年已登记此项评议或审计。"),
@@ -160,7 +160,11 @@ def test_a_duplicate_is_refused_on_the_rules_field(world, model, rule):
     # the rule's message on its field, and not Django's own "... already exists" beside it
     assert refused.value.message_dict == {rule.error_field: [message]}
     if model._meta.label in LEGACY_MESSAGES:
-        assert LEGACY_MESSAGES[model._meta.label] == (rule.error_field, message)
+        field, legacy = LEGACY_MESSAGES[model._meta.label]
+        assert (field, legacy.format(member=getattr(duplicate, "member", None))) == (
+            rule.error_field,
+            message,
+        )
     # clean() alone (the API calls it before validate_constraints()) refuses it the same way
     with pytest.raises(ValidationError) as refused:
         duplicate.clean()
@@ -275,4 +279,4 @@ def test_a_member_of_another_community_is_refused_on_member_alone(world):
     duplicate.community = world.c2
     with pytest.raises(ValidationError) as refused:
         duplicate.full_clean()
-    assert refused.value.message_dict == {"member": ["王芳不是所选社区的成员。"]}
+    assert refused.value.message_dict == {"member": [f"{pay.member.name}不是所选社区的成员。"]}

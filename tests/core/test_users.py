@@ -5,7 +5,7 @@ from django.test import Client
 
 from core.models import User
 from core.roles import Role
-from tests.factories import UserFactory
+from demo.factories import UserFactory
 
 
 @pytest.fixture

@@ -9,11 +9,14 @@ from django.utils import timezone
 
 from assessments import runs
 from assessments.models import SelfCheck
-from communities.models import TownRecognition, VillageRecognition
-from designations.models import Designation, Enrolment
-from funding.models import WorkFund
-
-from ..factories import CommunityFactory
+from demo.factories import (
+    CommunityFactory,
+    EnrolmentFactory,
+    TownRecognitionFactory,
+    VillageRecognitionFactory,
+    WorkFundFactory,
+)
+from designations.models import Designation
 
 YEAR = timezone.localdate().year
 THIS_YEAR = datetime.date(YEAR, 1, 2)
@@ -96,14 +99,14 @@ def programme(world):
     runs.evaluate_communities([w.c1.pk], YEAR - 1)
     SelfCheck.objects.filter(community=w.c1, year=YEAR - 1).update(status="accepted", failed=[])
 
-    Enrolment.objects.create(community=w.c1, year=YEAR)
-    Enrolment.objects.create(community=w.u2, year=YEAR)
-    VillageRecognition.objects.create(community=w.v1, year=YEAR, recognised=True, confirmed_by_district=True)
-    VillageRecognition.objects.create(community=w.v2, year=YEAR, recognised=True)
-    VillageRecognition.objects.create(community=w.v3, year=YEAR, recognised=False)
-    TownRecognition.objects.create(unit=w.t3, year=YEAR, recognised=True, confirmed_by_district=True)
-    WorkFund.objects.create(community=w.c1, year=YEAR, paid=Decimal("30000"))
-    WorkFund.objects.create(community=w.c2, year=YEAR, paid=Decimal("50000"))
+    EnrolmentFactory(community=w.c1, year=YEAR)
+    EnrolmentFactory(community=w.u2, year=YEAR)
+    VillageRecognitionFactory(community=w.v1, year=YEAR, recognised=True, confirmed_by_district=True)
+    VillageRecognitionFactory(community=w.v2, year=YEAR, recognised=True)
+    VillageRecognitionFactory(community=w.v3, year=YEAR, recognised=False)
+    TownRecognitionFactory(unit=w.t3, year=YEAR, recognised=True, confirmed_by_district=True)
+    WorkFundFactory(community=w.c1, year=YEAR, paid=Decimal("30000"))
+    WorkFundFactory(community=w.c2, year=YEAR, paid=Decimal("50000"))
     designate(w, w.u2, YEAR, "qualified", "CODE00000001")
     designate(w, w.r2, YEAR, "model", "CODE00000002")
     designate(w, w.r3, YEAR, "premium", "CODE00000003")

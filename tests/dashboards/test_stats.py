@@ -12,15 +12,20 @@ from guardian.shortcuts import assign_perm
 
 from assessments import runs
 from assessments.models import SelfCheck
-from communities.models import TownRecognition, VillageRecognition
+from communities.models import VillageRecognition
 from core import changes
 from core.roles import Role
 from dashboards import stats
+from demo.factories import (
+    CommunityFactory,
+    FacilityFactory,
+    TownRecognitionFactory,
+    UserFactory,
+    VillageRecognitionFactory,
+    WorkFundFactory,
+)
 from designations import enrolments
-from facilities.models import Facility
-from funding.models import WorkFund
 
-from ..factories import CommunityFactory, UserFactory
 from .programme import designate
 
 YEAR = timezone.localdate().year
@@ -259,12 +264,10 @@ def test_cached_answers_end_when_their_data_changes(world, api):
     after = get(api, world.officer, year=YEAR)
     assert after["communities"]["total"] == first["communities"]["total"] + 1
 
-    TownRecognition.objects.create(unit=world.t3, year=YEAR, recognised=True, confirmed_by_district=True)
+    TownRecognitionFactory(unit=world.t3, year=YEAR, recognised=True, confirmed_by_district=True)
     village = CommunityFactory(unit=world.t3, name="新村", kind="village")
     before = targets(get(api, world.officer, year=YEAR))["V-5GOOD"]["count"]
-    VillageRecognition.objects.create(
-        community=village, year=YEAR, recognised=True, confirmed_by_district=True
-    )
+    VillageRecognitionFactory(community=village, year=YEAR, recognised=True, confirmed_by_district=True)
     assert targets(get(api, world.officer, year=YEAR))["V-5GOOD"]["count"] == before + 1
 
 
@@ -330,7 +333,7 @@ def test_changes_that_move_no_figure_leave_the_figures_cached(world, api):
 
     # A record that moves a result the figures read (U-AREA leaves the failed list) ends them.
     with transaction.atomic():
-        Facility.objects.create(
+        FacilityFactory(
             community=world.c1, kind="service_station", name="服务站", area_m2=320, activity_area_m2=200
         )
     after = get(api, world.officer, "communities", year=YEAR, unit=world.t1.pk)["rows"]
@@ -409,7 +412,7 @@ def test_counts_added_up_after_a_change_equal_counts_taken_whole(
         recognition = VillageRecognition.objects.get(community=programme.v2, year=YEAR)
         recognition.confirmed_by_district = True
         recognition.save()
-        WorkFund.objects.create(community=programme.r2, year=YEAR, due=1000, paid=500)
+        WorkFundFactory(community=programme.r2, year=YEAR, due=1000, paid=500)
         CommunityFactory(unit=programme.t3, name="新村", kind="village")
     added_up = {unit: every_answer(api, programme.officer, unit) for unit in units}
     stats.invalidate()

@@ -16,11 +16,10 @@ from django.utils import timezone
 from assessments.models import SelfCheck
 from core import exports
 from core.exceptions import Conflict
+from demo.factories import CommunityFactory, UserFactory
 from designations import titles
 from designations.models import Designation
 from standards.models import StandardEdition
-
-from ..factories import CommunityFactory, UserFactory
 
 YEAR = timezone.localdate().year
 TODAY = timezone.localdate()
@@ -455,7 +454,7 @@ class TestModelDistrict:
     def test_a_district_without_communities_never_reaches(self, world):
         world.tenant.model_district_share = Decimal("0")
         world.tenant.save()
-        from ..factories import DistrictFactory
+        from demo.factories import DistrictFactory
 
         empty = DistrictFactory(parent=world.city, name="空区")
         assert row_of(world, empty)["reaches"] is False and row_of(world, empty)["share"] is None

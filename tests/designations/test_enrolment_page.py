@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import SelfCheck
+from demo.factories import CommunityFactory, EnrolmentFactory
 from designations.models import Enrolment
 from standards.models import StandardEdition
-from tests.factories import CommunityFactory
 
 YEAR = timezone.localdate().year
 URL = f"/enrolments/?year={YEAR}"
@@ -74,8 +74,8 @@ def test_reviewer_enrols_two_communities_and_the_share_changes(world, client, d1
 @pytest.mark.django_db
 def test_unticking_a_shown_community_removes_it_and_leaves_the_others_alone(world, client, d1):
     for community in (world.c1, world.c2, world.more[0]):
-        Enrolment.objects.create(community=community, year=YEAR)
-    Enrolment.objects.create(community=world.c1, year=YEAR - 1)
+        EnrolmentFactory(community=community, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR - 1)
     client.force_login(world.reviewer)
     # the page showed c1 and c2 (say, a search); more[0] was not on it
     response = client.post(
@@ -93,7 +93,7 @@ def test_unticking_a_shown_community_removes_it_and_leaves_the_others_alone(worl
 @pytest.mark.django_db
 @pytest.mark.parametrize("outside", ["c3", "c_other"])
 def test_an_id_outside_the_write_scope_refuses_the_whole_save(world, client, d1, outside):
-    Enrolment.objects.create(community=world.c2, year=YEAR)
+    EnrolmentFactory(community=world.c2, year=YEAR)
     client.force_login(world.reviewer)
     foreign = getattr(world, outside)
     response = client.post(
@@ -114,7 +114,7 @@ def test_an_id_outside_the_write_scope_refuses_the_whole_save(world, client, d1,
     "status", [SelfCheck.Status.SUBMITTED, SelfCheck.Status.DISTRICT_APPROVED, SelfCheck.Status.ACCEPTED]
 )
 def test_removing_a_community_whose_self_check_was_submitted_is_refused(world, client, d1, status):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     _self_check(world.c1, status=status)
     client.force_login(world.reviewer)
 
@@ -137,7 +137,7 @@ def test_removing_a_community_whose_self_check_was_submitted_is_refused(world, c
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [SelfCheck.Status.DRAFT, SelfCheck.Status.RETURNED])
 def test_an_open_self_check_does_not_hold_its_community_in_the_activity(world, client, d1, status):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     _self_check(world.c1, status=status)
     client.force_login(world.reviewer)
     response = client.post(URL, {"year": YEAR, "shown": [world.c1.pk], "enrolled": []})
@@ -148,7 +148,7 @@ def test_an_open_self_check_does_not_hold_its_community_in_the_activity(world, c
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", ["clerk", "reader", "reader_d1"])
 def test_roles_without_enrol_see_it_read_only_and_may_not_post(world, client, d1, user):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     client.force_login(getattr(world, user))
     page = client.get(URL)
     assert page.status_code == 200
@@ -246,7 +246,7 @@ def test_the_list_takes_the_same_queries_however_many_rows(world, client, d1):
     for n in range(8):
         community = CommunityFactory(unit=world.t3, name=f"增设{n}社区")
         _self_check(community)
-        Enrolment.objects.create(community=community, year=YEAR)
+        EnrolmentFactory(community=community, year=YEAR)
     assert queries() == few
 
 

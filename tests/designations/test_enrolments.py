@@ -4,6 +4,7 @@ creation activity; one per community and year; the clerk and reader only read.""
 import pytest
 from django.utils import timezone
 
+from demo.factories import EnrolmentFactory
 from designations.models import Enrolment
 
 YEAR = timezone.localdate().year
@@ -26,7 +27,7 @@ def test_reviewer_enrols_and_removes_a_community_of_the_district(world, api):
 
 @pytest.mark.django_db
 def test_a_second_enrolment_of_the_year_is_refused_on_the_community(world, api):
-    Enrolment.objects.create(community=world.c1, year=YEAR)
+    EnrolmentFactory(community=world.c1, year=YEAR)
     response = api.as_user(world.officer).post(
         "/api/v1/enrolments/", {"community": world.c1.pk, "year": YEAR}, format="json"
     )
@@ -62,7 +63,7 @@ def test_an_enrolment_whose_self_check_is_in_review_cannot_be_removed(world, api
     from assessments import runs
     from assessments.models import SelfCheck
 
-    enrolment = Enrolment.objects.create(community=world.c1, year=YEAR)
+    enrolment = EnrolmentFactory(community=world.c1, year=YEAR)
     runs.evaluate_communities([world.c1.pk], YEAR)
     SelfCheck.objects.filter(community=world.c1).update(status=SelfCheck.Status.SUBMITTED)
 

@@ -11,9 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import Batch
-from facilities.models import EnvironmentCheck, Facility
-
-from ..factories import CommunityFactory
+from demo.factories import CommunityFactory, EnvironmentCheckFactory, FacilityFactory
 
 YEAR = 2024
 STATION = "service_station"
@@ -48,7 +46,7 @@ def value(key, community, **params):
 
 def facility(community, kind=STATION, area=300, activity=0, **fields):
     fields.setdefault("name", f"{community.name}{'服务站' if kind == STATION else '服务中心'}")
-    return Facility.objects.create(
+    return FacilityFactory(
         community=community,
         kind=kind,
         area_m2=Decimal(str(area)),
@@ -252,10 +250,8 @@ def test_centre_stations_functions_and_boards_are_unions_over_service_centres(wo
 
 
 def test_environment_items_come_only_from_the_years_check(world):
-    EnvironmentCheck.objects.create(
-        community=world.c3, year=YEAR - 1, five_ones=["paved_street", "green_space"]
-    )
-    EnvironmentCheck.objects.create(
+    EnvironmentCheckFactory(community=world.c3, year=YEAR - 1, five_ones=["paved_street", "green_space"])
+    EnvironmentCheckFactory(
         community=world.c3, year=YEAR, five_ones=["night_lighting"], four_links=["road", "water"]
     )
     assert value("environment_items", world.c3) == ["night_lighting"]
@@ -267,7 +263,7 @@ def test_environment_items_come_only_from_the_years_check(world):
 
 
 def test_environment_items_without_the_years_check_are_missing_data(world):
-    EnvironmentCheck.objects.create(community=world.c3, year=YEAR - 1, five_ones=["paved_street"])
+    EnvironmentCheckFactory(community=world.c3, year=YEAR - 1, five_ones=["paved_street"])
     assert value("environment_items", world.c3) is None
 
 
@@ -319,7 +315,7 @@ def test_queries_do_not_grow_with_the_batch(world):
     for number, community in enumerate(many):
         facility(community, area=300 + number, activity=200, rooms=["service_hall"])
         facility(community, kind=CENTER, area=500, has_yard_or_square=True)
-        EnvironmentCheck.objects.create(community=community, year=YEAR, five_ones=["green_space"])
+        EnvironmentCheckFactory(community=community, year=YEAR, five_ones=["green_space"])
     one = _queries(many[:1])
     assert one == _queries(many)
     # One query for the facilities and one for the environment checks, shared by every measure.

@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import Batch
-from funding.models import WorkFund
-from tests.factories import CommunityFactory
+from demo.factories import CommunityFactory, WorkFundFactory
 
 YEAR = 2024
 STANDARDS = Path(__file__).resolve().parents[2] / "standards" / "editions"
@@ -57,8 +56,8 @@ def test_work_fund_due_is_none_when_no_tier_reaches_the_households(world):
 
 
 def test_work_fund_paid_of_the_year(world):
-    WorkFund.objects.create(community=world.c1, year=YEAR, paid=Decimal("49999.99"))
-    WorkFund.objects.create(community=world.c1, year=YEAR - 1, paid=Decimal("60000"))
+    WorkFundFactory(community=world.c1, year=YEAR, paid=Decimal("49999.99"))
+    WorkFundFactory(community=world.c1, year=YEAR - 1, paid=Decimal("60000"))
     assert value("work_fund_paid", world.c1) == Decimal("49999.99")
     assert value("work_fund_paid", world.c2) == Decimal("0")  # no record: nothing paid
 
@@ -67,7 +66,7 @@ def test_work_fund_paid_of_the_year(world):
 def test_queries_do_not_grow_with_the_batch(world, key, most):
     many = [CommunityFactory(unit=world.t1) for _ in range(30)]
     for community in many:
-        WorkFund.objects.create(community=community, year=YEAR, paid=Decimal("50000"))
+        WorkFundFactory(community=community, year=YEAR, paid=Decimal("50000"))
     counts = []
     for batch in (batch_of(many[0]), batch_of(*many)):
         with CaptureQueriesContext(connection) as captured:

@@ -6,10 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from demo.factories import (
+    CadrePayFactory,
+    CapitalProjectFactory,
+    CommunityFactory,
+    MemberFactory,
+    WorkFundFactory,
+)
 from funding.models import CadrePay, CapitalProject, OfficeFund, PlaqueContribution, WorkFund
 from funding.services import district_share, work_fund_due
-from personnel.models import Member
-from tests.factories import CommunityFactory
 
 THIS_YEAR = datetime.date.today().year
 
@@ -90,8 +95,8 @@ def test_one_work_fund_per_year_keyed_on_year(world, clerk_api):
 
 
 def test_the_current_years_fund_follows_the_communitys_households(world):
-    current = WorkFund.objects.create(community=world.c1, year=THIS_YEAR, paid=Decimal("0"))
-    past = WorkFund.objects.create(community=world.c1, year=2020, paid=Decimal("0"))
+    current = WorkFundFactory(community=world.c1, year=THIS_YEAR, paid=Decimal("0"))
+    past = WorkFundFactory(community=world.c1, year=2020, paid=Decimal("0"))
     world.c1.households = 3500
     world.c1.residents = 9000
     world.c1.save()
@@ -121,9 +126,7 @@ def test_office_fund_under_the_floor_is_a_warning(world, clerk_api):
 
 def test_cadre_pay_member_must_belong_to_the_community(world, clerk_api):
     neighbour = CommunityFactory(unit=world.t1, name="光明社区")  # same town: the clerk sees its members
-    stranger = Member.objects.create(
-        community=neighbour, name="孙丽", body="residents_committee", role="director"
-    )
+    stranger = MemberFactory(community=neighbour, name="孙丽", body="residents_committee", role="director")
     body = {
         "community": world.c1.pk,
         "year": 2024,
@@ -133,18 +136,14 @@ def test_cadre_pay_member_must_belong_to_the_community(world, clerk_api):
     }
     response = clerk_api.post("/api/v1/cadre-pay/", body, format="json")
     assert response.status_code == 400 and response.json()["member"] == ["孙丽不是所选社区的成员。"]
-    outside = Member.objects.create(
-        community=world.c2, name="钱进", body="residents_committee", role="member"
-    )
+    outside = MemberFactory(community=world.c2, name="钱进", body="residents_committee", role="member")
     response = clerk_api.post("/api/v1/cadre-pay/", {**body, "member": outside.pk}, format="json")
     assert response.status_code == 400 and "member" in response.json()  # another town: as if absent
     assert not CadrePay.objects.exists()
 
 
 def test_cadre_pay_benchmark_comes_from_the_post(world, clerk_api, clerk_page):
-    member = Member.objects.create(
-        community=world.c1, name="周敏", body="residents_committee", role="director"
-    )
+    member = MemberFactory(community=world.c1, name="周敏", body="residents_committee", role="director")
     body = {
         "community": world.c1.pk,
         "year": 2024,
@@ -168,8 +167,8 @@ def test_cadre_pay_benchmark_comes_from_the_post(world, clerk_api, clerk_page):
 
 
 def test_deleting_a_member_keeps_the_pay_record(world):
-    member = Member.objects.create(community=world.c1, name="吴刚", body="residents_committee", role="member")
-    pay = CadrePay.objects.create(
+    member = MemberFactory(community=world.c1, name="吴刚", body="residents_committee", role="member")
+    pay = CadrePayFactory(
         community=world.c1, year=2024, member=member, post="deputy", monthly_pay=Decimal("1275")
     )
     member.delete()
@@ -211,7 +210,7 @@ def test_capital_project_gap_is_computed_and_the_documents_sums_are_flagged(worl
 
 
 def test_capital_project_sources_over_the_cost_are_a_warning(world):
-    project = CapitalProject.objects.create(
+    project = CapitalProjectFactory(
         community=world.c1, name="活动室改造", cost=Decimal("100000"), budget=Decimal("120000")
     )
     assert project.gap == Decimal("-20000")

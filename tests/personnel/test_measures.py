@@ -14,19 +14,25 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Community
 from core import measures
 from core.measures import LIST, NOT_APPLICABLE, Batch
+from demo.factories import (
+    AppraisalFactory,
+    BuildingLeaderFactory,
+    CommunityFactory,
+    ElectionCandidateFactory,
+    ElectionFactory,
+    MemberFactory,
+    PartyMemberCaseFactory,
+    ResidentsGroupFactory,
+    SubCommitteeFactory,
+    TalkFactory,
+    TrainingFactory,
+)
 from personnel.models import (
-    Appraisal,
-    BuildingLeader,
     Election,
-    ElectionCandidate,
     Member,
-    PartyMemberCase,
-    ResidentsGroup,
     SubCommittee,
-    Talk,
     Training,
 )
-from tests.factories import CommunityFactory
 
 YEAR = 2024
 KEYS = [
@@ -78,18 +84,18 @@ def day(month, day_of_month, year=YEAR):
 
 
 def member(community, name, body=RC, role="member", **fields):
-    return Member.objects.create(community=community, name=name, body=body, role=role, **fields)
+    return MemberFactory(community=community, name=name, body=body, role=role, **fields)
 
 
 def election(community, held_on, body=RC, method=Election.Method.DIRECT, **fields):
     direct = fields.pop("direct", method == Election.Method.DIRECT)
-    return Election.objects.create(
+    return ElectionFactory(
         community=community, body=body, held_on=held_on, method=method, direct=direct, voters=800, **fields
     )
 
 
 def candidate(vote, name, resident_since=datetime.date(2000, 1, 1), **fields):
-    return ElectionCandidate.objects.create(
+    return ElectionCandidateFactory(
         community=vote.community, election=vote, name=name, resident_since=resident_since, **fields
     )
 
@@ -98,7 +104,7 @@ MAY_DAY = datetime.date(YEAR, 5, 1)
 
 
 def training(community, name, tier=Training.Tier.DISTRICT, held_on=MAY_DAY, days="1", **fields):
-    return Training.objects.create(
+    return TrainingFactory(
         community=community,
         trainee_name=name,
         organiser_tier=tier,
@@ -202,7 +208,7 @@ def test_subcommittees_led_by_a_committee_member_with_3_to_5_representatives(wor
         ("family_planning", 6, leader),
         ("culture", 4, staff),
     ]:
-        SubCommittee.objects.create(community=world.c1, kind=kind, leader=who, resident_representatives=reps)
+        SubCommitteeFactory(community=world.c1, kind=kind, leader=who, resident_representatives=reps)
     assert value("subcommittee_kinds", world.c1) == sorted(SubCommittee.Kind.values)
     assert value("subcommittees_well_formed", world.c1) == ["mediation", "security"]
     assert value("subcommittees_well_formed", world.c1, min_representatives=2, max_representatives=6) == [
@@ -216,7 +222,7 @@ def test_subcommittees_led_by_a_committee_member_with_3_to_5_representatives(wor
 
 def test_residents_groups_of_200_to_300_households_with_an_elected_leader(world):
     for households, elected in [(200, True), (300, True), (199, True), (301, True), (250, False)]:
-        ResidentsGroup.objects.create(
+        ResidentsGroupFactory(
             community=world.c1,
             name=f"{households}{elected}",
             households=households,
@@ -233,11 +239,9 @@ def test_residents_groups_of_200_to_300_households_with_an_elected_leader(world)
 def test_households_per_building_leader(world):
     community = CommunityFactory(unit=world.t1, households=90, residents=200)
     for n in range(3):
-        BuildingLeader.objects.create(
-            community=community, name=f"门栋长{n}", building=f"{n}号楼", households=30
-        )
+        BuildingLeaderFactory(community=community, name=f"门栋长{n}", building=f"{n}号楼", households=30)
     assert value("households_per_building_leader", community) == 30
-    BuildingLeader.objects.create(community=community, name="门栋长9", building="9号楼", households=20)
+    BuildingLeaderFactory(community=community, name="门栋长9", building="9号楼", households=20)
     assert value("households_per_building_leader", community) == Fraction(45, 2)
     assert value("households_per_building_leader", world.c2) is None
 
@@ -326,7 +330,7 @@ def test_a_new_director_also_needs_a_city_training(world):
     assert value("committee_trained_share", world.c1, new_director_city_training=False) == 1
     # Matched by name: the training was recorded against the same person's party-organisation row.
     cross = member(world.c1, director.name, body=Member.Body.PARTY_ORGANIZATION, role="secretary")
-    Training.objects.create(
+    TrainingFactory(
         community=world.c1,
         trainee=cross,
         organiser_tier=Training.Tier.CITY,
@@ -499,15 +503,11 @@ def test_cadres_training_days_and_practical_techniques(world):
 def test_appraisals_and_talks_of_the_year(world):
     v = village(world, "评议村", households=300, residents=900)
     for half, subject in [(1, "cadres"), (2, "cadres"), (1, "audit"), (2, "party_members")]:
-        Appraisal.objects.create(
-            community=v, year=YEAR, half=half, subject=subject, held_on=day(6 * half - 1, 1)
-        )
-    Appraisal.objects.create(
-        community=v, year=YEAR - 1, half=2, subject="audit", held_on=day(11, 1, YEAR - 1)
-    )
+        AppraisalFactory(community=v, year=YEAR, half=half, subject=subject, held_on=day(6 * half - 1, 1))
+    AppraisalFactory(community=v, year=YEAR - 1, half=2, subject="audit", held_on=day(11, 1, YEAR - 1))
     assert value("appraisals", v) == ["audit-1", "cadres-1", "cadres-2", "party_members-2"]
     for held_on in [day(1, 5), day(3, 31), day(10, 1), day(12, 1, YEAR - 1)]:
-        Talk.objects.create(
+        TalkFactory(
             community=v,
             held_on=held_on,
             township_leader="镇党委书记",
@@ -519,7 +519,7 @@ def test_appraisals_and_talks_of_the_year(world):
 
 @pytest.mark.parametrize(("percent", "compliant"), [("60", 0), ("60.01", 1), ("61", 1)])
 def test_party_case_approval_must_be_above_60_percent(world, percent, compliant):
-    PartyMemberCase.objects.create(
+    PartyMemberCaseFactory(
         community=world.c3,
         name="发展对象",
         appraisal_approval_percent=Decimal(percent),
@@ -532,7 +532,7 @@ def test_party_case_approval_must_be_above_60_percent(world, percent, compliant)
 
 def test_party_cases_need_the_exam_and_a_notice_in_the_year(world):
     for name, passed in [("合格", True), ("未考", False)]:
-        PartyMemberCase.objects.create(
+        PartyMemberCaseFactory(
             community=world.c3,
             name=name,
             appraisal_approval_percent=Decimal("80"),
@@ -565,10 +565,8 @@ def with_records(community):
     chair = member(community, "主任", role="director", pay_type="fixed")
     member(community, "书记", body=PB, role="secretary")
     member(community, "书记", body=VC, role="director")
-    SubCommittee.objects.create(
-        community=community, kind="mediation", leader=chair, resident_representatives=4
-    )
-    ResidentsGroup.objects.create(
+    SubCommitteeFactory(community=community, kind="mediation", leader=chair, resident_representatives=4)
+    ResidentsGroupFactory(
         community=community,
         name="一组",
         households=250,
@@ -576,16 +574,16 @@ def with_records(community):
         term_start=day(1, 1, 2021),
         term_end=day(12, 31, 2025),
     )
-    BuildingLeader.objects.create(community=community, name="门栋长", building="1号楼", households=25)
+    BuildingLeaderFactory(community=community, name="门栋长", building="1号楼", households=25)
     vote = election(community, day(4, 1), roster_filed_on=day(5, 1))
     election(community, day(4, 1), body=PB, method=Election.Method.TWO_RECOMMENDATIONS)
     candidate(vote, "候选人", notice_started_on=day(3, 1))
     training(community, "主任", practical_techniques=2)
-    Appraisal.objects.create(community=community, year=YEAR, half=1, subject="cadres", held_on=day(5, 1))
-    Talk.objects.create(
+    AppraisalFactory(community=community, year=YEAR, half=1, subject="cadres", held_on=day(5, 1))
+    TalkFactory(
         community=community, held_on=day(2, 1), township_leader="镇长", village_leaders="书记", topic="谈话"
     )
-    PartyMemberCase.objects.create(
+    PartyMemberCaseFactory(
         community=community,
         name="对象",
         appraisal_approval_percent=Decimal("90"),

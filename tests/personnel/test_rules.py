@@ -7,6 +7,7 @@ import re
 import pytest
 
 from communities import records
+from demo.factories import CommunityFactory
 from personnel.models import (
     Appraisal,
     ElectionCandidate,
@@ -14,7 +15,6 @@ from personnel.models import (
     SubCommittee,
     Training,
 )
-from tests.factories import CommunityFactory
 from tests.records.cases import _member
 from tests.records.cases_personnel import _candidate, _election, _subcommittee
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from demo.factories import MemberFactory
+
 
 @dataclass
 class RecordCase:
@@ -45,8 +47,6 @@ FUTURE = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 
 # ---- personnel ---------------------------------------------------------------------------------
 def _member(community, **fields):
-    from personnel.models import Member
-
     defaults = {
         "name": "张伟",
         "body": "residents_committee",
@@ -54,7 +54,7 @@ def _member(community, **fields):
         "full_time": True,
         "resident_since": datetime.date(2005, 3, 1),
     }
-    return Member.objects.create(community=community, **{**defaults, **fields})
+    return MemberFactory(community=community, **{**defaults, **fields})
 
 
 case(

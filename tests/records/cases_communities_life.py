@@ -2,6 +2,16 @@
 
 import datetime
 
+from demo.factories import (
+    ActivityFactory,
+    DisclosureFactory,
+    MeetingFactory,
+    MemberVillageFactory,
+    OrganizationFactory,
+    VillageRecognitionFactory,
+    VolunteerRegistrationFactory,
+)
+
 from .cases import FUTURE, RecordCase, case
 
 THIS_YEAR = datetime.date.today().year
@@ -20,17 +30,10 @@ def as_kind(community, kind):
     return community
 
 
-def _create(model_path, community, defaults, fields):
-    from django.apps import apps
-
-    model = apps.get_model(model_path)
-    return model.objects.create(community=community, **{**defaults, **fields})
-
-
 # ---- organizations ---------------------------------------------------------------------------
 def make_organization(community, **fields):
     defaults = {"kind": "social", "name": "夕阳红艺术团", "members_count": 24, "hangs_plaque": True}
-    return _create("communities.Organization", community, defaults, fields)
+    return OrganizationFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -59,7 +62,7 @@ case(
 # ---- activities ------------------------------------------------------------------------------
 def make_activity(community, **fields):
     defaults = {"kind": "volunteer", "held_on": datetime.date(LAST_YEAR, 3, 5), "title": "学雷锋志愿服务"}
-    return _create("communities.Activity", community, defaults, fields)
+    return ActivityFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -87,7 +90,7 @@ case(
 # ---- meetings --------------------------------------------------------------------------------
 def make_meeting(community, **fields):
     defaults = {"kind": "residents", "held_on": datetime.date(LAST_YEAR, 1, 12), "topic": "年度工作计划"}
-    return _create("communities.Meeting", community, defaults, fields)
+    return MeetingFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -116,7 +119,7 @@ case(
 # ---- disclosures -----------------------------------------------------------------------------
 def make_disclosure(community, **fields):
     defaults = {"published_on": datetime.date(LAST_YEAR, 1, 20), "topics": ["plans"], "channel": "board"}
-    return _create("communities.Disclosure", community, defaults, fields)
+    return DisclosureFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -143,7 +146,7 @@ case(
 # ---- volunteer registrations -----------------------------------------------------------------
 def make_volunteer_registration(community, **fields):
     defaults = {"year": TWO_YEARS_AGO, "registered": 650}
-    return _create("communities.VolunteerRegistration", community, defaults, fields)
+    return VolunteerRegistrationFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -165,7 +168,7 @@ case(
 def make_member_village(community, **fields):
     as_kind(community, "rural")
     defaults = {"name": "红光村", "distance_km": "0.5", "population": 1200, "households": 380}
-    return _create("communities.MemberVillage", community, defaults, fields)
+    return MemberVillageFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -194,7 +197,7 @@ case(
 def make_village_recognition(community, **fields):
     as_kind(community, "village")
     defaults = {"year": TWO_YEARS_AGO, "recognised": True}
-    return _create("communities.VillageRecognition", community, defaults, fields)
+    return VillageRecognitionFactory(community=community, **{**defaults, **fields})
 
 
 case(

@@ -3,13 +3,22 @@
 import datetime
 from decimal import Decimal
 
+from demo.factories import (
+    CadrePayFactory,
+    CapitalProjectFactory,
+    EnvironmentCheckFactory,
+    FacilityFactory,
+    MemberFactory,
+    OfficeFundFactory,
+    PlaqueContributionFactory,
+    WorkFundFactory,
+)
+
 from .cases import FUTURE, RecordCase, case
 
 
 # ---- facilities --------------------------------------------------------------------------------
 def _facility(community, **fields):
-    from facilities.models import Facility
-
     defaults = {
         "kind": "service_station",
         "name": "幸福社区服务站",
@@ -21,7 +30,7 @@ def _facility(community, **fields):
         "publicity_boards": 1,
         "disclosure_boards": 2,
     }
-    return Facility.objects.create(community=community, **{**defaults, **fields})
+    return FacilityFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -59,8 +68,6 @@ case(
 
 
 def _environment(community, **fields):
-    from facilities.models import EnvironmentCheck
-
     defaults = {
         "year": 2024,
         "four_links": ["road", "water", "power"],
@@ -68,7 +75,7 @@ def _environment(community, **fields):
         "five_ones": ["paved_street"],
         "five_nos_five_upgrades": ["no_manure", "toilet_upgraded"],
     }
-    return EnvironmentCheck.objects.create(community=community, **{**defaults, **fields})
+    return EnvironmentCheckFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -97,10 +104,8 @@ case(
 
 # ---- funding -----------------------------------------------------------------------------------
 def _work_fund(community, **fields):
-    from funding.models import WorkFund
-
     defaults = {"year": 2023, "paid": Decimal("50000.00"), "paid_on": datetime.date(2023, 6, 30)}
-    return WorkFund.objects.create(community=community, **{**defaults, **fields})
+    return WorkFundFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -120,10 +125,8 @@ case(
 
 
 def _office_fund(community, **fields):
-    from funding.models import OfficeFund
-
     defaults = {"year": 2023, "amount": Decimal("20000.00"), "source": "区财政"}
-    return OfficeFund.objects.create(community=community, **{**defaults, **fields})
+    return OfficeFundFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -141,21 +144,9 @@ case(
 )
 
 
-def _member(community, name="王芳"):
-    from personnel.models import Member
-
-    return Member.objects.create(
-        community=community, name=name, body="residents_committee", role="director", full_time=True
-    )
-
-
 def _cadre_pay(community, **fields):
-    from funding.models import CadrePay
-
     defaults = {"year": 2023, "post": "secretary_or_director", "monthly_pay": Decimal("1500.00")}
-    if "member" not in fields:
-        fields["member"] = _member(community)
-    return CadrePay.objects.create(community=community, **{**defaults, **fields})
+    return CadrePayFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -165,7 +156,7 @@ case(
         body=lambda c: {
             "community": c.pk,
             "year": 2024,
-            "member": _member(c, "赵强").pk,
+            "member": MemberFactory(community=c).pk,
             "post": "both",
             "monthly_pay": "1700.00",
         },
@@ -182,15 +173,13 @@ case(
 
 
 def _capital_project(community, **fields):
-    from funding.models import CapitalProject
-
     defaults = {
         "name": "社区办公用房购置",
         "cost": Decimal("900000.00"),
         "state_project": Decimal("500000.00"),
         "budget": Decimal("300000.00"),
     }
-    return CapitalProject.objects.create(community=community, **{**defaults, **fields})
+    return CapitalProjectFactory(community=community, **{**defaults, **fields})
 
 
 def _capital_project_body(community):
@@ -229,15 +218,13 @@ case(
 
 
 def _plaque_contribution(community, **fields):
-    from funding.models import PlaqueContribution
-
     defaults = {
         "year": 2023,
         "organization_name": "区税务局",
         "amount": Decimal("800.00"),
         "practical_things": 2,
     }
-    return PlaqueContribution.objects.create(community=community, **{**defaults, **fields})
+    return PlaqueContributionFactory(community=community, **{**defaults, **fields})
 
 
 case(

@@ -3,19 +3,29 @@
 import datetime
 from decimal import Decimal
 
-from .cases import FUTURE, RecordCase, _member, case
+from demo.factories import (
+    AppraisalFactory,
+    BuildingLeaderFactory,
+    ElectionCandidateFactory,
+    ElectionFactory,
+    MemberFactory,
+    PartyMemberCaseFactory,
+    ReserveCadreFactory,
+    ResidentsGroupFactory,
+    SubCommitteeFactory,
+    TalkFactory,
+    TrainingFactory,
+)
+
+from .cases import FUTURE, RecordCase, case
 
 NEXT_YEAR = datetime.date.today().year + 1
 
 
 # ---- sub-committees (U-SUBC) --------------------------------------------------------------------
 def _subcommittee(community, **fields):
-    from personnel.models import SubCommittee
-
-    defaults = {"kind": "mediation", "resident_representatives": 4}
-    if "leader" not in fields:
-        fields["leader"] = _member(community, name="王芳", role="member")
-    return SubCommittee.objects.create(community=community, **{**defaults, **fields})
+    defaults = {"kind": "mediation", "resident_representatives": 4}  # a committee member leads it
+    return SubCommitteeFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -25,7 +35,7 @@ case(
         body=lambda c: {
             "community": c.pk,
             "kind": "security",
-            "leader": _member(c, name="赵刚", role="member").pk,
+            "leader": MemberFactory(community=c, role="member").pk,
             "resident_representatives": 3,
             "note": "",
         },
@@ -42,8 +52,6 @@ case(
 
 # ---- residents' groups (U-GROUP) ----------------------------------------------------------------
 def _residents_group(community, **fields):
-    from personnel.models import ResidentsGroup
-
     defaults = {
         "name": "第一居民小组",
         "households": 250,
@@ -52,7 +60,7 @@ def _residents_group(community, **fields):
         "term_start": datetime.date(2021, 7, 1),
         "term_end": datetime.date(2026, 6, 30),
     }
-    return ResidentsGroup.objects.create(community=community, **{**defaults, **fields})
+    return ResidentsGroupFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -81,10 +89,8 @@ case(
 
 # ---- building leaders (U-BLDG) ------------------------------------------------------------------
 def _building_leader(community, **fields):
-    from personnel.models import BuildingLeader
-
     defaults = {"name": "孙丽", "building": "3号楼1单元", "households": 24, "phone": "13800000001"}
-    return BuildingLeader.objects.create(community=community, **{**defaults, **fields})
+    return BuildingLeaderFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -110,8 +116,6 @@ case(
 
 # ---- elections and candidates (U-ELECT, U-CAND, V-DIRECT) ---------------------------------------
 def _election(community, **fields):
-    from personnel.models import Election
-
     defaults = {
         "body": "residents_committee",
         "held_on": datetime.date(2024, 5, 20),
@@ -121,7 +125,7 @@ def _election(community, **fields):
         "turnout_percent": Decimal("86.50"),
         "election_committee_size": 7,
     }
-    return Election.objects.create(community=community, **{**defaults, **fields})
+    return ElectionFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -153,17 +157,13 @@ case(
 
 
 def _candidate(community, **fields):
-    from personnel.models import ElectionCandidate
-
     defaults = {
         "name": "吴敏",
         "resident_since": datetime.date(2012, 3, 1),
         "on_election_committee": False,
         "elected": True,
     }
-    if "election" not in fields:
-        fields["election"] = _election(community)
-    return ElectionCandidate.objects.create(community=community, **{**defaults, **fields})
+    return ElectionCandidateFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -172,7 +172,7 @@ case(
         make=_candidate,
         body=lambda c: {
             "community": c.pk,
-            "election": _election(c).pk,
+            "election": ElectionFactory(community=c).pk,
             "name": "郑华",
             "resident_since": "2015-09-01",
             "on_election_committee": False,
@@ -190,8 +190,6 @@ case(
 
 # ---- trainings (U-TRAIN, V-TRAIN) ---------------------------------------------------------------
 def _training(community, **fields):
-    from personnel.models import Training
-
     defaults = {
         "trainee_name": "张伟",
         "organiser_tier": "district",
@@ -200,7 +198,7 @@ def _training(community, **fields):
         "topic": "社区治理与居民自治",
         "practical_techniques": 0,
     }
-    return Training.objects.create(community=community, **{**defaults, **fields})
+    return TrainingFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -209,7 +207,7 @@ case(
         make=_training,
         body=lambda c: {
             "community": c.pk,
-            "trainee": _member(c, name="何平", role="member").pk,
+            "trainee": MemberFactory(community=c, role="member").pk,
             "organiser_tier": "city",
             "held_on": "2024-10-08",
             "days": "2.5",
@@ -231,10 +229,8 @@ case(
 
 # ---- reserve cadres -----------------------------------------------------------------------------
 def _reserve_cadre(community, **fields):
-    from personnel.models import ReserveCadre
-
     defaults = {"name": "林涛", "birth_year": 1990, "education": "大专", "since": datetime.date(2022, 1, 10)}
-    return ReserveCadre.objects.create(community=community, **{**defaults, **fields})
+    return ReserveCadreFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -262,8 +258,6 @@ case(
 
 # ---- party-member development (V-MEMBER, V-NOTICE) ----------------------------------------------
 def _party_case(community, **fields):
-    from personnel.models import PartyMemberCase
-
     defaults = {
         "name": "高洁",
         "appraisal_approval_percent": Decimal("85.00"),
@@ -272,7 +266,7 @@ def _party_case(community, **fields):
         "notice_end": datetime.date(2024, 6, 7),
         "admitted_on": datetime.date(2024, 7, 1),
     }
-    return PartyMemberCase.objects.create(community=community, **{**defaults, **fields})
+    return PartyMemberCaseFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -300,8 +294,6 @@ case(
 
 # ---- appraisals and audits (V-APPRAISE, V-MEMBERAPPR) -------------------------------------------
 def _appraisal(community, **fields):
-    from personnel.models import Appraisal
-
     defaults = {
         "year": 2024,
         "half": 1,
@@ -309,7 +301,7 @@ def _appraisal(community, **fields):
         "held_on": datetime.date(2024, 6, 18),
         "participants": 45,
     }
-    return Appraisal.objects.create(community=community, **{**defaults, **fields})
+    return AppraisalFactory(community=community, **{**defaults, **fields})
 
 
 case(
@@ -340,15 +332,13 @@ case(
 
 # ---- talks (V-TALK) -----------------------------------------------------------------------------
 def _talk(community, **fields):
-    from personnel.models import Talk
-
     defaults = {
         "held_on": datetime.date(2024, 3, 15),
         "township_leader": "镇党委书记 李明",
         "village_leaders": "书记 王强、主任 赵亮",
         "topic": "春耕生产与村务公开",
     }
-    return Talk.objects.create(community=community, **{**defaults, **fields})
+    return TalkFactory(community=community, **{**defaults, **fields})
 
 
 case(

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from communities.models import MemberVillage
-from funding.models import WorkFund
+from demo.factories import WorkFundFactory
 from standards import editing
 from standards.models import StandardEdition
 
@@ -20,7 +20,7 @@ def publish_city_edition(world, kind, code, **changes):
 
 @pytest.mark.django_db
 def test_work_fund_due_follows_the_city_s_tiers(world):
-    before = WorkFund.objects.create(community=world.c1, year=2024, paid=Decimal("0"))  # 2400 households
+    before = WorkFundFactory(community=world.c1, year=2024, paid=Decimal("0"))  # 2400 households
     assert before.due == Decimal("50000.00")
 
     fund = StandardEdition.objects.current_for(None, "urban").indicators.get(code="U-FUND")
@@ -35,10 +35,10 @@ def test_work_fund_due_follows_the_city_s_tiers(world):
     }
     publish_city_edition(world, "urban", "U-FUND", threshold=threshold)
 
-    after = WorkFund.objects.create(community=world.c1, year=2025, paid=Decimal("0"))
+    after = WorkFundFactory(community=world.c1, year=2025, paid=Decimal("0"))
     assert after.due == Decimal("55000.00")
     assert after.district_share == Decimal("27500.00")
-    other_city = WorkFund.objects.create(community=world.c_other, year=2025, paid=Decimal("0"))
+    other_city = WorkFundFactory(community=world.c_other, year=2025, paid=Decimal("0"))
     assert other_city.due == Decimal("50000.00")  # the shipped tiers still hold there
 
 

@@ -153,9 +153,9 @@ PROMISED = {
 
 
 def test_every_demo_community_reaches_what_its_profile_promises(seeded):
-    from assessments.demo import profile_for
     from assessments.evaluator import evaluator_for, gap_list
     from assessments.models import SelfCheck
+    from demo.city import profile_for
 
     checks = {
         check.community_id: check

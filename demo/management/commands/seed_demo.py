@@ -1,29 +1,51 @@
 """Demo data: one city, its districts and towns, 120+ communities of every kind with varied record
 sets, and the demo users.
 
-It lives in `assessments`, the app that depends on all the others. Idempotent: units, communities and
-users are looked up by their natural keys first, and a community's records are written only while it
-has none, so a second run changes nothing.
+Every row is made by `demo.factories`, every community planned and its records built by `demo.city`
+(the same code that makes the benchmarks' cities). Idempotent: units, communities and users are looked
+up by their natural keys first, and a community's records are written only while it has none, so a
+second run changes nothing.
 """
 
 import random
-from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import runs
+from assessments.models import SelfCheck
 from communities.models import Community, TownRecognition
+from core import changes
 from core.models import Tenant, Unit, User
 from core.roles import Role
+from demo.city import (
+    GACHA_NAMES,
+    JOURNEY_COMMUNITY,
+    RURAL_NAMES,
+    URBAN_NAMES,
+    VILLAGE_NAMES,
+    Records,
+    demo_community,
+    demo_evidence,
+    demo_plan,
+)
+from demo.factories import (
+    CityFactory,
+    CommunityFactory,
+    DistrictFactory,
+    EnrolmentFactory,
+    SelfCheckFactory,
+    TenantFactory,
+    TownFactory,
+    TownRecognitionFactory,
+    UserFactory,
+    fast_build,
+)
 from designations import titles
 from designations.models import Enrolment
 from personnel.models import Member
-
-from ... import runs
-from ...demo import JOURNEY_COMMUNITY, RecordSet, community_facts, profile_for
-from ...models import SelfCheck
 
 CITY = ("临江市", "linjiang")
 # Earlier years the demo carries, for the dashboards' trend and year-over-year figures.
@@ -37,72 +59,6 @@ DISTRICTS = {
     "白河旗": ("outer", [("白河镇", "mixed"), ("柳树乡", "rural"), ("红旗苏木", "rural")]),
 }
 
-URBAN_NAMES = [
-    "幸福",
-    "和平",
-    "光华",
-    "新华",
-    "朝阳",
-    "民主",
-    "胜利",
-    "团结",
-    "文化",
-    "友谊",
-    "建国",
-    "春晖",
-    "锦绣",
-    "丽景",
-    "翠园",
-    "金桥",
-    "银河",
-    "长青",
-    "康乐",
-    "花园",
-    "滨江",
-    "紫荆",
-    "桂苑",
-    "阳光",
-    "育才",
-    "铁路",
-    "电厂",
-    "纺织",
-    "机械",
-    "新苑",
-    "水岸",
-    "嘉和",
-    "惠民",
-    "安居",
-    "御景",
-    "永安",
-]
-RURAL_NAMES = ["红光", "兴隆", "太平", "丰收", "长胜", "永丰", "前进", "富民", "新兴", "北山", "南湾", "杏花"]
-VILLAGE_NAMES = [
-    "王家",
-    "李家",
-    "张庄",
-    "刘屯",
-    "赵家沟",
-    "孙家洼",
-    "马坊",
-    "杨树",
-    "柳条",
-    "石门",
-    "东营子",
-    "西营子",
-    "后屯",
-    "前屯",
-    "三道河",
-    "五里铺",
-    "沙河",
-    "大营",
-    "小营",
-    "黄土坎",
-    "榆树",
-    "高家",
-    "何家湾",
-    "庙前",
-]
-GACHA_NAMES = ["巴彦", "乌兰", "额尔敦", "宝力根", "阿拉坦", "查干", "呼和", "赛罕"]
 
 DEMO_USERS = [
     # username, full name, role, unit name
@@ -130,14 +86,20 @@ class Command(BaseCommand):
             created += self.history(
                 Tenant.objects.get(code=CITY[1]), User.objects.get(username="city_officer")
             )
+        # The earlier years' self-checks and the enrolments were written in bulk: no figure counted
+        # before the seeding stands.
+        changes.everything_changed()
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪(本次新建 {created} 条记录)。"))
         self.stdout.write(f"演示用户:{', '.join(u[0] for u in DEMO_USERS)};密码为 DEMO_PASSWORD 的值。")
 
     def seed(self) -> int:
         rng = random.Random(20261125)  # fixed seed: the same demo data on every machine
+        year = timezone.localdate().year
         created = 0
-        tenant, new = Tenant.objects.get_or_create(code=CITY[1], defaults={"name": CITY[0]})
-        created += new
+        tenant = Tenant.objects.filter(code=CITY[1]).first()
+        if tenant is None:
+            tenant = TenantFactory(code=CITY[1], name=CITY[0])
+            created += 1
         city, new = self._unit(tenant, None, CITY[0], Unit.Tier.CITY, "")
         created += new
         units = {city.name: city}
@@ -149,12 +111,11 @@ class Command(BaseCommand):
                 town, new = self._unit(tenant, district, town_name, Unit.Tier.TOWN, "")
                 created += new
                 units[town_name] = town
-                for fields in self._communities(rng, town, mix):
-                    name = fields.pop("name")
-                    # The facts its profile decides (a village's party members, an area's occupancy).
-                    fields.update(community_facts(Community(unit=town, name=name, **fields)))
-                    _, new = Community.objects.get_or_create(unit=town, name=name, defaults=fields)
-                    created += new
+                for name, kind, subtype in self._communities(rng, town, mix):
+                    if not Community.objects.filter(unit=town, name=name).exists():
+                        # Its size and the facts its profile decides (party members, occupancy, ...).
+                        CommunityFactory(**demo_community(town, name, kind, subtype, year))
+                        created += 1
         for username, full_name, role, unit_name in DEMO_USERS:
             created += self._user(tenant, username, full_name, role, units[unit_name])
         created += self._platform_admin()
@@ -178,7 +139,8 @@ class Command(BaseCommand):
             if SelfCheck.objects.filter(community__unit__tenant=tenant, year=past).exists():
                 continue
             copies = [
-                SelfCheck(
+                fast_build(
+                    SelfCheckFactory,
                     community_id=check.community_id,
                     year=past,
                     edition_id=check.edition_id,
@@ -214,88 +176,88 @@ class Command(BaseCommand):
             chosen += [community for number, community in enumerate(communities) if number % 5 == 0]
         chosen += list(Community.objects.filter(unit__tenant=tenant, name=JOURNEY_COMMUNITY))
         unique = {community.pk: community for community in chosen}.values()
-        Enrolment.objects.bulk_create(Enrolment(community=c, year=year, enrolled_by=officer) for c in unique)
+        Enrolment.objects.bulk_create(
+            fast_build(EnrolmentFactory, community=c, year=year, enrolled_by=officer) for c in unique
+        )
         return len(unique)
 
     def _records(self, tenant, clerk) -> int:
-        """Each community's record set, written once: communities that have members already are left as they are."""
+        """Each community's record set, written once: communities that have members already are left as
+        they are. The records of the clerk's town name the clerk in their history."""
         rng = random.Random(20261126)
         done = set(
             Member.objects.filter(community__unit__tenant=tenant).values_list("community_id", flat=True)
         )
-        communities = Community.objects.filter(unit__tenant=tenant).select_related("unit").order_by("pk")
-        written = 0
-        records = RecordSet(rng)
+        communities = (
+            Community.objects.filter(unit__tenant=tenant).select_related("unit__parent").order_by("pk")
+        )
+        records = Records(timezone.localdate().year, rng, demo_evidence(), history=True, every_type=True)
+        plans, split_towns = [], set()
         for community in communities:
             if community.pk in done:
                 continue
-            profile, shortfalls = profile_for(community)
-            records.build(
-                community, profile, shortfalls, user=clerk if community.unit_id == clerk.unit_id else None
-            )
-            written += 1
-        records.finish()
+            plan, _ = demo_plan(community.unit, community.name, community.kind, community.subtype)
+            plan.obj = community
+            # At most one village a town keeps its secretary and director apart (V-ONE stays met).
+            if plan.kind == "village" and plan.profile != "model" and community.unit_id not in split_towns:
+                if rng.random() < 0.3:
+                    plan.one_person_rate = 0.0
+                    split_towns.add(community.unit_id)
+            if community.unit_id == clerk.unit_id:
+                records.users[community.pk] = clerk
+            plans.append(plan)
+        records.build(plans)
         for town in Unit.objects.filter(tenant=tenant, tier=Unit.Tier.TOWN).order_by("pk"):
             recognised = rng.random() < 0.6
             if not TownRecognition.objects.filter(unit=town).exists():
-                TownRecognition.objects.create(
+                TownRecognitionFactory(
                     unit=town, year=records.year, recognised=recognised, confirmed_by_district=recognised
                 )
-        return written
+        return len(plans)
 
     def _unit(self, tenant, parent, name, tier, zone):
         unit = Unit.objects.filter(tenant=tenant, parent=parent, name=name).first()
         if unit:
             return unit, False
-        return Unit.objects.create(tenant=tenant, parent=parent, name=name, tier=tier, zone=zone), True
+        factory_class = {Unit.Tier.CITY: CityFactory, Unit.Tier.DISTRICT: DistrictFactory}.get(
+            tier, TownFactory
+        )
+        return factory_class(tenant=tenant, parent=parent, name=name, zone=zone), True
 
     def _communities(self, rng, town, mix):
+        """(name, kind, subtype) of the town's communities."""
         short = town.name.removesuffix("街道").removesuffix("镇").removesuffix("乡").removesuffix("苏木")
         if mix == "urban":
             names = rng.sample(URBAN_NAMES, 10)
             subtypes = ["ordinary"] * 6 + ["unit", "unit", "new_residential", "ordinary"]
             for name, subtype in zip(names, subtypes, strict=True):
-                households = {
-                    "unit": rng.randint(600, 1800),
-                    "new_residential": rng.randint(2800, 5200),
-                }.get(subtype, rng.randint(1500, 4200))
-                yield self._fields(rng, f"{name}社区", "urban", subtype, households, 2.6, town)
+                yield f"{name}社区", "urban", subtype
             return
         if mix == "mixed":
-            yield self._fields(
-                rng, f"{short}集镇社区", "urban", "market_town", rng.randint(1200, 2600), 2.8, town
-            )
+            yield f"{short}集镇社区", "urban", "market_town"
         rural = rng.sample(RURAL_NAMES, 3 if mix == "mixed" else 2)
         for index, name in enumerate(rural):
             # One rural community per town deliberately breaks the 〈镇〉〈名〉社区 rule (R-NAME).
             full = f"{name}社区" if index == len(rural) - 1 and mix == "mixed" else f"{town.name}{name}社区"
-            yield self._fields(rng, full, "rural", "ordinary", rng.randint(1000, 1900), 3.2, town)
+            yield full, "rural", "ordinary"
         pool = GACHA_NAMES if town.name.endswith("苏木") else VILLAGE_NAMES
         suffix = "嘎查" if town.name.endswith("苏木") else "村"
         for name in rng.sample(pool, 10 - len(rural) - (mix == "mixed")):
-            yield self._fields(
-                rng, f"{name}{suffix}", "village", "ordinary", rng.randint(180, 620), 3.3, town
-            )
-
-    def _fields(self, rng, name, kind, subtype, households, persons_per_household, town):
-        residents = int(households * rng.uniform(persons_per_household - 0.4, persons_per_household + 0.4))
-        established = date(rng.randint(1998, 2023), rng.randint(1, 12), rng.randint(1, 28))
-        return {
-            "name": name,
-            "kind": kind,
-            "subtype": subtype,
-            "households": households,
-            "residents": residents,
-            "established_on": established,
-            "address": f"{town.parent.name}{town.name}{name}{'办公楼' if kind == 'urban' else '服务中心'}",
-            "phone": f"0{rng.randint(310, 479)}-{rng.randint(2000000, 8999999)}",
-        }
+            yield f"{name}{suffix}", "village", "ordinary"
 
     def _user(self, tenant, username, full_name, role, unit) -> int:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"tenant": tenant, "unit": unit, "role": role, "full_name": full_name}
-        )
-        changed = created
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = UserFactory(
+                username=username,
+                tenant=tenant,
+                unit=unit,
+                role=role,
+                full_name=full_name,
+                password=settings.DEMO_PASSWORD,
+            )
+        changed = False
         for field, value in {"tenant": tenant, "unit": unit, "role": role, "is_active": True}.items():
             if getattr(user, field) != value:
                 setattr(user, field, value)

@@ -22,7 +22,11 @@ def officer_page(transactional_db, world, page, live_server):
 def test_swagger_ui_renders_under_the_policy(transactional_db, page, live_server):
     response = page.goto(f"{live_server.url}/api/docs/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("社区规范化建设管理平台 API")
+    # The page fetches the whole schema (some 20,000 lines) and renders it: on a busy machine that takes
+    # longer than the default five seconds.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "社区规范化建设管理平台 API", timeout=30_000
+    )
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
 
 

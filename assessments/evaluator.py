@@ -14,6 +14,7 @@ at least the edition's `premium_min_score`.
 """
 
 import json
+import logging
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,6 +31,14 @@ PENDING_NOTES = {
     Indicator.Check.SITE: "待市级实地评估",
 }
 NOT_APPLICABLE_NOTE = "不适用"
+# An auto indicator whose parameters or threshold cannot be evaluated (an edition saved before they were
+# validated, or written past validation): it fails with this note rather than stopping the chunk.
+INVALID_RULE_NOTE = "该指标参数无效,请市社区办修改标准。"
+# What a measure or a comparison raises on parameters it cannot use (31 November, text for a number, a
+# zero divisor); database errors are not among them and still end the chunk (a transient one retries).
+UNEVALUABLE = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,14 +114,19 @@ class Rule:
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
-        self.measure = MEASURES.get(indicator.measure)
-        params = dict(indicator.params or {})
-        self.exempt = set(params.pop("exempt_subtypes", []) or [])
-        self.only = set(params.pop("only_subtypes", []) or [])
-        self.params = params
+        self.measure = MEASURES.get(indicator.measure) if isinstance(indicator.measure, str) else None
         self.operator = indicator.operator
         self.threshold = indicator.threshold
-        self.reads = self._reads()
+        self.invalid = False
+        try:
+            params = dict(indicator.params or {})
+            self.exempt = set(params.pop("exempt_subtypes", []) or [])
+            self.only = set(params.pop("only_subtypes", []) or [])
+            self.reads = self._reads()
+        except UNEVALUABLE:
+            params, self.exempt, self.only, self.reads = {}, set(), set(), None
+            self.invalid = True
+        self.params = params
 
     def _reads(self) -> frozenset | None:
         """The records this rule's measure and the measures its threshold refers to read (None: not
@@ -154,7 +168,57 @@ class Rule:
             ]
         return self._bound(batch, self.threshold, pk)
 
-    def judge(self, batch: Batch, values: dict, pk: int) -> dict:
+    def invalid_result(self) -> dict:
+        return {
+            "indicator": self.indicator.code,
+            "passed": False,
+            "value": None,
+            "expected": None,
+            "note": INVALID_RULE_NOTE,
+        }
+
+    def measured(self, batch: Batch) -> dict | None:
+        """The measure's values for the batch; None when the rule's parameters cannot be evaluated
+        (logged with the edition and its city, once per batch)."""
+        if self.measure is None:
+            return {}
+        try:
+            if self.invalid:
+                raise ValueError(f"parameters {self.indicator.params!r} are not a JSON object of lists")
+            return _measured(batch, self.measure, self.params)
+        except UNEVALUABLE:
+            self.log_invalid(batch)
+            return None
+
+    def log_invalid(self, batch: Batch) -> None:
+        """Log the exception being handled, once per batch (not once per community)."""
+        batch.rows(f"invalid:{self.indicator.code}", self._log_invalid)
+
+    def _log_invalid(self) -> bool:
+        edition = self.indicator.edition
+        logger.exception(
+            "indicator %s of edition %s (city %s) cannot be evaluated: params %r, threshold %r",
+            self.indicator.code,
+            edition.pk,
+            edition.tenant_id,
+            self.indicator.params,
+            self.threshold,
+        )
+        return True
+
+    def judge(self, batch: Batch, values: dict | None, pk: int) -> dict:
+        """The result for community `pk` (`values`: the measure's for the batch, None when they could
+        not be measured); a parameter or threshold that cannot be evaluated fails the indicator with
+        `INVALID_RULE_NOTE` rather than raising."""
+        if values is None:
+            return self.invalid_result()
+        try:
+            return self._judge(batch, values, pk)
+        except UNEVALUABLE:
+            self.log_invalid(batch)
+            return self.invalid_result()
+
+    def _judge(self, batch: Batch, values: dict, pk: int) -> dict:
         code = self.indicator.code
         if self.measure is None:  # validation refuses unknown keys; an app removed since would land here
             return {
@@ -269,10 +333,7 @@ class EditionEvaluator:
         rules = self.rules
         if changed is not None and all(self.rules.keys() <= kept.get(pk, {}).keys() for pk in batch.ids):
             rules = {code: rule for code, rule in self.rules.items() if rule.reads_any(changed)}
-        values = {
-            code: _measured(batch, rule.measure, rule.params) if rule.measure else {}
-            for code, rule in rules.items()
-        }
+        values = {code: rule.measured(batch) for code, rule in rules.items()}
         outcomes = {}
         for pk in batch.ids:
             judged = judgements.get(pk) or {}

@@ -75,12 +75,14 @@ def new_area_committee_warranted(
     "新社区按期报市备案",
     yes_no=True,
     params={"deadline_month": "截止月", "deadline_day": "截止日"},
+    param_dates={"截止日期": ("deadline_month", "deadline_day")},
     reads=(),
 )
 def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
     """A community is judged in the year of its first deadline: its founding year's, or the next
     year's when it was approved after that date (December). Other years: not applicable."""
-    # An impossible deadline (the document's "11月31日") raises rather than being moved silently.
+    # An impossible deadline (the document's "11月31日") is refused when the edition is saved; one that
+    # slipped in raises here rather than being moved silently (the evaluator then flags the indicator).
     deadline = date(batch.year, deadline_month, deadline_day)
     last_year_deadline = date(batch.year - 1, deadline_month, deadline_day)
 

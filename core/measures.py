@@ -20,11 +20,20 @@ indicator's parameters as keyword arguments, and returns one value per community
 
 A community missing from the returned dict counts as `None`.
 
+A measure's parameters are named in `params` (name → Chinese label); their defaults, and so the type
+an edition must give them, are the computing function's keyword defaults (`defaults()`): a yes/no
+default takes true/false, a number default a number not below 0, a code default one of
+`param_codes` (a `None` default: a code or a list of codes). `param_dates` names the parameter pairs
+that form a calendar day, `param_divisors` those the measure divides by, `param_checks` any further
+check of one value: `standards.thresholds` refuses an edition that breaks them when it is saved.
+
 A measure declares the records it reads (`reads=("personnel.Member",)`; `()` for one read off the
 community row alone), so that a change to one kind of record re-measures only what reads it; the
 tests hold each declaration to the tables the measure's queries actually touch.
 """
 
+import inspect
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +82,15 @@ def exact(value) -> Fraction:
     raise TypeError(f"not a number: {value!r}")
 
 
+def is_plain_number(value) -> bool:
+    """An int, float or Decimal that is finite (not a yes/no, not NaN or infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    if isinstance(value, int):
+        return True
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
 @dataclass(frozen=True)
 class Measure:
     key: str
@@ -92,6 +110,23 @@ class Measure:
     # Reads only the records that count for the judged year (by their model's `year_field`): a record
     # of another year leaves it as it is, so a new activity does not re-measure last year's self-check.
     within_year: bool = False
+    # Parameters that together name a day of the year: label → (month parameter, day parameter), e.g.
+    # {"截止日期": ("deadline_month", "deadline_day")}. The day must exist every year (no 29 February).
+    param_dates: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Parameters the measure divides by: they must be greater than 0.
+    param_divisors: tuple[str, ...] = ()
+    # Further checks of one parameter: name → fn(value) returning Chinese messages ([] when valid).
+    param_checks: dict[str, Callable[[Any], list[str]]] = field(default_factory=dict)
+
+    def defaults(self) -> dict[str, Any]:
+        """The declared parameters' defaults, read off the computing function's keyword arguments:
+        what an edition that leaves a parameter out gets, and the type it must give one."""
+        signature = inspect.signature(self.compute).parameters
+        return {
+            name: signature[name].default
+            for name in self.params
+            if name in signature and signature[name].default is not inspect.Parameter.empty
+        }
 
     def __call__(self, batch: "Batch", params: dict | None = None) -> dict[int, Any]:
         return self.compute(batch, **(params or {}))

@@ -11,6 +11,7 @@ renewal reminders. Plain functions; views, the API and the review workflow call 
   beat job that warns the city and the district before a designation runs out.
 """
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ from core.models import Tenant, Unit, User
 from core.notifications import notify
 from core.roles import Action, Role, Tier
 from core.scope import may
+from core.tasks import TRANSIENT
 
 from .models import Designation
 
@@ -40,6 +42,8 @@ Title = Designation.Title
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 # Titles that count as a 示范 community towards 示范区 (精品 is above 示范).
+logger = logging.getLogger(__name__)
+
 MODEL_TITLES = (Title.MODEL.value, Title.PREMIUM.value)
 COMMUNITY_TITLES = tuple(value for value in Title.values if value != Title.MODEL_DISTRICT)
 
@@ -371,43 +375,57 @@ def send_renewal_reminders(today: date | None = None) -> int:
         ).values("scope_unit__tenant_id")
     )
     for tenant in tenants:
-        with transaction.atomic():
-            due = list(
-                Designation.objects.select_for_update(of=("self",))
-                .filter(
-                    scope_unit__tenant=tenant,
-                    revoked=False,
-                    renewal_reminded_on__isnull=True,
-                    valid_until__gte=today,
-                    valid_until__lte=horizon,
-                )
-                .select_related("community__unit__parent", "unit")
-                .order_by("valid_until", "pk")
+        # One city's failure is logged and never stops the others' reminders (its transaction rolls back,
+        # so its designations are reminded on a later day); a transient database error ends the task.
+        try:
+            sent += _remind_renewals(tenant, today, horizon)
+        except TRANSIENT:
+            raise
+        except Exception:
+            logger.exception("renewal reminders of tenant %s (%s) failed", tenant.pk, tenant)
+    return sent
+
+
+def _remind_renewals(tenant: Tenant, today: date, horizon: date) -> int:
+    """One city's renewal reminders, in one transaction; returns the e-mails sent."""
+    sent = 0
+    with transaction.atomic():
+        due = list(
+            Designation.objects.select_for_update(of=("self",))
+            .filter(
+                scope_unit__tenant=tenant,
+                revoked=False,
+                renewal_reminded_on__isnull=True,
+                valid_until__gte=today,
+                valid_until__lte=horizon,
             )
-            if not due:
-                continue
-            reminded: set[int] = set()
-            _notify_renewal(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER), due)
-            officers = _emails(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER))
-            if officers:
-                _send_renewal(due, officers, today)
-                reminded.update(d.pk for d in due)
+            .select_related("community__unit__parent", "unit")
+            .order_by("valid_until", "pk")
+        )
+        if not due:
+            return 0
+        reminded: set[int] = set()
+        _notify_renewal(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER), due)
+        officers = _emails(User.objects.filter(tenant=tenant, role=Role.CITY_OFFICER))
+        if officers:
+            _send_renewal(due, officers, today)
+            reminded.update(d.pk for d in due)
+            sent += 1
+        by_district: dict[int, list[Designation]] = {}
+        for designation in due:
+            district_id = designation.unit_id or designation.community.unit.parent_id
+            by_district.setdefault(district_id, []).append(designation)
+        for district_id, designations in by_district.items():
+            _notify_renewal(
+                User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER), designations
+            )
+            reviewers = _emails(User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER))
+            if reviewers:
+                _send_renewal(designations, reviewers, today)
+                reminded.update(d.pk for d in designations)
                 sent += 1
-            by_district: dict[int, list[Designation]] = {}
-            for designation in due:
-                district_id = designation.unit_id or designation.community.unit.parent_id
-                by_district.setdefault(district_id, []).append(designation)
-            for district_id, designations in by_district.items():
-                _notify_renewal(
-                    User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER), designations
-                )
-                reviewers = _emails(User.objects.filter(unit_id=district_id, role=Role.DISTRICT_REVIEWER))
-                if reviewers:
-                    _send_renewal(designations, reviewers, today)
-                    reminded.update(d.pk for d in designations)
-                    sent += 1
-            # Nobody to tell (no e-mail address yet): left for a later day rather than marked.
-            Designation.objects.filter(pk__in=reminded).update(renewal_reminded_on=today)
+        # Nobody to tell (no e-mail address yet): left for a later day rather than marked.
+        Designation.objects.filter(pk__in=reminded).update(renewal_reminded_on=today)
     return sent
 
 

@@ -284,6 +284,7 @@ def committee_seats(batch, body=Body.RESIDENTS_COMMITTEE):
     "应设居委会职数",
     unit="人",
     params={"households_per_seat": "每职对应户数", "min": "最少职数", "max": "最多职数"},
+    param_divisors=("households_per_seat",),
     whole=True,
     reads=(),
 )

@@ -15,11 +15,12 @@ Numbers are compared as exact fractions (`exact`): a JSON number is read through
 0.1 is 1/10 and 200 m² of 300 m² is exactly 2/3. Nothing is ever evaluated as code.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from communities.models import Community
-from core.measures import LIST, MEASURES, exact, is_fraction
+from core.measures import LIST, MEASURES, Measure, exact, is_fraction, is_plain_number
 
 GTE, LTE, EQ, BETWEEN, ALL_IN = "gte", "lte", "eq", "between", "all_in"
 
@@ -85,14 +86,87 @@ def validate_params(measure_key: str, params, field: str = "params") -> dict[str
     for name in GENERIC_PARAMS:
         if name in params:
             listed = params[name]
-            if not isinstance(listed, list) or not all(code in subtypes for code in listed):
+            if not isinstance(listed, list) or not all(
+                isinstance(code, str) and code in subtypes for code in listed
+            ):
                 errors.append(f"参数“{name}”须为社区类型代码的列表:{'、'.join(sorted(subtypes))}。")
+    if measure is not None:
+        errors += measure_param_errors(measure, params)
     return {field: errors} if errors else {}
+
+
+# The year a day of the year is tried in: not a leap year, so that a deadline exists every year.
+COMMON_YEAR = 2023
+
+
+def _param_value_errors(measure: Measure, name: str, value, default) -> list[str]:
+    """A parameter's value against its declaration: the type of its default, its codes."""
+    label = f"参数“{measure.params.get(name, name)}”"
+    codes = measure.param_codes.get(name)
+    if isinstance(default, bool):
+        return [] if isinstance(value, bool) else [f"{label}须为是或否(true/false)。"]
+    if isinstance(default, int | float):
+        if is_plain_number(value) and value >= 0:
+            return []
+        return [f"{label}须为不小于0的数字。"]
+    if isinstance(default, Fraction | Decimal):
+        if (is_plain_number(value) and value >= 0) or is_fraction(value):
+            return []
+        return [f'{label}须为不小于0的数字或分数(如 {{"numerator": 1, "denominator": 2}})。']
+    if codes:
+
+        def known(code):
+            return isinstance(code, str) and code in codes
+
+        if known(value) or (default is None and isinstance(value, list) and value and all(map(known, value))):
+            return []
+        listed = "、".join(codes)
+        either = "之一,或这些代码的列表" if default is None else "之一"
+        return [f"{label}须为以下代码{either}:{listed}。"]
+    if isinstance(default, str) and not isinstance(value, str):
+        return [f"{label}须为文字。"]
+    return []
+
+
+def measure_param_errors(measure: Measure, params: dict) -> list[str]:
+    """What in `params` the measure cannot be computed with: a value not of its declared kind (a
+    number below 0, text for a number, an unknown code), a divisor of 0, a day that does not exist
+    every year (31 November, 29 February). Parameters left out take the measure's defaults."""
+    defaults = measure.defaults()
+    errors = []
+    refused = set()
+    for name, value in params.items():
+        if name not in measure.params:
+            continue
+        check = measure.param_checks.get(name)
+        found = check(value) if check else _param_value_errors(measure, name, value, defaults.get(name))
+        errors += found
+        refused |= {name} if found else set()
+        if not found and name in measure.param_divisors and exact(value) == 0:
+            errors.append(f"参数“{measure.params[name]}”须大于0。")
+    for label, (month_name, day_name) in measure.param_dates.items():
+        if (month_name not in params and day_name not in params) or {month_name, day_name} & refused:
+            continue
+        month = params.get(month_name, defaults.get(month_name))
+        day = params.get(day_name, defaults.get(day_name))
+        whole = [isinstance(part, int) and not isinstance(part, bool) for part in (month, day)]
+        if not whole[0] or not 1 <= month <= 12:
+            errors.append(f"{measure.params[month_name]}须为1至12的整数。")
+        elif not whole[1] or not 1 <= day <= 31:
+            errors.append(f"{measure.params[day_name]}须为1至31的整数。")
+        elif month == 2 and day == 29:
+            errors.append(f"{label}2月29日并非每年都有,请填写每年都存在的日期(如2月28日)。")
+        else:
+            try:
+                date(COMMON_YEAR, month, day)
+            except ValueError:
+                errors.append(f"{label}{month}月{day}日不存在,请填写实际存在的日期。")
+    return errors
 
 
 def _number_errors(value, what: str) -> list[str]:
     if is_number(value):
-        if isinstance(value, float) and value != value:  # NaN
+        if not is_plain_number(value):  # NaN or infinity: no exact fraction to compare with
             return [f"{what}须为数字。"]
         return []
     if is_fraction(value):
@@ -115,7 +189,7 @@ def _measure_ref_errors(ref: dict, what: str) -> list[str]:
         errors.append(f"{what}引用的测量项“{key}”不是数值,不能乘以倍数。")
     if "factor" not in ref:
         errors.append(f"{what}须给出倍数(factor)。")
-    elif not (is_number(ref["factor"]) or is_fraction(ref["factor"])):
+    elif not (is_plain_number(ref["factor"]) or is_fraction(ref["factor"])):
         errors.append(f"{what}的倍数须为数字或分数(如 2/3)。")
     elif exact(ref["factor"]) < 0:
         errors.append(f"{what}的倍数不能为负数。")

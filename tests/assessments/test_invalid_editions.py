@@ -1,4 +1,4 @@
-"""Issue #16, point 4: an edition holding a parameter that cannot be evaluated (saved before it was
+"""An edition holding a parameter that cannot be evaluated (saved before it was
 validated, or written past validation) never stops another city's jobs or reminders, and fails only
 its own indicator in the evaluator."""
 

@@ -1,4 +1,4 @@
-"""Issue #16, point 4: a parameter the evaluator cannot use (an impossible date, text for a number, a
+"""A parameter the evaluator cannot use (an impossible date, text for a number, a
 zero divisor) is refused when an edition's indicator is saved: at the model, on the editor page and
 when a draft is published."""
 

@@ -10,9 +10,12 @@ derives from the rows:
   (a yes/no, one of the choices, a stripped text, a text that may not be blank) is checked by the
   row's `Input.clean`, at the point of the refusal order the step asks for it (404 → 403 → 400 → 409).
   What needs the self-check itself (an indicator of its edition, a title no higher than its level, a
-  comment when returning) stays in the step's function.
+  comment when returning) stays in the step's function. A row's `judged_first` declares the kind of
+  indicator that must all be judged before the step goes through (approving: the evidence indicators;
+  accepting: the site indicators), a 409 at the status check that names them.
 - the pages (`assessments.views`): one handler posts any row's inputs from its form; the buttons
-  (`can_<step>`) are shown from the moves out of the current status and the caller's actions.
+  (`can_<step>`) are shown from the moves out of the current status and the caller's actions, and the
+  indicators that still hold a step back (`unjudged`) are listed above its form.
 - the API (`assessments.api`): one action per row, declaring the row's actions as the permission,
   its body built from the row's inputs (`api.serializers.step_body`), so the schema names the body
   after `body` (`JudgeRequest`, `ReviewRequest`, `SiteVisitRequest` …).
@@ -29,6 +32,7 @@ from core.roles import Action
 from core.scope import may
 from standards.models import Indicator
 
+from .evaluator import evaluator_for
 from .models import SelfCheck, SiteVisit
 
 Status = SelfCheck.Status
@@ -108,6 +112,11 @@ class Step:
     body_help: str = ""  # the body's description in the schema
     api: bool = True  # also an action of the API (`self-checks/{id}/<name>/`)
     page: bool = True  # also posted from the self-check page
+    # The kind of indicator (`Indicator.Check`) that must all be judged before the step goes through
+    # (else 409, naming them), and the decisions (values of the step's first input) it holds for;
+    # () is every decision.
+    judged_first: str = ""
+    judged_first_for: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -135,6 +144,22 @@ class Step:
         """Whether `user` may take the step on `check` as it stands (the page's button)."""
         move = self.move_from(check.status)
         return move is not None and any(may(user, action, check) for action in move.actions)
+
+    def blocks(self, decision=NOT_GIVEN) -> bool:
+        """Whether unjudged `judged_first` indicators hold the step back for `decision` (not given:
+        for some decision, as the page asks before one is chosen)."""
+        if not self.judged_first:
+            return False
+        return decision is NOT_GIVEN or not self.judged_first_for or decision in self.judged_first_for
+
+    def unjudged(self, check: SelfCheck, decision=NOT_GIVEN) -> list[Indicator]:
+        """The `judged_first` indicators of `check` still unjudged (`passed` None), in the edition's
+        order, that hold the step back for `decision`; [] when nothing does."""
+        if not self.blocks(decision):
+            return []
+        by_code = evaluator_for(check.edition).by_code
+        found = (by_code.get(result["indicator"]) for result in check.results if result["passed"] is None)
+        return [indicator for indicator in found if indicator and indicator.check_kind == self.judged_first]
 
     def input(self, name: str) -> Input:
         return next(found for found in self.inputs if found.name == name)
@@ -208,6 +233,9 @@ STEPS: dict[str, Step] = table(
             Input("comment", default=""),
         ),
         body="Review",
+        # Approving needs every evidence indicator judged (returning does not).
+        judged_first=Indicator.Check.EVIDENCE,
+        judged_first_for=("approve",),
     ),
     Step(
         name="site-visit",
@@ -244,6 +272,8 @@ STEPS: dict[str, Step] = table(
             Input("comment", default=""),
         ),
         body="Accept",
+        # Every decision, a title or rejected, needs every site indicator judged.
+        judged_first=Indicator.Check.SITE,
     ),
     Step(
         name="reopen",

@@ -31,7 +31,7 @@ from .evaluator import evaluator_for, show_result
 from .filtersets import SelfCheckFilterSet
 from .forms import SelfCheckRunForm
 from .models import IndicatorEvidence, SelfCheck, SiteVisit
-from .steps import JUDGED_WHILE, STEPS, Kind, Step
+from .steps import JUDGED_WHILE, NOT_GIVEN, STEPS, Kind, Step
 from .unit_figures import enrolment_figure, most_failed, unit_figures
 
 # ---- self-checks ----------------------------------------------------------------------------------
@@ -143,8 +143,10 @@ class SelfCheckDetailView(ScopedDetailView):
         user = self.request.user
         levels = list(check.edition.levels)
         reached = levels.index(check.level) + 1 if check.level in levels else 0
+        open_steps = {step.key: step.page and step.open_to(user, check) for step in STEPS.values()}
         return {
-            **{f"can_{step.key}": step.page and step.open_to(user, check) for step in STEPS.values()},
+            **{f"can_{key}": allowed for key, allowed in open_steps.items()},
+            "unjudged": self._unjudged(check, open_steps),
             "steps": {step.key: step for step in STEPS.values() if step.page},
             "enrolled": Enrolment.objects.visible_to(user)
             .filter(community_id=check.community_id, year=check.year)
@@ -156,6 +158,22 @@ class SelfCheckDetailView(ScopedDetailView):
             "designation": Designation.objects.visible_to(user).filter(self_check=check).first(),
             "events": check.events.select_related("actor"),
         }
+
+    @staticmethod
+    def _unjudged(check: SelfCheck, open_steps: dict) -> dict:
+        """Per step the caller may take, the indicators that still hold it back (the table's
+        `judged_first`, the step refuses the same with 409): their codes and requirements for the
+        alert above the form, which links to their rows, and the refusal's words."""
+        blocked = {}
+        for step in STEPS.values():
+            decision = step.judged_first_for[0] if step.judged_first_for else NOT_GIVEN
+            indicators = step.unjudged(check, decision) if open_steps[step.key] else []
+            if indicators:
+                blocked[step.key] = {
+                    "indicators": indicators,
+                    "reason": workflow.unjudged_message(step, [found.code for found in indicators], decision),
+                }
+        return blocked
 
 
 class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):

@@ -7,7 +7,8 @@
 Every step is one function here and one row of the step table (`steps.STEPS`), which declares who
 may take it from which status and what it takes; the function reads them there. Each finds the
 self-check in the caller's visible scope and locks its row, then refuses in docs/api.md's order: outside
-scope 404, role 403, bad input 400 (keyed by field), step out of order 409 (`Conflict`). A refused
+scope 404, role 403, bad input 400 (keyed by field), step out of order 409 (`Conflict`; approving
+and accepting also while indicators the table's `judged_first` names are unjudged). A refused
 step changes nothing. A step that goes through records who, when and why in `SelfCheckEvent` (the
 audit trail) and notifies the people concerned, all in one transaction, so two reviewers acting at
 once cannot both succeed.
@@ -31,7 +32,7 @@ from standards.models import Indicator
 
 from .evaluator import EditionEvaluator, evaluator_for
 from .models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
-from .steps import JUDGED_WHILE, STEPS
+from .steps import JUDGED_WHILE, NOT_GIVEN, STEPS
 
 Status = SelfCheck.Status
 Step = SelfCheckEvent.Step
@@ -64,6 +65,23 @@ def _leaving(check: SelfCheck, step):
 
 def _out_of_order(check: SelfCheck, wanted: str) -> Conflict:
     return Conflict(f"自查当前为“{check.get_status_display()}”,不能{wanted}。")
+
+
+def _judged_first(check: SelfCheck, step, decision=NOT_GIVEN) -> None:
+    """409 while indicators the table's `judged_first` names are still unjudged (`passed` None), naming
+    them in the message and in the API's body (`code` "unjudged", `indicators`)."""
+    blocking = [indicator.code for indicator in step.unjudged(check, decision)]
+    if blocking:
+        raise Conflict(
+            unjudged_message(step, blocking, decision), code="unjudged", details={"indicators": blocking}
+        )
+
+
+def unjudged_message(step, codes: list[str], decision=NOT_GIVEN) -> str:
+    """ "以下材料审核指标尚未判定,不能审核通过:U-CHARTER、U-DUTY。" (the 409, and the page's alert)."""
+    kind = Indicator.Check(step.judged_first).label
+    chosen = dict(step.inputs[0].choices).get(decision, "") if step.inputs else ""
+    return f"以下{kind}指标尚未判定,不能{step.verb}{chosen}:{'、'.join(codes)}。"
 
 
 def _record(
@@ -169,7 +187,8 @@ def _apply_judgements(check: SelfCheck) -> None:
 @transaction.atomic
 def review(user, pk, decision: str = "", comment: str = "") -> SelfCheck:
     """District: `submitted` → `district_approved` (keeping a snapshot of what it approved) or
-    `returned` (a comment is required)."""
+    `returned` (a comment is required). Approving waits for every evidence indicator to be judged
+    (409 naming the others); returning does not."""
     step = STEPS["review"]
     check = _locked(user, pk)
     _require(user, check, *step.actions)
@@ -177,6 +196,7 @@ def review(user, pk, decision: str = "", comment: str = "") -> SelfCheck:
     if decision == "return" and not comment:
         raise ValidationError({"comment": ["退回时须填写意见,说明需要修改的内容。"]})
     _leaving(check, step)
+    _judged_first(check, step, decision)
     if decision == "return":
         return _move(check, user, Step.RETURN, Status.RETURNED, comment)
     check.snapshot = snapshot(check)
@@ -212,7 +232,8 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
 @transaction.atomic
 def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     """City: `district_approved` → `accepted` with a designation, or `rejected`. A title above the
-    reached `level` is refused; a decision below `proposed_level` needs a comment."""
+    reached `level` is refused; a decision below `proposed_level` needs a comment. Every decision
+    waits for every site indicator to be judged (409 naming the others)."""
     from designations import titles
 
     step = STEPS["accept"]
@@ -235,6 +256,7 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
             {"comment": [f"所选结果低于预计等级“{check.proposed_level_display}”,请填写理由。"]}
         )
     _leaving(check, step)
+    _judged_first(check, step, designation)
     if designation == NO_DESIGNATION:
         return _move(check, user, Step.REJECT, Status.REJECTED, comment)
     _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)

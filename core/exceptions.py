@@ -4,10 +4,13 @@ from django.db.models import ProtectedError
 
 
 class Conflict(ValidationError):
-    """A step out of order (docs/api.md: 409), e.g. submitting a self-check twice or copying a draft."""
+    """A step out of order (docs/api.md: 409), e.g. submitting a self-check twice or copying a draft.
+    `details` are machine-readable facts the API's 409 adds to its body beside the message and `code`
+    (e.g. the indicators still unjudged); a conflict without them answers {"detail"} alone."""
 
-    def __init__(self, message: str, code: str = "conflict"):
+    def __init__(self, message: str, code: str = "conflict", details: dict | None = None):
         super().__init__(message, code=code)
+        self.details = dict(details or {})
 
 
 def delete_or_refuse(instance) -> None:

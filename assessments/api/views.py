@@ -1,12 +1,13 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.schema import UnjudgedConflictSerializer
 from core.api.serializers import JobCreatedSerializer
 from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
 from core.roles import Action
@@ -53,7 +54,12 @@ def step_schema(step: Step) -> dict:
     if body is not None and any(declared.kind == Kind.FILE for declared in step.inputs):
         body = {"multipart/form-data": body}
     serializer, code = ANSWERS[step.returns]
-    return {"request": body, "responses": {code: serializer}}
+    responses = {code: serializer}
+    if step.judged_first:  # its 409 may name the indicators still unjudged
+        responses[409] = OpenApiResponse(
+            UnjudgedConflictSerializer, "当前状态下不能执行此步骤,或有指标尚未判定"
+        )
+    return {"request": body, "responses": responses}
 
 
 def step_action(step: Step):

@@ -1,5 +1,5 @@
 """docs/api.md's refusals for the errors that services raise: a step out of order (`core.exceptions.Conflict`)
-is 409 {"detail"}, a Django ValidationError is 400 keyed by field (as serializers answer), and so is a
+is 409 {"detail"} (with its `code` and details when it carries any, such as the unjudged indicators), a Django ValidationError is 400 keyed by field (as serializers answer), and so is a
 body that cannot be parsed (under "non_field_errors"): every 400 has the one shape docs/api.md gives. A job
 the broker did not take (Redis down, `core.exceptions.JobsUnavailable`) is 503 {"detail"}."""
 
@@ -14,7 +14,10 @@ from core.exceptions import Conflict, JobsUnavailable
 
 def handler(exc, context):
     if isinstance(exc, Conflict):
-        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        body = {"detail": exc.messages[0]}
+        if exc.details:  # e.g. the indicators still unjudged: {"detail", "code": "unjudged", "indicators"}
+            body |= {"code": exc.code, **exc.details}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, JobsUnavailable):
         return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, DjangoValidationError):

@@ -12,6 +12,16 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class UnjudgedConflictSerializer(ErrorSerializer):
+    """The 409 of a step that waits for indicators to be judged (`core.exceptions.Conflict` with
+    details): out of order it is {"detail"} alone; held back by unjudged indicators it names them."""
+
+    code = serializers.CharField(required=False, help_text="unjudged:有指标尚未判定")
+    indicators = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="尚未判定的指标代码"
+    )
+
+
 FIELD_ERRORS = {
     "type": "object",
     "description": '输入有误:按字段给出错误信息,如 {"households": ["户数必须为正整数。"]};'

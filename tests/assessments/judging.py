@@ -1,7 +1,10 @@
 """Judge one indicator of a community against the current edition for its kind, through the one
-evaluator (the same path a self-check run takes), for boundary tests."""
+evaluator (the same path a self-check run takes), for boundary tests; and judge a self-check's
+evidence or site indicators for the tests of the steps that wait for them."""
 
-from assessments.evaluator import EditionEvaluator
+from assessments import runs
+from assessments.evaluator import EditionEvaluator, evaluator_for
+from assessments.models import SelfCheck
 from communities.models import Community
 from core.measures import Batch
 from standards.models import StandardEdition
@@ -17,3 +20,31 @@ def judge(community: Community, code: str, year: int) -> dict:
     """The result of indicator `code` for `community` in `year`: {"passed", "value", "expected", "note"}."""
     outcome = evaluate(community, year)
     return next(result for result in outcome.results if result["indicator"] == code)
+
+
+def judge_all(check: SelfCheck, *kinds: str, passed: bool = True) -> SelfCheck:
+    """Every indicator of `kinds` (`Indicator.Check`) of `check` judged, as the district (evidence) and
+    the city (site) would, and the self-check evaluated again through the run, which keeps the
+    judgements: for tests that take a step waiting for them (approve, accept). `check` must still be
+    open (the run leaves a submitted one alone); move its status afterwards."""
+    by_code = evaluator_for(check.edition).by_code
+    check.judgements = {
+        **check.judgements,
+        **{
+            code: {"passed": passed, "note": "已判定"}
+            for code, indicator in by_code.items()
+            if indicator.check_kind in kinds
+        },
+    }
+    check.save(update_fields=["judgements"])
+    runs.evaluate_communities([check.community_id], check.year)
+    check.refresh_from_db()
+    return check
+
+
+def codes_of(check: SelfCheck, kind: str) -> list[str]:
+    """The codes of `check`'s indicators of `kind`, in the edition's order (as a 409 names them)."""
+    by_code = evaluator_for(check.edition).by_code
+    return [
+        result["indicator"] for result in check.results if by_code[result["indicator"]].check_kind == kind
+    ]

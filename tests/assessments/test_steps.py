@@ -218,3 +218,13 @@ def test_a_new_row_is_an_action_of_the_api_with_its_body_and_permission(world, c
     response = viewset.as_view({"post": "witness"}, detail=True, **extra.kwargs)(request, pk=str(check.pk))
     assert response.status_code == 200 and response.data["id"] == check.pk
     assert calls == [(world.clerk.pk, str(check.pk), "李某")]
+
+
+def test_the_table_declares_which_steps_wait_for_judgements():
+    """Approving waits for the evidence indicators, accepting (any decision) for the site indicators;
+    returning and the other steps wait for nothing."""
+    review, accept = STEPS["review"], STEPS["accept"]
+    assert (review.judged_first, review.judged_first_for) == ("evidence", ("approve",))
+    assert review.blocks("approve") and not review.blocks("return")
+    assert accept.judged_first == "site" and accept.blocks("rejected") and accept.blocks("model")
+    assert [step.name for step in STEPS.values() if step.judged_first] == ["review", "accept"]

@@ -7,8 +7,12 @@ from django.utils import timezone
 
 from assessments import runs
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
+from assessments.steps import STEPS as STEP_TABLE
 from demo.factories import EnrolmentFactory, FacilityFactory
 from designations.models import Enrolment
+from standards.models import Indicator
+
+from .judging import codes_of, judge_all
 
 YEAR = timezone.localdate().year
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
@@ -98,6 +102,8 @@ def post(api, world, user, check, step, body):
 @pytest.mark.django_db
 @pytest.mark.parametrize("step,body,start,reached,user,code", list(_cases()))
 def test_every_step_for_every_role(world, api, check, step, body, start, reached, user, code):
+    if STEP_TABLE[step].judged_first:  # approve and accept wait for their indicators to be judged
+        judge_all(check, STEP_TABLE[step].judged_first)
     SelfCheck.objects.filter(pk=check.pk).update(status=start)
     before = state(check)
 
@@ -258,6 +264,7 @@ def test_judging_moves_the_score_and_the_proposed_level_at_once(world, api, chec
 # Real commits: the record change reaches the self-check when its transaction commits.
 @pytest.mark.django_db(transaction=True)
 def test_approval_keeps_a_snapshot_and_a_later_record_change_is_flagged(world, api, check):
+    judge_all(check, Indicator.Check.EVIDENCE)
     SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
     assert (
         post(api, world, "reviewer", check, "review", {"decision": "approve", "comment": "同意"}).status_code
@@ -307,3 +314,104 @@ def test_acceptance_refuses_a_title_above_the_level_and_asks_a_reason_below_the_
     unknown = post(api, world, "officer", check, "accept", {"designation": "premium"})
     assert unknown.status_code == 400 and "designation" in unknown.json()
     assert SelfCheck.objects.get(pk=check.pk).status == S.DISTRICT_APPROVED
+
+
+# ---- the steps that wait for judgements: approve (evidence indicators) and accept (site indicators) ----
+
+
+def judge_by_api(api, user, check, codes):
+    client = api.as_user(user)
+    for code in codes:
+        response = client.post(
+            f"/api/v1/self-checks/{check.pk}/judge/", {"indicator": code, "passed": True}, format="json"
+        )
+        assert response.status_code == 200, response.content[:300]
+
+
+@pytest.mark.django_db
+def test_approve_is_409_naming_the_unjudged_evidence_indicators_and_changes_nothing(world, api, check):
+    evidence = codes_of(check, Indicator.Check.EVIDENCE)
+    assert len(evidence) > 1
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    before = state(check)
+
+    refused = post(api, world, "reviewer", check, "review", {"decision": "approve", "comment": "同意"})
+
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "detail": f"以下材料审核指标尚未判定,不能审核通过:{'、'.join(evidence)}。",
+        "code": "unjudged",
+        "indicators": evidence,
+    }
+    assert state(check) == before
+    assert not SelfCheckEvent.objects.filter(self_check=check).exists()
+
+    # One left unjudged still blocks, and is the only one named.
+    judge_by_api(api, world.reviewer, check, evidence[:-1])
+    refused = post(api, world, "reviewer", check, "review", {"decision": "approve"})
+    assert refused.status_code == 409 and refused.json()["indicators"] == evidence[-1:]
+    assert evidence[-1] in refused.json()["detail"]
+    assert SelfCheck.objects.get(pk=check.pk).status == S.SUBMITTED
+
+    # Judged (failed counts as judged): the approval goes through.
+    client = api.as_user(world.reviewer)
+    client.post(
+        f"/api/v1/self-checks/{check.pk}/judge/", {"indicator": evidence[-1], "passed": False}, format="json"
+    )
+    approved = post(api, world, "reviewer", check, "review", {"decision": "approve"})
+    assert approved.status_code == 200 and approved.json()["status"] == S.DISTRICT_APPROVED
+    assert SelfCheckEvent.objects.filter(self_check=check, step="approve").count() == 1
+
+
+@pytest.mark.django_db
+def test_return_goes_through_with_unjudged_evidence_indicators(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    response = post(api, world, "reviewer", check, "review", {"decision": "return", "comment": "补充材料"})
+    assert response.status_code == 200 and response.json()["status"] == S.RETURNED
+
+
+@pytest.mark.django_db
+def test_the_unjudged_guard_comes_after_scope_role_input_and_status(world, api, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    assert post(api, world, "other_officer", check, "review", {"decision": "approve"}).status_code == 404
+    assert post(api, world, "reader", check, "review", {"decision": "approve"}).status_code == 403
+    assert post(api, world, "reviewer", check, "review", {"decision": "maybe"}).status_code == 400
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.DRAFT)
+    out_of_order = post(api, world, "reviewer", check, "review", {"decision": "approve"})
+    assert out_of_order.status_code == 409 and out_of_order.json() == {
+        "detail": "自查当前为“草稿”,不能审核。"
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("designation", ["rejected", "reached"])
+def test_accept_is_409_naming_the_unjudged_site_indicators_for_every_decision(world, api, check, designation):
+    site = codes_of(check, Indicator.Check.SITE)
+    assert site
+    judge_all(check, Indicator.Check.EVIDENCE)
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.DISTRICT_APPROVED)
+    if designation == "reached":  # a title the self-check has reached (c1's records reach none)
+        designation = check.edition.levels[0]
+        SelfCheck.objects.filter(pk=check.pk).update(level=designation, proposed_level=designation)
+    row = SelfCheck.objects.get(pk=check.pk)
+    before = state(check)
+
+    body = {"designation": designation, "comment": "验收意见"}
+    refused = post(api, world, "officer", check, "accept", body)
+
+    assert refused.status_code == 409, (row.level, row.proposed_level, refused.content.decode())
+    assert refused.json() == {
+        "detail": f"以下实地评估指标尚未判定,不能验收:{'、'.join(site)}。",
+        "code": "unjudged",
+        "indicators": site,
+    }
+    assert state(check) == before
+    assert not SelfCheckEvent.objects.filter(self_check=check).exists()
+
+    judge_by_api(api, world.officer, check, site)
+    row = SelfCheck.objects.get(pk=check.pk)
+    if designation != "rejected":  # the title as high as the judged self-check reaches
+        body["designation"] = row.level if row.level in row.edition.levels else "rejected"
+    accepted = post(api, world, "officer", check, "accept", body)
+    assert accepted.status_code == 200, accepted.content[:300]
+    assert accepted.json()["status"] in (S.ACCEPTED, S.REJECTED)

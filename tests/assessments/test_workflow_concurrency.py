@@ -14,6 +14,9 @@ from assessments import runs, workflow
 from assessments.models import SelfCheck, SelfCheckEvent
 from core.roles import Role
 from demo.factories import EnrolmentFactory, UserFactory
+from standards.models import Indicator
+
+from .judging import judge_all
 
 YEAR = timezone.localdate().year
 
@@ -28,7 +31,7 @@ def test_two_reviewers_at_once_cannot_both_approve(world, monkeypatch):
     second = UserFactory(username="reviewer2", unit=world.d1, role=Role.DISTRICT_REVIEWER)
     EnrolmentFactory(community=world.c1, year=YEAR)
     runs.evaluate_communities([world.c1.pk], YEAR)
-    check = SelfCheck.objects.get(community=world.c1, year=YEAR)
+    check = judge_all(SelfCheck.objects.get(community=world.c1, year=YEAR), Indicator.Check.EVIDENCE)
     SelfCheck.objects.filter(pk=check.pk).update(status=SelfCheck.Status.SUBMITTED)
 
     # Hold the lock a moment inside the approving transaction, so that the two requests overlap.

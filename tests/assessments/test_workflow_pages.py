@@ -12,6 +12,9 @@ from assessments import runs
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
 from core import exports
 from demo.factories import EnrolmentFactory
+from standards.models import Indicator
+
+from .judging import codes_of, judge_all
 
 YEAR = timezone.localdate().year
 S = SelfCheck.Status
@@ -73,6 +76,7 @@ def test_reviewer_judges_evidence_then_returns_with_a_comment(world, client, che
 
 @pytest.mark.django_db
 def test_city_records_the_site_visit_and_rejects_with_a_reason(world, client, check):
+    judge_all(check, Indicator.Check.SITE)
     SelfCheck.objects.filter(pk=check.pk).update(status=S.DISTRICT_APPROVED)
     html = page(client, world.officer, check).content.decode()
     assert 'data-testid="site-visit-form"' in html and 'data-testid="accept-form"' in html
@@ -158,3 +162,69 @@ def test_a_community_holding_a_designation_cannot_be_deleted(world, client, api,
     api_response = api.as_user(world.clerk).delete(f"/api/v1/communities/{world.c1.pk}/")
     assert api_response.status_code == 409 and "不能删除" in api_response.json()["detail"]
     assert SelfCheck.objects.filter(pk=check.pk).exists()
+
+
+@pytest.mark.django_db
+def test_reviewer_sees_the_unjudged_evidence_indicators_and_judges_them_in_place(world, client, check):
+    evidence = codes_of(check, Indicator.Check.EVIDENCE)
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    response = page(client, world.reviewer, check)
+    html = response.content.decode()
+    blocked = response.context["unjudged"]["review"]
+    assert [indicator.code for indicator in blocked["indicators"]] == evidence
+    assert 'data-testid="review-blocked"' in html and blocked["reason"] in html
+    for code in evidence:  # each listed with a link to its row, where its judge form is
+        assert f'href="#indicator-{code}"' in html and f'id="indicator-{code}"' in html
+        assert f'data-testid="judge-{code}"' in html
+    assert 'value="approve" id="decision-approve" disabled' in html
+    assert 'value="return" id="decision-return">' in html  # returning stays open
+
+    # Approving anyway (a stale page) is the 409 page naming them; nothing changes.
+    refused = step(client, check, "review", decision="approve")
+    assert refused.status_code == 409 and "、".join(evidence) in refused.content.decode()
+    assert SelfCheck.objects.get(pk=check.pk).status == S.SUBMITTED
+    assert not SelfCheckEvent.objects.filter(self_check=check).exists()
+
+    for code in evidence:
+        step(client, check, "judge", indicator=code, passed="true", note="材料齐全")
+    response = page(client, world.reviewer, check)
+    html = response.content.decode()
+    assert "review" not in response.context["unjudged"] and 'data-testid="review-blocked"' not in html
+    assert 'value="approve" id="decision-approve">' in html
+    step(client, check, "review", decision="approve", comment="同意")
+    assert SelfCheck.objects.get(pk=check.pk).status == S.DISTRICT_APPROVED
+
+
+@pytest.mark.django_db
+def test_officer_sees_the_unjudged_site_indicators_and_the_accept_button_is_disabled(world, client, check):
+    site = codes_of(check, Indicator.Check.SITE)
+    judge_all(check, Indicator.Check.EVIDENCE)
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.DISTRICT_APPROVED)
+    response = page(client, world.officer, check)
+    html = response.content.decode()
+    blocked = response.context["unjudged"]["accept"]
+    assert [indicator.code for indicator in blocked["indicators"]] == site
+    assert 'data-testid="accept-blocked"' in html and "不能验收" in blocked["reason"]
+    assert all(f'href="#indicator-{code}"' in html and f'data-testid="judge-{code}"' in html for code in site)
+    assert 'type="submit" disabled aria-describedby="accept-blocked"' in html
+
+    refused = step(client, check, "accept", designation="rejected", comment="不通过")
+    assert refused.status_code == 409 and "、".join(site) in refused.content.decode()
+    assert SelfCheck.objects.get(pk=check.pk).status == S.DISTRICT_APPROVED
+
+    for code in site:
+        step(client, check, "judge", indicator=code, passed="false", note="实地未见")
+    response = page(client, world.officer, check)
+    assert "accept" not in response.context["unjudged"]
+    assert 'data-testid="accept-blocked"' not in response.content.decode()
+    step(client, check, "accept", designation="rejected", comment="不通过")
+    assert SelfCheck.objects.get(pk=check.pk).status == S.REJECTED
+
+
+@pytest.mark.django_db
+def test_nothing_blocks_for_a_role_that_cannot_take_the_step(world, client, check):
+    SelfCheck.objects.filter(pk=check.pk).update(status=S.SUBMITTED)
+    response = page(client, world.reader, check)
+    assert (
+        response.context["unjudged"] == {} and 'data-testid="review-blocked"' not in response.content.decode()
+    )

@@ -1,7 +1,8 @@
 """The designation journey: one demo community from draft to a 示范 certificate, with the three demo users
-in the browser — the town submits, the district judges the evidence and approves, the city records
-its site visit, judges the site indicators and accepts with 示范 — then the certificate's text is read
-with pdftotext and its verification code checked on the public page."""
+in the browser — the town submits, the district judges the evidence and approves (held back until
+then), the city records its site visit, judges the site indicators and accepts with 示范 (held back
+likewise) — then the certificate's text is read with pdftotext and its verification code checked on
+the public page."""
 
 import io
 import re
@@ -63,7 +64,11 @@ def test_journey_from_draft_to_a_model_certificate(
 
     log_in(page, live_server, "district_reviewer")
     page.goto(url)
+    # The unjudged evidence indicators hold approval back: listed above the form, approving disabled.
+    expect(page.get_by_test_id("review-blocked")).to_contain_text("尚未判定,不能审核通过")
+    expect(page.get_by_label("审核通过")).to_be_disabled()
     judge_open_indicators(page, "材料")
+    expect(page.get_by_test_id("review-blocked")).to_have_count(0)
     page.get_by_label("审核通过").check()
     page.locator("#review-comment").fill("材料齐全,同意上报")
     page.get_by_role("button", name="提交审核意见").click()
@@ -79,7 +84,10 @@ def test_journey_from_draft_to_a_model_certificate(
     page.locator("#satisfaction_score").fill("93.5")
     page.get_by_role("button", name="保存实地评估").click()
     expect(page.locator(".alert-success")).to_contain_text("已记录实地评估。")
+    expect(page.get_by_test_id("accept-blocked")).to_contain_text("尚未判定,不能验收")
+    expect(page.get_by_role("button", name="完成验收")).to_be_disabled()
     judge_open_indicators(page, "实地")
+    expect(page.get_by_test_id("accept-blocked")).to_have_count(0)
     expect(page.get_by_test_id("level")).to_have_text("示范")
     page.locator("#designation").select_option("model")
     page.get_by_role("button", name="完成验收").click()

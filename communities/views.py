@@ -10,6 +10,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from core import privacy
 from core.exceptions import JobsUnavailable
+from core.fields import typed_name
 from core.models import Job, Unit
 from core.roles import Action
 from core.scope import may
@@ -186,11 +187,13 @@ class ImportView(ScopedViewMixin, generic.FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["workbook"]
-        stored = default_storage.save(f"imports/{timezone.now():%Y/%m}/{upload.name}", upload)
+        # The form accepted only workbook bytes: stored as .xlsx under a sanitised name, whatever it was called.
+        name = typed_name(upload.name, XLSX)
+        stored = default_storage.save(f"imports/{timezone.now():%Y/%m}/{name}", upload)
         job = Job.objects.create(
             owner=self.request.user,
             kind=Job.Kind.IMPORT,
-            params={"file": stored, "name": upload.name, "check_only": form.cleaned_data["check_only"]},
+            params={"file": stored, "name": name, "check_only": form.cleaned_data["check_only"]},
         )
         try:
             dispatch(job, run_import)

@@ -1,4 +1,6 @@
-"""Model fields shared by the records apps."""
+"""Model fields shared by the records apps, and the names uploads are stored and served under."""
+
+import unicodedata
 
 import magic
 from django import forms
@@ -46,6 +48,54 @@ class ChoiceListField(models.JSONField):
         return [names.get(code, code) for code in codes or []]
 
 
+# The extension each accepted type is stored and served under, whatever the caller named the file.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+UNKNOWN_TYPE = "application/octet-stream"
+NAME_MAX_CHARS = 80
+_UNSAFE_CHARS = set("<>\"'&/\\:*?|%;`")
+
+
+def detect_type(file) -> str:
+    """The MIME type of a file's first bytes (python-magic), leaving its position where it was."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(4096)
+    file.seek(position)
+    return magic.from_buffer(head, mime=True)
+
+
+def safe_stem(name: str) -> str:
+    """The caller's base name without its extension, path parts, markup or control characters
+    (Chinese is kept), at most NAME_MAX_CHARS characters; "材料" when nothing is left."""
+    base = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, _ = base.rpartition(".")
+    if not dot or not stem.strip("."):
+        stem = base
+    kept = "".join(
+        ch for ch in stem if ch not in _UNSAFE_CHARS and not unicodedata.category(ch).startswith("C")
+    )
+    return kept.strip(" .")[:NAME_MAX_CHARS].strip(" .") or "材料"
+
+
+def typed_name(name: str, kind: str) -> str:
+    """The name a file of type `kind` is stored or served under: the caller's sanitised base name
+    and the extension of the detected type (`.bin` for a type with none)."""
+    return safe_stem(name) + EXTENSIONS.get(kind, ".bin")
+
+
+def served_type(kind: str) -> str:
+    """The Content-Type a stored file is served with: its detected type when it is one we accept,
+    otherwise an opaque download."""
+    return kind if kind in EXTENSIONS else UNKNOWN_TYPE
+
+
 def validate_evidence(upload):
     """Evidence is judged by its bytes, not its name: a renamed .exe is not a PDF."""
     if upload.size > settings.EVIDENCE_MAX_BYTES:
@@ -53,11 +103,7 @@ def validate_evidence(upload):
             f"文件过大({filesizeformat(upload.size)}),上限为 {filesizeformat(settings.EVIDENCE_MAX_BYTES)}。",
             code="too_large",
         )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(position)
-    kind = magic.from_buffer(head, mime=True)
+    kind = detect_type(upload)
     if kind not in settings.EVIDENCE_TYPES:
         allowed = "、".join(settings.EVIDENCE_TYPES.values())
         raise ValidationError(f"不支持的文件类型({kind}),请上传 {allowed}。", code="bad_type")
@@ -65,7 +111,9 @@ def validate_evidence(upload):
 
 class EvidenceField(models.FileField):
     """An uploaded document or photo (minutes, charters, photos). Stored under MEDIA_ROOT, which is
-    outside the web root, and served only by a scoped view."""
+    outside the web root, and served only by a scoped view. A new file is stored under the caller's
+    sanitised base name with the extension of its detected type (PDF bytes named `x.html` are stored
+    as `x.pdf`)."""
 
     default_validators = [validate_evidence]
 
@@ -74,3 +122,9 @@ class EvidenceField(models.FileField):
         kwargs.setdefault("blank", True)
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            file.name = typed_name(file.name, detect_type(file.file))
+        return super().pre_save(model_instance, add)

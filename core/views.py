@@ -12,6 +12,7 @@ from django.views import generic
 
 from . import exports, privacy
 from .exceptions import Conflict, JobsUnavailable, delete_or_refuse
+from .fields import detect_type, served_type, typed_name
 from .filtersets import ExportLogFilterSet, UserFilterSet
 from .forms import BulkUserForm, UserForm
 from .models import ExportLog, Job, Notification, User
@@ -20,11 +21,21 @@ from .scope import assert_within_scope, may
 
 
 def attachment(stored_file) -> FileResponse:
-    """Stream a private file (export, evidence) as a download under its own name. Callers have already
-    found the object it belongs to through the scope."""
-    return FileResponse(
-        stored_file.open("rb"), as_attachment=True, filename=stored_file.name.rsplit("/", 1)[-1]
+    """Stream a private file (export, evidence) as a download. Callers have already found the object
+    it belongs to through the scope. The type is judged by the file's bytes, never by its name, so a
+    file stored under a misleading extension is still served as what it is, and always as an
+    attachment under a safe name (RFC 5987 for Chinese names) that carries the detected type's
+    extension."""
+    handle = stored_file.open("rb")
+    kind = detect_type(handle)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=typed_name(stored_file.name, kind),
+        content_type=served_type(kind),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def refused(request, exc: Conflict, back: str | None = None):

@@ -25,10 +25,10 @@ system-deps:
 install: $(BIN)/.installed
 
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo "门户: http://$(HOST):$(PORT)/  用户 town_clerk / district_reviewer / city_officer,密码 demo-pass-2026"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps
 	$(BIN)/pytest -n 2

@@ -2,7 +2,8 @@
 
 With nothing set the portal runs embedded: SQLite under ./var, Celery tasks executed in-process,
 a local-memory cache. DATABASE_URL and REDIS_URL switch to PostgreSQL and a real Redis broker.
-DJANGO_DEBUG=false turns on the production hardening that `check --deploy` looks for.
+Debug is off unless DJANGO_DEBUG=true (`make demo` and the test settings set it): with it off, the
+production hardening that `check --deploy` looks for is on and DJANGO_SECRET_KEY is required.
 """
 
 from datetime import timedelta
@@ -15,14 +16,15 @@ env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # The "django-insecure-" prefix makes `check --deploy` flag this key (security.W009) wherever it is used.
 _DEV_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_KEY if DEBUG else "")
 if not DEBUG and SECRET_KEY in ("", _DEV_KEY):
     raise environ.ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set (not the development key) when DJANGO_DEBUG is off"
+        "DJANGO_SECRET_KEY must be set (not the development key) when DJANGO_DEBUG is off; "
+        "for a local development run set DJANGO_DEBUG=true (as `make demo` does)"
     )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # JSON, never an HTML error or debug page, for an API request whose view fails.
+    "core.api.middleware.ApiErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -252,6 +256,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
+    # DRF's own, held to DATA_UPLOAD_MAX_MEMORY_SIZE (413) and refusing JSON nested too deep (400).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "core.api.parsers.FormParser",
+        "core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "core.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

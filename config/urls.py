@@ -27,3 +27,4 @@ urlpatterns = [
 
 handler403 = "core.views.handler403"
 handler404 = "core.views.handler404"
+handler500 = "core.views.handler500"

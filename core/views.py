@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import generic
+from django.views import defaults, generic
 
 from . import exports, privacy
 from .exceptions import Conflict, JobsUnavailable, delete_or_refuse
@@ -287,6 +287,13 @@ def handler404(request, exception=None):
 
 def handler403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def handler500(request):
+    """An API caller gets JSON (see `core.api.middleware`); a page, Django's plain error page."""
+    from core.api.middleware import is_api, server_error
+
+    return server_error() if is_api(request) else defaults.server_error(request)
 
 
 class InboxView(LoginRequiredMixin, generic.ListView):

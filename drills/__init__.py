@@ -6,3 +6,8 @@
 
 They need PostgreSQL and Redis (127.0.0.1, as the benchmarks); each uses throwaway databases of its own.
 """
+
+import os
+
+# The drills serve and seed the embedded development settings over plain HTTP (the demo's users).
+os.environ.setdefault("DJANGO_DEBUG", "true")

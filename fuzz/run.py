@@ -207,6 +207,8 @@ def main(argv=None) -> int:
     }
     env.update(
         PORTAL_VAR_DIR=str(workdir / "var"),
+        # The embedded development settings over plain HTTP (no HTTPS redirect, the demo's users).
+        DJANGO_DEBUG=env.get("DJANGO_DEBUG", "true"),
         # Throttles would answer most of a long run with 429 (declared, but it tests nothing else).
         API_THROTTLE_USER="1000000/minute",
         API_THROTTLE_TOKEN="1000000/minute",

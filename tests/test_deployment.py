@@ -140,10 +140,87 @@ def test_settings_refuse_the_development_key_when_debug_is_off():
 
 
 def test_check_deploy_flags_the_development_key():
-    # With nothing set (DEBUG on, the development key), `check --deploy` names the key as insecure.
-    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    # With debug on and no key set (the development key), `check --deploy` names the key as insecure.
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="true")
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
+
+
+# --- debug: off unless asked for ------------------------------------------------------------------
+
+
+def _settings_value(name: str, **env_overrides) -> subprocess.CompletedProcess:
+    code = f"import config.settings as s; print(s.{name})"
+    return _run([sys.executable, "-c", code], _clean_env(**env_overrides))
+
+
+def test_debug_is_off_with_nothing_set():
+    result = _settings_value("DEBUG", DJANGO_SECRET_KEY=_random_secret_key())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    assert (
+        _settings_value("SECURE_SSL_REDIRECT", DJANGO_SECRET_KEY=_random_secret_key()).stdout.strip()
+        == "True"
+    )
+
+
+def test_nothing_set_refuses_to_load_and_says_how_to_run_locally():
+    result = _settings_value("DEBUG")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr and "DJANGO_DEBUG=true" in result.stderr, result.stderr
+
+
+def test_debug_is_on_only_when_asked_for():
+    assert _settings_value("DEBUG", DJANGO_DEBUG="true").stdout.strip() == "True"
+
+
+def test_make_demo_runs_every_command_with_debug_on():
+    result = _run(["make", "-n", "demo"], _clean_env())
+    assert result.returncode == 0, result.stderr
+    commands = [line for line in result.stdout.splitlines() if "manage.py" in line]
+    assert [command.split("manage.py")[1].split()[0] for command in commands] == [
+        "migrate",
+        "seed_demo",
+        "runserver",
+    ]
+    assert all(command.startswith("DJANGO_DEBUG=true ") for command in commands), commands
+
+
+def test_the_demo_server_serves_static_files(tmp_path):
+    """`make demo`'s runserver, with its environment, serves the stylesheet and scripts itself."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = _clean_env(DJANGO_DEBUG="true", PORTAL_VAR_DIR=str(tmp_path))
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/static/portal.css", timeout=5
+                ) as answer:
+                    assert answer.status == 200
+                    assert answer.headers["Content-Type"].startswith("text/css")
+                    assert answer.read() == (REPO / "static" / "portal.css").read_bytes()
+                    break
+            except (ConnectionError, urllib.error.URLError):
+                assert server.poll() is None and time.monotonic() < deadline, "the demo server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_collectstatic_works_with_production_storage(tmp_path):

@@ -1,14 +1,17 @@
 """docs/api.md's refusals for the errors that services raise: a step out of order (`core.exceptions.Conflict`)
 is 409 {"detail"} (with its `code` and details when it carries any, such as the unjudged indicators), a Django ValidationError is 400 keyed by field (as serializers answer), and so is a
 body that cannot be parsed (under "non_field_errors"): every 400 has the one shape docs/api.md gives. A job
-the broker did not take (Redis down, `core.exceptions.JobsUnavailable`) is 503 {"detail"}."""
+the broker did not take (Redis down, `core.exceptions.JobsUnavailable`) is 503 {"detail"}. A body over
+DATA_UPLOAD_MAX_MEMORY_SIZE is 413 {"detail"}, and a form with too many fields or files a 400."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.api.parsers import PayloadTooLarge
 from core.exceptions import Conflict, JobsUnavailable
 
 
@@ -20,6 +23,10 @@ def handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, JobsUnavailable):
         return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ParseError("表单的字段或文件过多。")
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

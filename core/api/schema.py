@@ -72,6 +72,8 @@ class AutoSchema(BaseAutoSchema):
         )
         if self.method in ("POST", "PUT", "PATCH") or checked_query or filtered:
             refusals["400"] = (FIELD_ERRORS, "输入有误")
+        if self.method in ("POST", "PUT", "PATCH"):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+            refusals["413"] = (ErrorSerializer, "请求体过大")
         # A delete can meet a protected reference or a rule (an enrolment under review) at any view.
         if self.method == "DELETE" or (
             self.method != "GET" and getattr(self.view, "conflict_possible", False)

@@ -18,6 +18,7 @@ from core.roles import Action
 from core.scope import assert_within_scope
 from core.security import LockedOut, is_locked_out
 
+from .parsers import PARSER_CLASSES
 from .serializers import JobCreatedSerializer, JobSerializer, UnitSerializer
 
 
@@ -93,6 +94,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = PARSER_CLASSES  # ObtainAuthToken names DRF's own parsers
 
     @extend_schema(
         request=AuthTokenSerializer,

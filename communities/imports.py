@@ -17,7 +17,7 @@ from django.forms import modelform_factory
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history
 
-from core import changes
+from core import changes, exports
 from core.models import Unit
 
 from . import records
@@ -83,18 +83,18 @@ def template_workbook(user) -> bytes:
     book = Workbook()
     book.remove(book.active)
     codes = book.create_sheet("填写说明")
-    codes.append(["表", "列", "可填写的值"])
+    exports.append(codes, ["表", "列", "可填写的值"])
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.title)
-        ws.append(sheet.headers(user))
+        exports.append(ws, sheet.headers(user))
         for _, field in sheet.fields(user):
             choices = [label for value, label in getattr(field, "choices", []) if value != ""]
             if isinstance(field, forms.BooleanField):
                 choices = ["是", "否"]
             if choices:
-                codes.append([sheet.title, str(field.label), "、".join(map(str, choices))])
-    codes.append(["全部", "日期", "YYYY-MM-DD,或 Excel 日期单元格"])
-    codes.append(["全部", "多选", "用顿号或逗号分隔,如:一门式综合服务厅、居民文体活动室"])
+                exports.append(codes, [sheet.title, str(field.label), "、".join(map(str, choices))])
+    exports.append(codes, ["全部", "日期", "YYYY-MM-DD,或 Excel 日期单元格"])
+    exports.append(codes, ["全部", "多选", "用顿号或逗号分隔,如:一门式综合服务厅、居民文体活动室"])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

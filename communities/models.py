@@ -12,7 +12,7 @@ from core.models import Unit
 from core.roles import Tier
 from core.scope import ScopedQuerySet
 from core.uniqueness import UniqueRule, UniqueRulesMixin
-from core.validators import YEAR_VALIDATORS, not_in_future
+from core.validators import YEAR_VALIDATORS, not_in_future, validate_phone
 
 
 class CommunityScopedQuerySet(ScopedQuerySet):
@@ -85,7 +85,7 @@ class Community(UniqueRulesMixin, models.Model):
     )
     established_on = models.DateField("成立日期", validators=[not_in_future])
     address = models.CharField("办公地址", max_length=120, blank=True)
-    phone = models.CharField("办公电话", max_length=20, blank=True)
+    phone = models.CharField("办公电话", max_length=20, blank=True, validators=[validate_phone])
     # Facts some indicators need and nothing else records (U-FILE, U-NEW, V-BRANCH).
     filed_on = models.DateField(
         "报市备案日期",

@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 
 from . import privacy
 from .scope import may
@@ -100,12 +102,12 @@ def write_workbook(job) -> None:
     job.mark_running(total=rows.count(), worker=job.worker)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(spec.title[:31])
-    sheet.append([header for header, _ in spec.columns])
+    append(sheet, [header for header, _ in spec.columns])
     done = personal_rows = 0
     for done, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
         # Masked on the row itself, so that no column function can print a value the owner may not see.
         personal_rows += privacy.redact(job.owner, row) > 0
-        sheet.append([_cell(value(row)) for _, value in spec.columns])
+        append(sheet, [_cell(value(row)) for _, value in spec.columns])
         if done % CHUNK == 0:
             job.advance(done)
     buffer = BytesIO()
@@ -121,6 +123,38 @@ def _cell(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     return value
+
+
+# What a spreadsheet reads as the start of a formula when a cell is typed or edited, or a file is
+# converted (=, +, -, @; tab and CR ahead of them in CSV-style pastes).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value(sheet, value):
+    """What to write into a cell of `sheet` (an ordinary or a write-only worksheet) for `value`.
+
+    Every workbook the portal writes goes through here (`append`), because names, phones and
+    addresses are typed by users and district and city staff open the files. Numbers, dates and
+    booleans keep their types (a negative number stays a number); a string is always text: openpyxl
+    would store a string starting with "=" as a live formula (and "#N/A" and its like as errors), so
+    a string that could be read as a formula is written as a cell whose type is set to text ("s")
+    and whose style carries `quotePrefix`. The value is kept exactly as typed. We do not prefix it
+    with an apostrophe (the usual advice for CSV files) because that would change the value people
+    see and copy; in an .xlsx file the cell type is what makes text text, and `quotePrefix` is
+    Excel's and LibreOffice's own mark of "typed with a leading apostrophe": the apostrophe shows in
+    the formula bar only, and editing the cell keeps it text instead of turning it into a formula.
+    """
+    if not isinstance(value, str) or not (value.startswith(FORMULA_STARTS) or value in ERROR_CODES):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def append(sheet, values) -> None:
+    """`sheet.append(values)` with every value made safe by `cell_value`."""
+    sheet.append([cell_value(sheet, value) for value in values])
 
 
 class _RequestStub:

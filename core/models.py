@@ -11,6 +11,7 @@ from . import changes
 from .privacy import mask_phone
 from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
 from .scope import ScopedQuerySet
+from .validators import validate_phone
 
 
 class Tenant(models.Model):
@@ -165,7 +166,7 @@ class User(AbstractUser):
     Role = Role
 
     full_name = models.CharField("姓名", max_length=40, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, verbose_name="租户")
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所在单位"

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
@@ -27,3 +29,26 @@ def year_not_in_future(value):
 
 # A record's year: from the programme's first years to this one.
 YEAR_VALIDATORS = [MinValueValidator(2000, message="年度不能早于2000年。"), year_not_in_future]
+
+
+# Phone numbers as offices and people in mainland China write them. Every phone field of the portal
+# takes this one validator, so that pages, API and Excel import refuse the same input (and nothing but
+# digits, a few separators and an optional "+86" can reach a file a district opens):
+# - a mobile number, 11 digits from 13… to 19…, optionally written 139-1234-5678;
+# - a landline: the local number of 7 or 8 digits, after the area code 0xx/0xxx (followed by "-" or
+#   a space, or in parentheses) or alone (then not starting with 0 or 1), and an optional extension
+#   after "-" or "转": 6288123, 62881234, 0551-62881234, (0551)62881234, 0551-62881234-8001;
+# - a service number: the five-digit hotlines 1xxxx and 95xxx/96xxx (12345, 95588) and the
+#   nationwide 400/800 numbers (400-123-4567).
+# Anything else (letters, formulas, several numbers in one field) is refused.
+_MOBILE = r"(?:\+86[- ]?)?1[3-9]\d-?\d{4}-?\d{4}"
+_AREA = r"(?:0\d{2,3}[- ]?|[(（]0\d{2,3}[)）] ?)"
+_LANDLINE = rf"(?:{_AREA}\d{{7,8}}|[2-9]\d{{6,7}})(?:(?:-|转)\d{{1,6}})?"
+_SERVICE = r"1\d{4}|9[56]\d{3}|[48]00-?\d{3}-?\d{4}"
+PHONE_RE = re.compile(rf"(?:{_MOBILE}|{_LANDLINE}|{_SERVICE})", re.ASCII)  # ASCII digits only
+PHONE_MESSAGE = "请填写正确的电话号码,如 13912345678 或 0551-62881234。"
+
+
+def validate_phone(value):
+    if value and not PHONE_RE.fullmatch(str(value)):
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")

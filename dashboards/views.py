@@ -130,9 +130,9 @@ class StatsExportView(StatsQueryMixin, generic.View):
         written = 0
         for title, header, rows in workbook_sheets(figures):
             sheet = book.create_sheet(title)
-            sheet.append(header)
+            exports.append(sheet, header)
             for row in rows:
-                sheet.append(list(row))
+                exports.append(sheet, list(row))
                 written += 1
         buffer = BytesIO()
         book.save(buffer)

@@ -10,7 +10,7 @@ from communities.models import CommunityRecord
 from core.fields import EvidenceField
 from core.privacy import mask_phone
 from core.uniqueness import UniqueRule
-from core.validators import not_in_future
+from core.validators import not_in_future, validate_phone
 
 
 def not_after_this_year(value):
@@ -59,7 +59,7 @@ class Member(CommunityRecord):
     resident_since = models.DateField(
         "在本社区居住起始日期", null=True, blank=True, validators=[not_in_future]
     )
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     elected = models.BooleanField("经选举产生", default=True)
     social_worker_certificate = models.BooleanField("持有社会工作者职业水平证书", default=False)
     certificates = models.CharField("其他证书", max_length=200, blank=True)
@@ -184,7 +184,7 @@ class BuildingLeader(CommunityRecord):
     households = models.PositiveIntegerField(
         "联系户数", validators=[MinValueValidator(1, message="联系户数必须为正整数。")]
     )
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
 
     personal_fields = {"phone": mask_phone}  # see core.privacy
 

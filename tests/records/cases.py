@@ -74,6 +74,8 @@ case(
             ({"body": "council"}, "body"),
             ({"resident_since": FUTURE}, "resident_since"),
             ({"name": ""}, "name"),
+            ({"phone": "=1+1"}, "phone"),
+            ({"phone": "=cmd|' /C calc'!A0"}, "phone"),
         ],
     )
 )

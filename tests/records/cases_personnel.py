@@ -109,6 +109,7 @@ case(
             ({"households": 0}, "households"),
             ({"households": -3}, "households"),
             ({"name": ""}, "name"),
+            ({"phone": "+1-1"}, "phone"),
         ],
     )
 )

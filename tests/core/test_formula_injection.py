@@ -63,7 +63,9 @@ def _poison(queryset, start="=") -> set[str]:
     for obj in queryset:
         values = {}
         for number, field in enumerate(fields):
-            values[field.name] = f"{DDE}{obj.pk}" if number == 0 and start == "=" else f"{start}1+{obj.pk}"
+            value = f"{DDE}{obj.pk}" if number == 0 and start == "=" else f"{start}1+{obj.pk}"
+            # Within the column's length: PostgreSQL refuses a longer value (SQLite would store it).
+            values[field.name] = value[: field.max_length] if field.max_length else value
         queryset.filter(pk=obj.pk).update(**values)
         written |= {_intact(value) for value in values.values()}
     return written

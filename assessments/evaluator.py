@@ -3,14 +3,15 @@
 An auto indicator names a registered measure (`core.measures`), an operator and a threshold; each
 measure is asked once per batch for all of its communities, so a run's queries grow with its chunks,
 not with its communities. Evidence and site indicators take the reviewers' judgements and stay open
-(`passed` null) until judged. Score and levels follow docs/api.md:
+(`passed` and `earned` null) until judged.
 
-- `score`: weighted share of indicators passed, unjudged counted as not passed (0–100);
-- `level`: the highest level whose required indicators all pass, unjudged counted as not passed;
-- `proposed_level`: the same with unjudged counted as passed.
+Each item earns points by its scoring rule (`standards.sheet`, docs/scoring.md); score and levels:
 
-A level requires every indicator of that level and below; a rural edition's 精品 also needs a score of
-at least the edition's `premium_min_score`.
+- `score`: 100 × earned ÷ full marks over the applicable, non-bonus items (unjudged earn 0), rounded
+  half up to 0.01, plus the earned bonus points up to the edition's cap, never above 100;
+- `proposed_score`: the same with every unjudged item at full marks;
+- `level`: the highest level whose minimum score `score` meets and whose veto items are all at full
+  marks (unjudged: not); `proposed_level` the same with `proposed_score` and unjudged at full marks.
 """
 
 import json
@@ -21,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from core.measures import LIST, MEASURES, NOT_APPLICABLE, Batch, Measure
-from standards import thresholds
-from standards.models import Indicator, Level, StandardEdition
+from standards import sheet, thresholds
+from standards.models import Indicator, StandardEdition
 
 from .models import SelfCheck
 
@@ -47,6 +48,7 @@ class Outcome:
     score: Decimal
     level: str
     proposed_level: str
+    proposed_score: Decimal
 
 
 def _params_key(key: str, params: dict) -> str:
@@ -117,6 +119,9 @@ class Rule:
         self.measure = MEASURES.get(indicator.measure) if isinstance(indicator.measure, str) else None
         self.operator = indicator.operator
         self.threshold = indicator.threshold
+        self.full = sheet.number(indicator.points)
+        self.scoring = indicator.scoring
+        self.scoring_params = indicator.scoring_params or {}
         self.invalid = False
         try:
             params = dict(indicator.params or {})
@@ -175,6 +180,9 @@ class Rule:
             "value": None,
             "expected": None,
             "note": INVALID_RULE_NOTE,
+            "earned": 0,
+            "points": sheet.to_json(self.full),
+            "applicable": True,
         }
 
     def measured(self, batch: Batch) -> dict | None:
@@ -220,6 +228,7 @@ class Rule:
 
     def _judge(self, batch: Batch, values: dict, pk: int) -> dict:
         code = self.indicator.code
+        full = sheet.to_json(self.full)
         if self.measure is None:  # validation refuses unknown keys; an app removed since would land here
             return {
                 "indicator": code,
@@ -227,29 +236,97 @@ class Rule:
                 "value": None,
                 "expected": None,
                 "note": f"测量项“{self.indicator.measure}”不可用,请联系管理员。",
+                "earned": 0,
+                "points": full,
+                "applicable": True,
             }
         value = values.get(pk)
         if value == NOT_APPLICABLE or not self.applies(batch.communities[pk]):
+            # Off the sheet: its points leave the denominator (docs/scoring.md, "applicability").
             return {
                 "indicator": code,
                 "passed": True,
                 "value": NOT_APPLICABLE,
                 "expected": None,
                 "note": NOT_APPLICABLE_NOTE,
+                "earned": None,
+                "points": full,
+                "applicable": False,
             }
         expected = self.expected(batch, pk)
         missing_bound = expected is None or (isinstance(expected, list) and None in expected)
-        passed = not missing_bound and thresholds.compare(self.operator, value, expected)
+        met = not missing_bound and thresholds.compare(self.operator, value, expected)
+        earned = self.earned(value, expected, met, missing_bound)
+        passed = earned >= self.full
         result = {
             "indicator": code,
             "passed": passed,
             "value": to_json(value),
             "expected": to_json(expected),
             "note": "",
+            "earned": sheet.to_json(earned),
+            "points": full,
+            "applicable": True,
         }
         if not passed:
-            result["note"] = self.explain(value, expected)
+            result["note"] = self.explain(value, expected) if not met else f"{self.explain_points(earned)}"
         return result
+
+    def earned(self, value, expected, met: bool, missing_bound: bool) -> Decimal:
+        """The item's points by its scoring rule (docs/scoring.md)."""
+        if self.scoring == sheet.Scoring.BANDS:
+            if value is None:
+                return Decimal(0)
+            return sheet.earned_from_share(self.full, sheet.band_share(self.scoring_params["bands"], value))
+        if met:
+            return self.full
+        if value is None or missing_bound or self.scoring == sheet.Scoring.ALL_OR_NOTHING:
+            return Decimal(0)
+        if self.scoring == sheet.Scoring.DEDUCTION:
+            lost = sheet.number(self.scoring_params["per"]) * Decimal(self.missing_units(value, expected))
+            return max(Decimal(0), sheet.points(self.full - lost))
+        return sheet.earned_from_share(self.full, self.achieved(value, expected))
+
+    def explain_points(self, earned: Decimal) -> str:
+        return f"得{sheet.to_json(earned)}分(满分{sheet.to_json(self.full)}分)。"
+
+    def gap(self, value, expected) -> Fraction:
+        """How far `value` is from `expected`, in the measure's own numbers (0 when it is met); the same
+        figure the gap list shows and a deduction counts."""
+        value = thresholds.exact(value)
+        if self.operator == thresholds.BETWEEN:
+            low, high = (thresholds.exact(bound) for bound in expected)
+            return low - value if value < low else max(value - high, Fraction(0))
+        target = thresholds.exact(expected)
+        if self.operator == thresholds.LTE:
+            return max(value - target, Fraction(0))
+        if self.operator == thresholds.GTE:
+            return max(target - value, Fraction(0))
+        return abs(target - value)
+
+    def missing_units(self, value, expected) -> int:
+        """Units a deduction counts: missing items of a list, whole units of a count or an area, and
+        percentage points of a share, each part counted as a whole unit."""
+        if self.operator == thresholds.ALL_IN:
+            return len([code for code in expected if code not in set(value or [])])
+        gap = self.gap(value, expected)
+        if not self.measure.unit and not self.measure.yes_no:
+            gap *= 100
+        return math.ceil(gap)
+
+    def achieved(self, value, expected) -> Fraction:
+        """The share of the requirement reached, for a proportional item (capped at 1 by the caller)."""
+        if self.operator == thresholds.ALL_IN:
+            wanted = list(expected)
+            return Fraction(len([code for code in wanted if code in set(value or [])]), len(wanted) or 1)
+        value = thresholds.exact(value)
+        if self.operator == thresholds.BETWEEN:
+            low, high = (thresholds.exact(bound) for bound in expected)
+            if value < low:
+                return value / low if low > 0 else Fraction(1)
+            return high / value if value > high else Fraction(1)
+        target = thresholds.exact(expected)
+        return value / target if target > 0 else Fraction(1)
 
     def shortfall(self, value, expected) -> str:
         """What is missing, as the advice's {missing}: codes not yet there, or the difference."""
@@ -259,14 +336,7 @@ class Rule:
             return "、".join(str(measure.codes.get(code, code)) for code in expected if code not in have)
         if value is None or expected is None:
             return ""
-        value = thresholds.exact(value)
-        if self.operator == thresholds.BETWEEN:
-            low, high = expected
-            gap = low - value if value < low else value - high
-        elif self.operator == thresholds.LTE:
-            gap = value - expected
-        else:
-            gap = abs(thresholds.exact(expected) - value)
+        gap = self.gap(value, expected)
         if measure.whole:
             gap = Fraction(math.ceil(gap))
         if measure.unit:
@@ -315,8 +385,12 @@ class EditionEvaluator:
             if indicator.check_kind == Indicator.Check.AUTO
         }
         self.levels = list(edition.levels)
-        self.rank = {level: position for position, level in enumerate(self.levels)}
-        self.total_weight = sum((indicator.weight for indicator in self.indicators), Decimal(0))
+        self.min_scores = {level: edition.min_score(level) for level in self.levels}
+        self.vetoes = {
+            level: [indicator.code for indicator in self.indicators if level in (indicator.veto or [])]
+            for level in self.levels
+        }
+        self.bonus_cap = sheet.number(edition.bonus_cap)
 
     def evaluate(
         self,
@@ -351,58 +425,103 @@ class EditionEvaluator:
 
     @staticmethod
     def judged(indicator: Indicator, judgement: dict | None) -> dict:
-        if not judgement or judgement.get("passed") is None:
-            return {
-                "indicator": indicator.code,
-                "passed": None,
-                "value": None,
-                "expected": None,
-                "note": PENDING_NOTES[indicator.check_kind],
-            }
-        return {
+        """An evidence or visit item's result from its judgement: one reviewer's, or several city
+        officers' (`scores`, their mean counts), or the satisfaction figure of the site visit (`value`,
+        through the item's band table)."""
+        full = sheet.number(indicator.points)
+        result = {
             "indicator": indicator.code,
-            "passed": bool(judgement["passed"]),
+            "passed": None,
             "value": None,
             "expected": None,
-            "note": judgement.get("note", ""),
+            "note": PENDING_NOTES[indicator.check_kind],
+            "earned": None,
+            "points": sheet.to_json(full),
+            "applicable": True,
         }
+        judgement = judgement or {}
+        if indicator.scoring == sheet.Scoring.BANDS:
+            if judgement.get("value") is None:
+                result["note"] = "待市级实地评估记录满意度"
+                return result
+            earned = sheet.earned_from_share(
+                full,
+                sheet.band_share((indicator.scoring_params or {}).get("bands") or [], judgement["value"]),
+            )
+            result.update(value=to_json(thresholds.exact(judgement["value"])), note=judgement.get("note", ""))
+        else:
+            entries = judgement_entries(judgement)
+            if not entries:
+                return result
+            earned = sheet.points(sum(sheet.judged_points(full, entry) for entry in entries) / len(entries))
+            if "scores" in judgement:
+                result["judgements"] = [
+                    {key: entry.get(key) for key in ("by", "by_name", "earned", "passed", "note", "at")}
+                    for entry in entries
+                ]
+            result["note"] = "；".join(entry["note"] for entry in entries if entry.get("note"))
+        result.update(passed=earned >= full, earned=sheet.to_json(earned))
+        return result
 
     def outcome(self, results: list[dict]) -> Outcome:
-        passed_weight = Decimal(0)
-        open_weight = Decimal(0)
+        earned = reachable = full = bonus = bonus_open = Decimal(0)
         for indicator, result in zip(self.indicators, results, strict=True):
-            if result["passed"]:
-                passed_weight += indicator.weight
-            elif result["passed"] is None:
-                open_weight += indicator.weight
-        score = self.percent(passed_weight)
+            if result.get("applicable") is False:
+                continue
+            points = sheet.number(indicator.points)
+            got = result_earned(indicator, result)
+            if indicator.bonus:
+                bonus += got or 0
+                bonus_open += points if got is None and result.get("passed") is None else 0
+                continue
+            full += points
+            earned += got or 0
+            reachable += points if got is None and result.get("passed") is None else (got or 0)
+        score = self.total(earned, full, bonus)
+        proposed_score = self.total(reachable, full, bonus + bonus_open)
         return Outcome(
             results=results,
             score=score,
             level=self.level(results, open_passes=False, score=score),
-            proposed_level=self.level(
-                results, open_passes=True, score=self.percent(passed_weight + open_weight)
-            ),
+            proposed_level=self.level(results, open_passes=True, score=proposed_score),
+            proposed_score=proposed_score,
         )
 
-    def percent(self, weight: Decimal) -> Decimal:
-        if not self.total_weight:
-            return Decimal("0.00")
-        return (weight * 100 / self.total_weight).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    def total(self, earned: Decimal, full: Decimal, bonus: Decimal) -> Decimal:
+        scaled = earned * 100 / full if full else Decimal(0)
+        return min(sheet.points(scaled + min(bonus, self.bonus_cap)), Decimal(100))
 
     def level(self, results: list[dict], open_passes: bool, score: Decimal) -> str:
-        """The highest level whose required indicators (that level's and every lower one's) pass."""
-        failing_rank = len(self.levels)
-        for indicator, result in zip(self.indicators, results, strict=True):
-            ok = result["passed"] or (open_passes and result["passed"] is None)
-            if not ok:
-                failing_rank = min(failing_rank, self.rank.get(indicator.level, 0))
-        reached = SelfCheck.NO_LEVEL
-        for position, level in enumerate(self.levels[:failing_rank]):
-            if level == Level.PREMIUM and score < self.edition.premium_min_score:
-                break
-            reached = self.levels[position]
-        return reached
+        """The highest level whose minimum score is met and whose veto items are at full marks."""
+        by_code = {result["indicator"]: result for result in results}
+
+        def at_full(code: str) -> bool:
+            result = by_code.get(code)
+            if result is None or result.get("applicable") is False:
+                return True
+            if result.get("passed") is None:
+                return open_passes
+            return bool(result["passed"])
+
+        for level in reversed(self.levels):
+            if score >= self.min_scores[level] and all(at_full(code) for code in self.vetoes[level]):
+                return level
+        return SelfCheck.NO_LEVEL
+
+
+def judgement_entries(judgement: dict | None) -> list[dict]:
+    """The reviewers' judgements of one item: several city officers' `scores`, or the one judgement."""
+    if not judgement:
+        return []
+    if "scores" in judgement:
+        return [
+            entry
+            for entry in judgement["scores"]
+            if entry.get("earned") is not None or entry.get("passed") is not None
+        ]
+    if judgement.get("earned") is None and judgement.get("passed") is None:
+        return []
+    return [judgement]
 
 
 # Published editions never change, so their compiled evaluators are kept for the process's lifetime.
@@ -437,33 +556,76 @@ def current_params(community, measure_key: str) -> dict:
 # ---- the gap list ---------------------------------------------------------------------------------
 
 
+def result_earned(indicator: Indicator, result: dict) -> Decimal | None:
+    """A result's earned points; a result stored before items had points (a self-check decided then,
+    its results kept as they were) earned its full marks when passed."""
+    if "earned" in result:
+        return None if result["earned"] is None else sheet.number(result["earned"])
+    if result.get("passed") is None:
+        return None
+    return sheet.number(indicator.points) if result["passed"] else Decimal(0)
+
+
 def gap_list(self_check: SelfCheck) -> list[dict]:
-    """For each indicator required for the next level up that is not passed: its code, level and a
-    sentence in plain Chinese ("社区社会组织8个,还需2个。", "第四季度没有居务公开记录。")."""
+    """What stands between the community and the next level up, in points (docs/scoring.md): each item
+    below full marks with the points it would recover ("社区社会组织8个,还需2个。可得4分。"). What the
+    town can fix in its own records comes first, veto items of the target level first among them and
+    then by points; items a reviewer marked down follow; items awaiting review come last, apart
+    (`pending`), since nobody has found them short yet. A score below the level's minimum is named too."""
     edition = self_check.edition
     target = self_check.next_level
     if target is None:
         return []
-    levels = list(edition.levels)
     by_code = evaluator_for(edition).by_code
     gaps = []
     for result in self_check.results:
         indicator = by_code.get(result["indicator"])
-        if indicator is None or result["passed"]:
+        if indicator is None or result.get("applicable") is False or result["passed"]:
             continue
-        if levels.index(indicator.level) > levels.index(target):
-            continue
-        if result["passed"] is None:
+        veto = target in (indicator.veto or [])
+        full = sheet.number(indicator.points)
+        earned = result_earned(indicator, result)
+        if earned is None:
             text = f"{indicator.requirement[:40]}…({result['note']})"
+            recoverable = full
         else:
-            text = result["note"]
-        gaps.append({"indicator": indicator.code, "level": indicator.level, "text": text})
-    if target == Level.PREMIUM and self_check.score < edition.premium_min_score:
+            recoverable = full - earned
+            reason = (result["note"] or indicator.requirement[:40]).rstrip("。")
+            text = f"{reason}。可得{sheet.to_json(recoverable)}分。"
+        if indicator.bonus:
+            text = f"加分项:{text}"
+        if veto:
+            text = f"一票否决项:{text}"
         gaps.append(
+            {
+                "indicator": indicator.code,
+                "level": indicator.level,
+                "text": text,
+                "points": sheet.to_json(recoverable),
+                "veto": veto,
+                "bonus": indicator.bonus,
+                "pending": earned is None,
+                "town": indicator.check_kind == Indicator.Check.AUTO,
+            }
+        )
+    gaps.sort(
+        key=lambda gap: (gap["pending"], not gap["town"], gap["bonus"], not gap["veto"], -gap["points"])
+    )
+    minimum = edition.min_score(target)
+    if self_check.score < minimum:
+        short = sheet.to_json(minimum - self_check.score)
+        gaps.insert(
+            0,
             {
                 "indicator": "",
                 "level": target,
-                "text": f"得分{self_check.score},“精品”须不低于{edition.premium_min_score}。",
-            }
+                "text": f"得分{self_check.score},“{self_check.next_level_display}”须不低于"
+                f"{sheet.to_json(minimum)}分,还差{short}分。",
+                "points": short,
+                "veto": False,
+                "bonus": False,
+                "pending": False,
+                "town": False,
+            },
         )
     return gaps

@@ -54,6 +54,8 @@ class SelfCheck(changes.Counted, models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     changed_since_approval = models.BooleanField("审核后记录有变动", default=False)
     score = models.DecimalField("得分", max_digits=5, decimal_places=2, default=0)
+    # The score with every unjudged item at full marks (docs/scoring.md).
+    proposed_score = models.DecimalField("预计得分", max_digits=5, decimal_places=2, default=0)
     level = models.CharField("达到等级", max_length=20, default=NO_LEVEL)
     proposed_level = models.CharField("预计等级", max_length=20, default=NO_LEVEL)
     results = models.JSONField("各指标结果", default=list)
@@ -76,6 +78,10 @@ class SelfCheck(changes.Counted, models.Model):
             models.UniqueConstraint(fields=["community", "year"], name="self_check_one_per_year"),
             models.CheckConstraint(
                 condition=models.Q(score__gte=0, score__lte=100), name="self_check_score_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposed_score__gte=0, proposed_score__lte=100),
+                name="self_check_proposed_score_range",
             ),
         ]
         indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["year", "level"])]

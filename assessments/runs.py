@@ -34,7 +34,16 @@ from . import unit_figures
 from .evaluator import evaluator_for
 from .models import SelfCheck
 
-RESULT_FIELDS = ["results", "failed", "score", "level", "proposed_level", "evaluated_at", "updated_at"]
+RESULT_FIELDS = [
+    "results",
+    "failed",
+    "score",
+    "proposed_score",
+    "level",
+    "proposed_level",
+    "evaluated_at",
+    "updated_at",
+]
 
 
 def chunk_size() -> int:
@@ -120,7 +129,7 @@ def unreported_chunks(job: Job) -> dict[int, list[int]]:
 
 
 def _results(check) -> tuple:
-    return (check.results, check.failed, check.score, check.level, check.proposed_level)
+    return (check.results, check.failed, check.score, check.proposed_score, check.level, check.proposed_level)
 
 
 def _current_editions(communities) -> dict[tuple, StandardEdition | None]:
@@ -189,6 +198,7 @@ def evaluate_communities(
             check.score = outcome.score
             check.level = outcome.level
             check.proposed_level = outcome.proposed_level
+            check.proposed_score = outcome.proposed_score
             check.evaluated_at = check.updated_at = now
             summary[f"level:{outcome.level}"] += 1
     # Another run may have created some of these meanwhile: the unique (community, year) keeps one.

@@ -23,6 +23,7 @@ derives from the rows:
 
 import inspect
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from importlib import import_module
 
@@ -48,6 +49,7 @@ class Kind:
     FILE = "file"  # an uploaded file (the page's and the API's multipart body)
     FIELD = "field"  # a field of the step's `record` model, checked by the model (full_clean)
     CHECKBOX = "checkbox"  # a boolean field of `record`: a checkbox on the page, unticked is false
+    NUMBER = "number"  # an optional decimal number (JSON number or its text); left out or blank is None
 
 
 NOT_GIVEN = object()
@@ -74,7 +76,22 @@ class Input:
             raise ValidationError({self.name: [self.invalid]})
         elif self.kind == Kind.CHOICE and value not in {code for code, _ in self.choices}:
             raise ValidationError({self.name: [self.invalid]})
+        elif self.kind == Kind.NUMBER:
+            return self._number(value)
         return value
+
+    def _number(self, value):
+        if value is NOT_GIVEN or value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            raise ValidationError({self.name: [self.invalid]})
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError({self.name: [self.invalid]}) from None
+        if not number.is_finite():
+            raise ValidationError({self.name: [self.invalid]})
+        return number
 
 
 @dataclass(frozen=True)
@@ -210,7 +227,20 @@ STEPS: dict[str, Step] = table(
         done="已记录判定。",
         inputs=(
             Input("indicator", Kind.CODE, required=True, help_text="证据类或实地类指标的代码"),
-            Input("passed", Kind.FLAG, required=True, invalid="请选择是否达标。"),
+            Input(
+                "passed",
+                Kind.FLAG,
+                default=None,
+                invalid="请选择是否达标。",
+                help_text="达标得满分的指标:是否达标(评审打分的指标可改填 earned)",
+            ),
+            Input(
+                "earned",
+                Kind.NUMBER,
+                default=None,
+                invalid="得分须为数字。",
+                help_text="评审打分的指标:得分,0至满分,以0.5分为一档;低于满分须填写 note",
+            ),
             Input("note", default=""),
         ),
         body="Judge",

@@ -151,9 +151,9 @@ def enrolment_figure(communities, year: int) -> dict:
 def failures_and_gaps(self_checks, limit: int = 30, counted=None) -> tuple[list[dict], int, list[dict]]:
     """(indicators by failures, self-checks counted, indicators by gap-list appearances), most first.
 
-    A gap is a failed indicator required for the level above the one the community reached (the
-    gap list of `SelfCheck.gaps`, less the evidence and site indicators still to be judged, which
-    every draft lists and which say nothing about where the community falls short).
+    A gap is a failed item of a community below its edition's top level (the gap list of
+    `SelfCheck.gaps`, less the items still to be judged, which every draft lists and which say
+    nothing about where the community falls short).
 
     `counted`: ({edition id: self-checks}, {(edition id, level, code): failures}) when the caller
     counted them already (the dashboards count them per town); else they are counted here."""
@@ -196,12 +196,12 @@ def failures_and_gaps(self_checks, limit: int = 30, counted=None) -> tuple[list[
 
 
 def _within_next_level(indicator, reached: str) -> bool:
-    """Whether `indicator` is required for the level above `reached` in its edition."""
+    """Whether a failed `indicator` is in the gap list of a community that reached `reached`: on a
+    scoring sheet every item below full marks costs points toward the next level, so any item is,
+    unless the community stands at the top already or the item is a bonus."""
     levels = list(indicator.edition.levels)
     position = levels.index(reached) + 1 if reached in levels else 0
-    if position >= len(levels):
-        return False
-    return indicator.level in levels and levels.index(indicator.level) <= position
+    return position < len(levels) and not indicator.bonus
 
 
 def most_failed(self_checks, limit: int = 30) -> tuple[list[dict], int]:

@@ -16,6 +16,7 @@ once cannot both succeed.
 
 import datetime
 import json
+from decimal import Decimal
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +29,10 @@ from communities import records
 from core.exceptions import Conflict
 from core.scope import may
 from designations.models import Designation, Enrolment
+from standards import sheet
 from standards.models import Indicator
 
-from .evaluator import EditionEvaluator, evaluator_for
+from .evaluator import EditionEvaluator, evaluator_for, judgement_entries
 from .models import IndicatorEvidence, SelfCheck, SelfCheckEvent, SiteVisit
 from .steps import JUDGED_WHILE, NOT_GIVEN, STEPS
 
@@ -140,9 +142,13 @@ def submit(user, pk) -> SelfCheck:
 
 
 @transaction.atomic
-def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfCheck:
-    """An evidence indicator by the district while `submitted`; a site indicator by the city while
-    `district_approved`. The score and levels follow at once."""
+def judge(user, pk, indicator: str = "", passed=None, earned=None, note: str = "") -> SelfCheck:
+    """An evidence item by the district while `submitted`; a visit item by the city while
+    `district_approved`. An all-or-nothing item takes `passed` (or `earned` of 0 or full marks); a
+    graded item takes `earned`, 0 to full marks in steps of 0.5, with a note below full marks. The
+    district's judgement replaces its earlier one; each city officer's score of a visit item is kept
+    beside the others' and their mean counts (docs/scoring.md, "Reviewers"). The score and levels
+    follow at once."""
     step = STEPS["judge"]
     check = _locked(user, pk)
     _require(user, check, *step.actions)
@@ -151,21 +157,78 @@ def judge(user, pk, indicator: str = "", passed=None, note: str = "") -> SelfChe
         raise ValidationError({"indicator": [f"本标准没有指标“{indicator}”。"]})
     if found.check_kind == Indicator.Check.AUTO:
         raise ValidationError({"indicator": ["自动判定的指标由系统根据记录计算,不能人工判定。"]})
+    if found.scoring == sheet.Scoring.BANDS:
+        raise ValidationError(
+            {"indicator": ["满意度测评按市级实地评估记录的满意度得分计分,请记录实地评估。"]}
+        )
     judged_while = JUDGED_WHILE[found.check_kind]
     _require(user, check, *step.move_from(judged_while).actions)
-    passed, note = step.clean("passed", passed), step.clean("note", note)
+    earned, note = step.clean("earned", earned), step.clean("note", note)
+    passed = step.clean("passed", passed) if passed is not None or earned is None else None
+    earned = _earned_points(found, passed, earned, note)
     if check.status != judged_while:
         raise _out_of_order(check, step.verb)
-    check.judgements = {
-        **check.judgements,
-        indicator: {"passed": passed, "note": note, "by": user.pk, "at": timezone.now().isoformat()},
+    full = sheet.number(found.points)
+    entry = {
+        "passed": earned >= full,
+        "earned": sheet.to_json(earned),
+        "note": note,
+        "by": user.pk,
+        "by_name": user.get_full_name() or user.get_username(),
+        "at": timezone.now().isoformat(),
     }
+    if found.method in sheet.VISIT_METHODS:
+        kept = [
+            score
+            for score in judgement_entries(check.judgements.get(indicator))
+            if score.get("by") != user.pk
+        ]
+        entry = {"scores": [*kept, entry]}
+    check.judgements = {**check.judgements, indicator: entry}
     _apply_judgements(check)
     check.save(
-        update_fields=["judgements", "results", "failed", "score", "level", "proposed_level", "updated_at"]
+        update_fields=[
+            "judgements",
+            "results",
+            "failed",
+            "score",
+            "proposed_score",
+            "level",
+            "proposed_level",
+            "updated_at",
+        ]
     )
-    _record(check, user, Step.JUDGE, check.status, note, indicator=indicator, passed=passed)
+    _record(
+        check,
+        user,
+        Step.JUDGE,
+        check.status,
+        note,
+        indicator=indicator,
+        passed=earned >= full,
+        earned=str(earned),
+    )
     return check
+
+
+def _earned_points(indicator: Indicator, passed, earned, note: str) -> Decimal:
+    """The points a judgement gives, or a 400 keyed by the input at fault."""
+    full = sheet.number(indicator.points)
+    if earned is None:
+        if passed is None:
+            field = "earned" if indicator.scoring == sheet.Scoring.GRADED else "passed"
+            message = "请填写得分。" if field == "earned" else "请选择是否达标。"
+            raise ValidationError({field: [message]})
+        earned = full if passed else Decimal(0)
+    elif passed is not None and passed != (earned >= full):
+        raise ValidationError({"passed": ["“是否达标”与得分不一致:满分为达标。"]})
+    if not Decimal(0) <= earned <= full or earned % sheet.HALF:
+        raise ValidationError({"earned": [f"得分须在0至{sheet.to_json(full)}分之间,以0.5分为一档。"]})
+    if indicator.scoring == sheet.Scoring.ALL_OR_NOTHING and earned not in (0, full):
+        raise ValidationError({"earned": [f"该指标达标得满分({sheet.to_json(full)}分),不达标不得分。"]})
+    if indicator.scoring == sheet.Scoring.GRADED and earned < full and not note:
+        raise ValidationError({"note": ["低于满分时须填写扣分理由。"]})
+    return earned
 
 
 def _apply_judgements(check: SelfCheck) -> None:
@@ -182,6 +245,7 @@ def _apply_judgements(check: SelfCheck) -> None:
     check.results = outcome.results
     check.failed = [result["indicator"] for result in results if result["passed"] is False]
     check.score, check.level, check.proposed_level = outcome.score, outcome.level, outcome.proposed_level
+    check.proposed_score = outcome.proposed_score
 
 
 @transaction.atomic
@@ -218,6 +282,7 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
     visit.full_clean(exclude=["self_check", "recorded_by"], validate_unique=False)
     _leaving(check, step)
     visit.save()
+    _score_satisfaction(check, visit, user)
     _record(
         check,
         user,
@@ -227,6 +292,38 @@ def record_site_visit(user, pk, **fields) -> SiteVisit:
         satisfaction_score=str(visit.satisfaction_score),
     )
     return visit
+
+
+def _score_satisfaction(check: SelfCheck, visit: SiteVisit, user) -> None:
+    """The visit's satisfaction figure scores the sheet's satisfaction items through their band tables
+    (docs/scoring.md, "Reviewers")."""
+    items = [
+        indicator
+        for indicator in evaluator_for(check.edition).indicators
+        if indicator.method == sheet.Method.SATISFACTION
+    ]
+    if not items:
+        return
+    figure = {
+        "value": float(visit.satisfaction_score),
+        "note": f"满意度得分{visit.satisfaction_score}(样本{visit.questionnaire_sample}份)",
+        "by": user.pk,
+        "at": timezone.now().isoformat(),
+    }
+    check.judgements = {**check.judgements, **{indicator.code: figure for indicator in items}}
+    _apply_judgements(check)
+    check.save(
+        update_fields=[
+            "judgements",
+            "results",
+            "failed",
+            "score",
+            "proposed_score",
+            "level",
+            "proposed_level",
+            "updated_at",
+        ]
+    )
 
 
 @transaction.atomic

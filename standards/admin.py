@@ -12,7 +12,7 @@ class IndicatorInline(admin.TabularInline):
         "category",
         "check_kind",
         "level",
-        "weight",
+        "points",
         "measure",
         "operator",
         "threshold",

@@ -12,7 +12,8 @@ def restore_shipped_editions(sender, using, apps=None, **kwargs):
 
     from . import shipped
 
-    if shipped.MIGRATION not in MigrationRecorder(connections[using]).applied_migrations():
+    applied = MigrationRecorder(connections[using]).applied_migrations()
+    if shipped.LEGACY_MIGRATION not in applied:
         return
     if apps is None:  # `flush` sends no migration state: the tables are the current models'
         from django.apps import apps
@@ -21,7 +22,7 @@ def restore_shipped_editions(sender, using, apps=None, **kwargs):
         Indicator = apps.get_model("standards", "Indicator")
     except LookupError:
         return
-    shipped.ship(StandardEdition, Indicator, timezone.now())
+    shipped.ship(StandardEdition, Indicator, timezone.now(), sheets=shipped.SHEETS_MIGRATION in applied)
 
 
 class StandardsConfig(AppConfig):

@@ -16,8 +16,22 @@ from core.scope import may
 
 from .models import EditionLocked, Indicator, StandardEdition
 
+EDITABLE_EDITION_FIELDS = ("name", "code", "min_scores", "bonus_cap")
 # Fields of an indicator that a city may change in its draft (a new indicator sets the rest too).
-EDITABLE_INDICATOR_FIELDS = ("level", "weight", "operator", "params", "threshold", "advice")
+EDITABLE_INDICATOR_FIELDS = (
+    "level",
+    "section",
+    "points",
+    "method",
+    "scoring",
+    "scoring_params",
+    "veto",
+    "bonus",
+    "operator",
+    "params",
+    "threshold",
+    "advice",
+)
 NEW_INDICATOR_FIELDS = (
     "code",
     "category",
@@ -27,7 +41,12 @@ NEW_INDICATOR_FIELDS = (
     "operator",
     "threshold",
     "level",
-    "weight",
+    "section",
+    "points",
+    "scoring",
+    "scoring_params",
+    "veto",
+    "bonus",
     "advice",
 )
 
@@ -64,7 +83,8 @@ def copy_edition(edition: StandardEdition, user) -> StandardEdition:
         status=StandardEdition.Status.DRAFT,
         based_on=edition,
         levels=list(edition.levels),
-        premium_min_score=edition.premium_min_score,
+        min_scores=dict(edition.min_scores),
+        bonus_cap=edition.bonus_cap,
         created_by=user,
     )
     Indicator.objects.bulk_create(
@@ -75,7 +95,13 @@ def copy_edition(edition: StandardEdition, user) -> StandardEdition:
             requirement=indicator.requirement,
             check_kind=indicator.check_kind,
             level=indicator.level,
-            weight=indicator.weight,
+            section=list(indicator.section),
+            points=indicator.points,
+            method=indicator.method,
+            scoring=indicator.scoring,
+            scoring_params=indicator.scoring_params,
+            veto=list(indicator.veto),
+            bonus=indicator.bonus,
             order=indicator.order,
             measure=indicator.measure,
             params=indicator.params,
@@ -90,12 +116,13 @@ def copy_edition(edition: StandardEdition, user) -> StandardEdition:
 
 @transaction.atomic
 def update_edition(edition: StandardEdition, user, **changes) -> StandardEdition:
-    """Change a draft's name, code or 精品 score; a new code takes that code's next version."""
+    """Change a draft's name, code, level minimum scores or bonus cap; a new code takes that code's next
+    version."""
     _require_manager(user, edition)
     _require_draft(edition)
     old_code = StandardEdition.objects.filter(pk=edition.pk).values_list("code", flat=True).first()
     for name, value in changes.items():
-        if name not in ("name", "code", "premium_min_score"):
+        if name not in EDITABLE_EDITION_FIELDS:
             raise ValueError(f"not editable: {name}")
         setattr(edition, name, value)
     if edition.code != old_code:
@@ -107,7 +134,8 @@ def update_edition(edition: StandardEdition, user, **changes) -> StandardEdition
 
 @transaction.atomic
 def update_indicator(indicator: Indicator, user, **changes) -> Indicator:
-    """Change a draft indicator's threshold, level, weight, parameters, operator or advice."""
+    """Change a draft indicator's place on the sheet, points, scoring rule, vetoes, threshold, level,
+    parameters, operator or advice."""
     _require_manager(user, indicator.edition)
     _require_draft(indicator.edition)
     for name, value in changes.items():
@@ -176,7 +204,13 @@ COMPARED_FIELDS = {
     "requirement": "要求",
     "check_kind": "判定方式",
     "level": "适用等级",
-    "weight": "权重",
+    "section": "所属栏目",
+    "points": "分值",
+    "method": "考评方法",
+    "scoring": "计分规则",
+    "scoring_params": "计分参数",
+    "veto": "一票否决",
+    "bonus": "加分项",
     "measure": "测量项",
     "params": "测量参数",
     "operator": "比较方式",
@@ -207,7 +241,12 @@ def changes_since_source(edition: StandardEdition) -> list[tuple[str, str]]:
                 details += f"(阈值:{old.readable_threshold} → {row.readable_threshold})"
             changes.append((code, f"修改了{details}"))
     changes += [(code, "删除") for code in before if code not in after]
-    for name, label in (("name", "标准名称"), ("code", "标准代码"), ("premium_min_score", "精品最低得分")):
+    for name, label in (
+        ("name", "标准名称"),
+        ("code", "标准代码"),
+        ("min_scores", "各等级最低得分"),
+        ("bonus_cap", "加分上限"),
+    ):
         if getattr(edition.based_on, name) != getattr(edition, name):
             changes.insert(0, ("—", f"{label}:{getattr(edition.based_on, name)} → {getattr(edition, name)}"))
     return changes

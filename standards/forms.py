@@ -5,11 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from communities.models import Community
 from core.forms import CheckboxList, ScopedModelForm
 from core.measures import LIST, MEASURES
 
-from . import thresholds
+from . import sheet, thresholds
 from .models import Indicator, StandardEdition
 
 NUMBER, MEASURE, RANGE, CODES, JSON = "number", "measure", "range", "codes", "json"
@@ -247,16 +246,41 @@ class RuleFormMixin:
 
 
 class EditionForm(ScopedModelForm):
-    """A draft's name, code and (rural) 精品 score."""
+    """A draft's name, code, bonus cap and the minimum score of each of its levels (one field a level,
+    kept as the edition's `min_scores`)."""
 
     class Meta:
         model = StandardEdition
-        fields = ["code", "name", "premium_min_score"]
+        fields = ["code", "name", "bonus_cap"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.instance.applies_to != Community.Kind.RURAL:
-            self.fields.pop("premium_min_score")
+        for code, label in self.instance.level_choices():
+            self.fields[f"min_score_{code}"] = forms.DecimalField(
+                label=f"“{label}”最低得分",
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                initial=self.instance.min_score(code),
+            )
+        self.apply_bootstrap()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.min_scores = {
+            code: sheet.to_json(cleaned[f"min_score_{code}"])
+            for code, _ in self.instance.level_choices()
+            if cleaned.get(f"min_score_{code}") is not None
+        }
+        return cleaned
+
+    def changes(self) -> dict:
+        return {
+            "code": self.cleaned_data["code"],
+            "name": self.cleaned_data["name"],
+            "bonus_cap": self.cleaned_data["bonus_cap"],
+            "min_scores": self.instance.min_scores,
+        }
 
 
 class IndicatorForm(RuleFormMixin, ScopedModelForm):
@@ -265,7 +289,7 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["level", "weight", "operator", "advice"]
+        fields = ["level", "points", "operator", "advice"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -299,7 +323,7 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
         return cleaned
 
     def changes(self) -> dict:
-        data = {"level": self.cleaned_data["level"], "weight": self.cleaned_data["weight"]}
+        data = {"level": self.cleaned_data["level"], "points": self.cleaned_data["points"]}
         if self.instance.check_kind == Indicator.Check.AUTO:
             data.update(
                 operator=self.cleaned_data["operator"],
@@ -317,7 +341,7 @@ class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["code", "category", "requirement", "measure", "operator", "level", "weight", "advice"]
+        fields = ["code", "category", "requirement", "measure", "operator", "level", "points", "advice"]
         widgets = {"requirement": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, edition, **kwargs):

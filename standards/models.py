@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +12,7 @@ from core.models import Tenant
 from core.scope import ScopedQuerySet
 from core.uniqueness import UniqueRule, UniqueRulesMixin
 
-from . import thresholds
+from . import sheet, thresholds
 
 
 class Level(models.TextChoices):
@@ -119,16 +121,20 @@ class StandardEdition(models.Model):
         verbose_name="复制自",
     )
     levels = models.JSONField("等级(由低到高)", default=list)
-    premium_min_score = models.DecimalField(
-        "精品最低得分",
+    # docs/scoring.md: a level is reached with at least its minimum score and its veto items at full marks.
+    min_scores = models.JSONField(
+        "各等级最低得分", default=dict, blank=True, help_text='如 {"qualified": 70, "model": 90}。'
+    )
+    bonus_cap = models.DecimalField(
+        "加分上限",
         max_digits=5,
         decimal_places=2,
-        default=95,
+        default=5,
         validators=[
-            MinValueValidator(0, message="得分须在0至100之间。"),
-            MaxValueValidator(100, message="得分须在0至100之间。"),
+            MinValueValidator(0, message="加分上限须在0至100之间。"),
+            MaxValueValidator(100, message="加分上限须在0至100之间。"),
         ],
-        help_text="农村社区“精品”:达到全部示范指标,且得分不低于此值。",
+        help_text="加分项合计最多计入的分数。",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,8 +162,7 @@ class StandardEdition(models.Model):
                 name="edition_unique_shipped_version",
             ),
             models.CheckConstraint(
-                condition=models.Q(premium_min_score__gte=0, premium_min_score__lte=100),
-                name="edition_premium_score_range",
+                condition=models.Q(bonus_cap__gte=0, bonus_cap__lte=100), name="edition_bonus_cap_range"
             ),
         ]
 
@@ -185,6 +190,14 @@ class StandardEdition(models.Model):
     def level_choices(self) -> list[tuple[str, str]]:
         return [(code, Level(code).label) for code in self.levels if code in Level.values]
 
+    def min_score(self, level: str) -> Decimal:
+        """The minimum score of `level` (0 where the edition names none)."""
+        return sheet.number((self.min_scores or {}).get(level, 0))
+
+    def veto_codes(self, level: str) -> list[str]:
+        """The codes of the items that must be at full marks for `level` (its 一票否决 items)."""
+        return [code for code, veto in self.indicators.values_list("code", "veto") if level in (veto or [])]
+
     def stored_status(self) -> str | None:
         if not self.pk:
             return None
@@ -204,6 +217,8 @@ class StandardEdition(models.Model):
         if expected is not None and list(self.levels or []) != expected:
             labels = " < ".join(Level(code).label for code in expected)
             errors["levels"] = f"适用于该类社区的等级为:{labels}。"
+        else:
+            errors.update(sheet.validate_min_scores(self.levels, self.min_scores))
         if self.code and not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in self.code):
             errors["code"] = "标准代码只能由英文字母、数字和连字符组成。"
         if errors:
@@ -236,13 +251,25 @@ class Indicator(UniqueRulesMixin, models.Model):
     # Not `check`: that name is Django's Model.check(); the API calls it `check`.
     check_kind = models.CharField("判定方式", max_length=10, choices=Check.choices)
     level = models.CharField("适用等级", max_length=20, choices=Level.choices)
-    weight = models.DecimalField(
-        "权重",
+    # The 一级/二级 headings the item sits under on the 评分表, e.g. ["组织建设", "居委会设置"].
+    section = models.JSONField("所属栏目", default=list, blank=True)
+    points = models.DecimalField(
+        "分值",
         max_digits=6,
         decimal_places=2,
         default=1,
-        validators=[MinValueValidator(0, message="权重不能为负数。")],
+        validators=[MinValueValidator(0, message="分值不能为负数。")],
     )
+    method = models.CharField(
+        "考评方法", max_length=20, choices=sheet.Method.choices, default=sheet.Method.SYSTEM
+    )
+    scoring = models.CharField(
+        "计分规则", max_length=20, choices=sheet.Scoring.choices, default=sheet.Scoring.ALL_OR_NOTHING
+    )
+    # deduction: {"per": points per missing unit}; bands: {"bands": [{"min": value, "share": 0…1}, …]}.
+    scoring_params = models.JSONField("计分参数", default=dict, blank=True)
+    veto = models.JSONField("一票否决的等级", default=list, blank=True)
+    bonus = models.BooleanField("加分项", default=False)
     order = models.PositiveIntegerField("顺序", default=0)
     measure = models.CharField("测量项", max_length=50, blank=True)
     params = models.JSONField("测量参数", default=dict, blank=True)
@@ -267,7 +294,7 @@ class Indicator(UniqueRulesMixin, models.Model):
         ordering = ["edition", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="indicator_unique_code_in_edition"),
-            models.CheckConstraint(condition=models.Q(weight__gte=0), name="indicator_weight_not_negative"),
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="indicator_points_not_negative"),
         ]
 
     def __str__(self):
@@ -307,6 +334,8 @@ class Indicator(UniqueRulesMixin, models.Model):
         if self.edition_id and self.level and self.level not in self.edition.levels:
             allowed = "、".join(label for _, label in self.edition.level_choices())
             errors["level"] = [f"本标准的等级为:{allowed}。"]
+        if self.edition_id:
+            errors.update(sheet.validate_item(self, self.edition.levels))
         if self.check_kind == self.Check.AUTO:
             errors.update(thresholds.validate_rule(self.measure, self.params, self.operator, self.threshold))
             if self.advice:
@@ -318,6 +347,14 @@ class Indicator(UniqueRulesMixin, models.Model):
             if self.measure or self.operator or self.threshold not in (None, "", [], {}):
                 errors["check_kind"] = ["材料审核和实地评估的指标不设测量项、比较方式和阈值。"]
         super().clean(errors)
+
+    @property
+    def method_label(self) -> str:
+        return sheet.Method(self.method).label if self.method in sheet.Method.values else self.method
+
+    @property
+    def scoring_label(self) -> str:
+        return sheet.describe_scoring(self)
 
     @property
     def readable_threshold(self) -> str:

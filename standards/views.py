@@ -129,8 +129,7 @@ class EditionUpdateView(EditionObjectMixin, generic.UpdateView):
 
     def form_valid(self, form):
         try:
-            changes = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
-            editing.update_edition(self.object, self.request.user, **changes)
+            editing.update_edition(self.object, self.request.user, **form.changes())
         except Conflict:
             raise
         except ValidationError as exc:

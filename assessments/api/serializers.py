@@ -118,7 +118,16 @@ class IndicatorEvidenceSerializer(serializers.ModelSerializer):
 
 def _body_field(declared: Input) -> serializers.Field:
     if declared.kind == Kind.FLAG:
-        return serializers.BooleanField(required=declared.required)
+        return serializers.BooleanField(required=declared.required, allow_null=not declared.required)
+    if declared.kind == Kind.NUMBER:
+        return serializers.DecimalField(
+            max_digits=6,
+            decimal_places=2,
+            coerce_to_string=False,
+            required=False,
+            allow_null=True,
+            help_text=declared.help_text,
+        )
     if declared.kind == Kind.CHOICE:
         return serializers.ChoiceField(choices=list(declared.choices), required=declared.required)
     if declared.kind == Kind.FILE:

@@ -1,5 +1,5 @@
 """Load the shipped editions U, R and V (tenant null: every city sees them) from
-`standards/editions/{U,R,V}.json`, published, version 1. Reversing deletes exactly those editions.
+`standards/editions/v1/{U,R,V}.json`, published, version 1. Reversing deletes exactly those editions.
 
 The JSON files are the shipped data; a later change to a shipped standard is a new edition (a new
 version in a new file and migration), never an edit of these files.
@@ -12,11 +12,11 @@ from standards import shipped
 
 
 def ship(apps, schema_editor):
-    shipped.ship(apps.get_model("assessments", "StandardEdition"), apps.get_model("assessments", "Indicator"), timezone.now())
+    shipped.ship(apps.get_model("assessments", "StandardEdition"), apps.get_model("assessments", "Indicator"), timezone.now(), sheets=False)
 
 
 def unship(apps, schema_editor):
-    shipped.unship(apps.get_model("assessments", "StandardEdition"), apps.get_model("assessments", "Indicator"))
+    shipped.unship(apps.get_model("assessments", "StandardEdition"), apps.get_model("assessments", "Indicator"), version=1)
 
 
 class Migration(migrations.Migration):

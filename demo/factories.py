@@ -439,9 +439,14 @@ class VillageRecognitionFactory(RecordFactory):
 # ---- the self-check side ----------------------------------------------------------------------------
 
 
-def shipped_edition(kind: str) -> StandardEdition:
-    """The shipped edition (U, R or V) for a kind of community: shipped by the migrations, never made."""
-    return StandardEdition.objects.get(tenant__isnull=True, applies_to=kind, version=1)
+def shipped_edition(kind: str = "urban", version: int | None = None) -> StandardEdition:
+    """A shipped edition for a kind of community (or its code, U, R or V): the newest, the one a first
+    run uses, unless `version` names an older one. Shipped by the migrations, never made."""
+    editions = StandardEdition.objects.filter(tenant__isnull=True)
+    editions = editions.filter(code=kind) if kind in ("U", "R", "V") else editions.filter(applies_to=kind)
+    if version is not None:
+        return editions.get(version=version)
+    return editions.order_by("-version").first()
 
 
 class SelfCheckFactory(factory.django.DjangoModelFactory):

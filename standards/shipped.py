@@ -37,8 +37,16 @@ def legacy_veto(levels: list[str], level: str) -> list[str]:
 
 
 def legacy_min_scores(levels: list[str], premium_min_score) -> dict:
-    """A checklist level needed no score, except 精品 its `premium_min_score`."""
-    return {level: (float(premium_min_score) if level == "premium" else 0) for level in levels}
+    """A checklist level needed no score, except 精品 its `premium_min_score`: its vetoes decided it. On
+    the sheet the minimums must rise, so the lowest level gets 0 and each next one a point more, which
+    a community meeting that level's vetoes (every item of the level and below) always scores; 精品
+    keeps its own minimum (at least a point above the level below it)."""
+    scores = {}
+    for position, level in enumerate(levels):
+        scores[level] = position
+        if level == "premium":
+            scores[level] = max(float(premium_min_score), position)
+    return scores
 
 
 def sheet_from_legacy(data: dict) -> dict:
@@ -140,9 +148,12 @@ def ship(StandardEdition, Indicator, published_at, legacy: bool = True, sheets: 
     return created
 
 
-def unship(StandardEdition, Indicator, version: int) -> None:
-    """Delete exactly the shipped editions of `version`; copies made from them keep their indicators."""
+def unship(StandardEdition, Indicator, version: int, keep=None) -> None:
+    """Delete exactly the shipped editions of `version` (but those whose ids `keep` lists); copies made
+    from them keep their indicators."""
     shipped = StandardEdition.objects.filter(tenant__isnull=True, code__in=CODES, version=version)
+    if keep is not None:
+        shipped = shipped.exclude(pk__in=keep)
     StandardEdition.objects.filter(based_on__in=shipped).update(based_on=None)
     Indicator.objects.filter(edition__in=shipped).delete()
     shipped.delete()

@@ -21,7 +21,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     """docs/api.md: {"code", "requirement", "check" (auto/evidence/site), "level", "weight"}."""
 
     check = serializers.ChoiceField(source="check_kind", choices=Indicator.Check.choices, read_only=True)
-    weight = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True)
+    weight = serializers.DecimalField(
+        source="points", max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True
+    )
 
     class Meta:
         model = Indicator

@@ -15,10 +15,17 @@ def ship(apps, schema_editor):
 
 
 def unship(apps, schema_editor):
-    shipped.unship(apps.get_model("standards", "StandardEdition"), apps.get_model("standards", "Indicator"), version=2)
+    # Sheets some self-check already uses stay (their rows follow the schema back); the others go.
+    used = apps.get_model("assessments", "SelfCheck").objects.values("edition_id")
+    shipped.unship(
+        apps.get_model("standards", "StandardEdition"),
+        apps.get_model("standards", "Indicator"),
+        version=2,
+        keep=used,
+    )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("standards", "0002_scoring_sheets")]
+    dependencies = [("standards", "0002_scoring_sheets"), ("assessments", "0008_move_standards_and_designations")]
 
     operations = [migrations.RunPython(ship, unship)]

@@ -7,17 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.exceptions import Conflict
+from demo.factories import shipped_edition
 from standards import editing
 from standards.models import EditionLocked, Indicator, StandardEdition
 
 
-def shipped(code="U") -> StandardEdition:
-    return StandardEdition.objects.get(tenant__isnull=True, code=code, version=1)
-
-
 @pytest.fixture
 def draft(world):
-    return editing.copy_edition(shipped(), world.officer)
+    return editing.copy_edition(shipped_edition(), world.officer)
 
 
 OWN = {
@@ -28,22 +25,22 @@ OWN = {
     "operator": "gte",
     "threshold": {"measure": "residents", "factor": 0.12},
     "level": "model",
-    "weight": Decimal("2"),
+    "points": Decimal("2"),
 }
 
 
 class TestCopy:
     def test_a_copy_is_a_draft_of_the_next_version_in_the_city(self, world, draft):
-        source = shipped()
+        source = shipped_edition()
         assert draft.tenant == world.tenant and draft.status == StandardEdition.Status.DRAFT
         assert (draft.code, draft.version, draft.based_on, draft.created_by) == (
             "U",
-            2,
+            3,  # the shipped versions 1 and 2 come first
             source,
             world.officer,
         )
         assert (draft.applies_to, draft.levels) == (source.applies_to, source.levels)
-        fields = ["code", "category", "requirement", "check_kind", "level", "weight", "measure", "params"]
+        fields = ["code", "category", "requirement", "check_kind", "level", "points", "measure", "params"]
         fields += ["operator", "threshold", "advice", "order"]
         assert list(draft.indicators.order_by("order").values_list(*fields)) == list(
             source.indicators.order_by("order").values_list(*fields)
@@ -52,9 +49,9 @@ class TestCopy:
     def test_versions_count_the_citys_editions_and_the_shipped_one(self, world, draft):
         editing.publish(draft, world.officer)
         again = editing.copy_edition(draft, world.officer)
-        assert again.version == 3 and again.based_on == draft
-        elsewhere = editing.copy_edition(shipped(), world.other_officer)
-        assert (elsewhere.tenant, elsewhere.version) == (world.other_tenant, 2)
+        assert again.version == 4 and again.based_on == draft
+        elsewhere = editing.copy_edition(shipped_edition(), world.other_officer)
+        assert (elsewhere.tenant, elsewhere.version) == (world.other_tenant, 3)
 
     def test_only_published_editions_are_copied(self, world, draft):
         with pytest.raises(Conflict):
@@ -63,7 +60,7 @@ class TestCopy:
     @pytest.mark.parametrize("who", ["clerk", "reviewer", "reader", "reader_d1"])
     def test_only_the_city_officer_copies(self, world, who):
         with pytest.raises(PermissionDenied):
-            editing.copy_edition(shipped(), getattr(world, who))
+            editing.copy_edition(shipped_edition(), getattr(world, who))
         assert not StandardEdition.objects.filter(tenant__isnull=False).exists()
 
     def test_another_citys_edition_cannot_be_copied(self, world, draft):
@@ -75,14 +72,14 @@ class TestCopy:
 class TestEditDraft:
     def test_thresholds_levels_weights_params_change(self, world, draft):
         area = draft.indicators.get(code="U-AREA")
-        editing.update_indicator(area, world.officer, threshold=400, level="model", weight=Decimal("3"))
+        editing.update_indicator(area, world.officer, threshold=400, level="model", points=Decimal("3"))
         area.refresh_from_db()
-        assert (area.threshold, area.level, area.weight) == (400, "model", 3)
+        assert (area.threshold, area.level, area.points) == (400, "model", 3)
         assert area.readable_threshold == "≥ 400 平方米"
         meet = draft.indicators.get(code="U-MEET")
         editing.update_indicator(meet, world.officer, params={"kind": "residents_representatives"})
         assert draft.indicators.get(code="U-MEET").params == {"kind": "residents_representatives"}
-        assert shipped().indicators.get(code="U-AREA").threshold == 300  # the source is untouched
+        assert shipped_edition().indicators.get(code="U-AREA").threshold == 300  # the source is untouched
 
     @pytest.mark.parametrize(
         "changes, field",
@@ -91,7 +88,7 @@ class TestEditDraft:
             ({"threshold": {"measure": "residents", "factor": "a lot"}}, "threshold"),
             ({"operator": "all_in"}, "operator"),
             ({"level": "premium"}, "level"),
-            ({"weight": Decimal("-1")}, "weight"),
+            ({"points": Decimal("-1")}, "points"),
             ({"params": {"colour": "red"}}, "params"),
             ({"params": {"kind": "service_station", "exempt_subtypes": ["castle"]}}, "params"),
             ({"threshold": {"min": 7, "max": 5}, "operator": "between"}, "threshold"),
@@ -203,12 +200,12 @@ class TestPublish:
         with pytest.raises(EditionLocked):
             draft.delete()
         draft.refresh_from_db()
-        assert draft.name == shipped().name
+        assert draft.name == shipped_edition().name
         assert draft.indicators.get(code="U-AREA").threshold == 300
         assert draft.indicators.count() == 41
 
     def test_the_shipped_editions_are_locked_too(self, world):
-        area = shipped().indicators.get(code="U-AREA")
+        area = shipped_edition().indicators.get(code="U-AREA")
         area.threshold = 1
         with pytest.raises(EditionLocked):
             area.save()
@@ -216,7 +213,7 @@ class TestPublish:
             editing.update_indicator(area, world.officer, threshold=1)
 
     def test_an_indicator_cannot_be_moved_out_of_a_published_edition(self, world, draft):
-        area = shipped().indicators.get(code="U-AREA")
+        area = shipped_edition().indicators.get(code="U-AREA")
         area.edition = draft
         with pytest.raises(EditionLocked):
             area.save()
@@ -239,19 +236,19 @@ class TestPublish:
     def test_a_draft_can_be_discarded(self, world, draft):
         editing.delete_draft(draft, world.officer)
         assert not StandardEdition.objects.filter(pk=draft.pk).exists()
-        assert shipped().indicators.count() == 41
+        assert shipped_edition().indicators.count() == 41
 
 
 class TestScope:
     def test_editions_are_the_citys_plus_the_shipped_ones(self, world, draft):
         for user in (world.clerk, world.reviewer, world.officer, world.reader_d1):
             assert set(StandardEdition.objects.visible_to(user).values_list("code", "version")) == {
-                ("U", 1),
-                ("R", 1),
-                ("V", 1),
-                ("U", 2),
-            }
+                (code, version) for code in ("U", "R", "V") for version in (1, 2)
+            } | {("U", 3)}
             assert list(StandardEdition.objects.within_scope(user)) == [draft]
         assert draft not in StandardEdition.objects.visible_to(world.other_officer)
         assert not Indicator.objects.visible_to(world.other_officer).filter(edition=draft).exists()
-        assert Indicator.objects.visible_to(world.clerk).filter(edition=draft).count() == 41
+        assert (
+            Indicator.objects.visible_to(world.clerk).filter(edition=draft).count()
+            == shipped_edition().indicators.count()
+        )

@@ -6,19 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from demo.factories import shipped_edition
 from standards import editing, thresholds
 from standards.models import StandardEdition
 
 NOVEMBER_31 = "截止日期11月31日不存在,请填写实际存在的日期。"
 
 
-def shipped(code="U") -> StandardEdition:
-    return StandardEdition.objects.get(tenant__isnull=True, code=code, version=1)
-
-
 @pytest.fixture
 def draft(world):
-    return editing.copy_edition(shipped(), world.officer)
+    return editing.copy_edition(shipped_edition(), world.officer)
 
 
 def filing(month=None, day=None):
@@ -133,7 +130,7 @@ def test_the_editor_page_shows_the_error_at_the_parameters_and_saves_nothing(wor
     url = reverse("indicator-update", args=[draft.pk, indicator.pk])
     data = {
         "level": "qualified",
-        "weight": "1",
+        "points": "1",
         "operator": "eq",
         "threshold_form": "number",
         "threshold_number": "1",

@@ -4,6 +4,7 @@ copy → edit → publish workflow in the browser, with docs/api.md's refusal or
 import pytest
 from django.urls import reverse
 
+from demo.factories import shipped_edition
 from standards import editing
 from standards.models import StandardEdition
 
@@ -11,13 +12,9 @@ USERS = ["clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "oth
 NOT_OFFICERS = ["clerk", "clerk_t3", "reviewer", "reader", "reader_d1"]
 
 
-def shipped(code="U") -> StandardEdition:
-    return StandardEdition.objects.get(tenant__isnull=True, code=code, version=1)
-
-
 @pytest.fixture
 def draft(world):
-    return editing.copy_edition(shipped(), world.officer)
+    return editing.copy_edition(shipped_edition(), world.officer)
 
 
 def as_user(client, user):
@@ -39,10 +36,10 @@ class TestReading:
         listing = client.get(reverse("standard-list"))
         assert listing.status_code == 200
         assert {e.code for e in listing.context["object_list"]} == {"U", "R", "V"}
-        assert client.get(reverse("standard-detail", args=[shipped("R").pk])).status_code == 200
+        assert client.get(reverse("standard-detail", args=[shipped_edition("R").pk])).status_code == 200
 
     def test_the_detail_groups_by_category_with_readable_thresholds(self, world, client):
-        response = as_user(client, world.clerk).get(reverse("standard-detail", args=[shipped().pk]))
+        response = as_user(client, world.clerk).get(reverse("standard-detail", args=[shipped_edition().pk]))
         html = response.content.decode()
         categories = [category for category, _ in response.context["groups"]]
         assert categories[:3] == ["组织建设", "经费", "民主自治"] and "阵地建设" in categories
@@ -68,21 +65,23 @@ class TestReading:
         drafts = client.get(reverse("standard-list"), {"status": "draft"}).context["object_list"]
         assert list(drafts) == [draft]
         rural = client.get(reverse("standard-list"), {"applies_to": "rural"}).context["object_list"]
-        assert [e.code for e in rural] == ["R"]
+        assert [(e.code, e.version) for e in rural] == [("R", 1), ("R", 2)]
 
 
 class TestCopyPage:
     def test_the_officer_copies_and_lands_on_the_draft(self, world, client):
-        response = as_user(client, world.officer).post(reverse("standard-copy", args=[shipped().pk]))
+        response = as_user(client, world.officer).post(reverse("standard-copy", args=[shipped_edition().pk]))
         copy = StandardEdition.objects.get(tenant=world.tenant)
         assert response.status_code == 302 and response.url == reverse("standard-detail", args=[copy.pk])
-        assert (copy.version, copy.status) == (2, "draft")
+        assert (copy.version, copy.status) == (3, "draft")
         page = client.get(response.url).content.decode()
         assert "草稿" in page and "发布" in page and "新增本市指标" in page
 
     @pytest.mark.parametrize("who", NOT_OFFICERS)
     def test_other_roles_are_refused(self, world, client, who):
-        response = as_user(client, getattr(world, who)).post(reverse("standard-copy", args=[shipped().pk]))
+        response = as_user(client, getattr(world, who)).post(
+            reverse("standard-copy", args=[shipped_edition().pk])
+        )
         assert response.status_code == 403
         assert not StandardEdition.objects.filter(tenant__isnull=False).exists()
 
@@ -96,7 +95,9 @@ class TestCopyPage:
 
     def test_copy_is_post_only(self, world, client):
         assert (
-            as_user(client, world.officer).get(reverse("standard-copy", args=[shipped().pk])).status_code
+            as_user(client, world.officer)
+            .get(reverse("standard-copy", args=[shipped_edition().pk]))
+            .status_code
             == 405
         )
 
@@ -114,7 +115,7 @@ class TestEditPages:
             url,
             {
                 "level": "model",
-                "weight": "2.5",
+                "points": "2.5",
                 "operator": "gte",
                 "threshold_form": "number",
                 "threshold_number": "400",
@@ -124,14 +125,14 @@ class TestEditPages:
         )
         assert response.status_code == 302
         area = draft.indicators.get(code="U-AREA")
-        assert (area.threshold, area.level, str(area.weight)) == (400, "model", "2.50")
+        assert (area.threshold, area.level, str(area.points)) == (400, "model", "2.50")
         assert "≥ 400 平方米" in client.get(reverse("standard-detail", args=[draft.pk])).content.decode()
 
     def test_a_fraction_stays_exact(self, world, client, draft):
         client = as_user(client, world.officer)
         url = self.url(draft, "U-FULLTIME")
         assert client.get(url).context["form"]["threshold_number"].value() == "2/3"
-        data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "number"}
+        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "number"}
         data.update(threshold_number="3/4", params_json='{"body": "residents_committee"}')
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-FULLTIME").threshold == {"numerator": 3, "denominator": 4}
@@ -144,7 +145,7 @@ class TestEditPages:
             "station_area_m2",
             "2/3",
         )
-        data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "measure"}
+        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "measure"}
         data.update(
             threshold_measure="station_area_m2",
             threshold_factor="3/4",
@@ -160,7 +161,7 @@ class TestEditPages:
         url = self.url(draft, "U-VOLREG")
         form = client.get(url).context["form"]
         assert (form["threshold_measure"].value(), form["threshold_factor"].value()) == ("residents", "0.1")
-        data = {"level": "qualified", "weight": "1", "operator": "gte", "threshold_form": "measure"}
+        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "measure"}
         data.update(threshold_measure="residents", threshold_factor="0.15")
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-VOLREG").threshold == {"measure": "residents", "factor": 0.15}
@@ -174,7 +175,7 @@ class TestEditPages:
         url = self.url(draft, "U-FUND")
         form = client.get(url).context["form"]
         data = {name: form[name].value() or "" for name in form.fields}
-        data.update(level="qualified", weight="1", threshold_factor="1.1")
+        data.update(level="qualified", points="1", threshold_factor="1.1")
         assert client.post(url, data).status_code == 302
         fund = draft.indicators.get(code="U-FUND").threshold
         assert fund["factor"] == 1.1 and fund["params"]["tiers"][0] == {
@@ -185,14 +186,14 @@ class TestEditPages:
     def test_items_are_chosen_from_the_measures_codes(self, world, client, draft):
         client = as_user(client, world.officer)
         url = self.url(draft, "U-ROOMS")
-        data = {"level": "qualified", "weight": "1", "operator": "all_in", "threshold_form": "codes"}
+        data = {"level": "qualified", "points": "1", "operator": "all_in", "threshold_form": "codes"}
         data.update(
             threshold_codes=["service_hall", "police_room"], params_json='{"kind": "service_station"}'
         )
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-ROOMS").threshold == ["service_hall", "police_room"]
         quarters = self.url(draft, "U-MEET")
-        data = {"level": "qualified", "weight": "1", "operator": "all_in", "threshold_form": "codes"}
+        data = {"level": "qualified", "points": "1", "operator": "all_in", "threshold_form": "codes"}
         assert client.post(quarters, {**data, "threshold_codes": ["1", "2", "4"]}).status_code == 302
         assert draft.indicators.get(code="U-MEET").threshold == [1, 2, 4]
 
@@ -200,7 +201,7 @@ class TestEditPages:
         client = as_user(client, world.officer)
         url = self.url(draft, "U-PRO")
         assert client.get(url).context["form"]["threshold_form"].value() == "json"
-        data = {"level": "qualified", "weight": "1", "operator": "between", "threshold_form": "json"}
+        data = {"level": "qualified", "points": "1", "operator": "between", "threshold_form": "json"}
         response = client.post(url, {**data, "threshold_json": '{"min": 1}'})
         assert field_errors(response, "threshold_json") == ['“介于”的阈值须为 {"min": 下限, "max": 上限}。']
         response = client.post(url, {**data, "threshold_json": "{not json"})
@@ -209,16 +210,16 @@ class TestEditPages:
             url, {**data, "threshold_json": '{"min": 0, "max": 5}', "params_json": '{"x": 1}'}
         )
         assert "没有参数" in field_errors(response, "params_json")[0]
-        response = client.post(url, {**data, "threshold_json": '{"min": 0, "max": 5}', "weight": "-1"})
-        assert field_errors(response, "weight") == ["权重不能为负数。"]
+        response = client.post(url, {**data, "threshold_json": '{"min": 0, "max": 5}', "points": "-1"})
+        assert field_errors(response, "points") == ["分值不能为负数。"]
         assert draft.indicators.get(code="U-PRO").threshold["max"]["measure"] == "professional_staff_allowed"
 
     def test_an_evidence_indicator_has_only_level_and_weight(self, world, client, draft):
         client = as_user(client, world.officer)
         url = self.url(draft, "U-CHARTER")
         form = client.get(url).context["form"]
-        assert {field.name for field in form.visible_fields()} == {"level", "weight"}
-        assert client.post(url, {"level": "model", "weight": "0"}).status_code == 302
+        assert {field.name for field in form.visible_fields()} == {"level", "points"}
+        assert client.post(url, {"level": "model", "points": "0"}).status_code == 302
         assert draft.indicators.get(code="U-CHARTER").level == "model"
 
     def test_a_change_made_meanwhile_is_not_overwritten(self, world, client, draft):
@@ -226,10 +227,10 @@ class TestEditPages:
         url = self.url(draft, "U-CHARTER")
         opened_with = client.get(url).context["form"]["version"].value()
         charter = draft.indicators.get(code="U-CHARTER")
-        editing.update_indicator(charter, world.officer, weight=3)  # another officer, meanwhile
-        response = client.post(url, {"level": "model", "weight": "0", "version": opened_with})
+        editing.update_indicator(charter, world.officer, points=3)  # another officer, meanwhile
+        response = client.post(url, {"level": "model", "points": "0", "version": opened_with})
         assert response.status_code == 200 and "已被他人修改" in response.content.decode()
-        assert draft.indicators.get(code="U-CHARTER").weight == 3
+        assert draft.indicators.get(code="U-CHARTER").points == 3
 
     def test_add_a_citys_own_indicator(self, world, client, draft):
         client = as_user(client, world.officer)
@@ -242,7 +243,7 @@ class TestEditPages:
             "measure": "registered_volunteers",
             "operator": "gte",
             "level": "model",
-            "weight": "1",
+            "points": "1",
             "threshold_form": "measure",
             "threshold_measure": "residents",
             "threshold_factor": "0.12",
@@ -277,7 +278,7 @@ class TestEditPages:
         assert field_errors(response, "code") == ["标准代码只能由英文字母、数字和连字符组成。"]
 
     def test_rural_drafts_edit_the_premium_score(self, world, client):
-        rural = editing.copy_edition(shipped("R"), world.officer)
+        rural = editing.copy_edition(shipped_edition("R"), world.officer)
         client = as_user(client, world.officer)
         url = reverse("standard-update", args=[rural.pk])
         for score in ("101", "-1"):
@@ -322,13 +323,13 @@ class TestEditPages:
         assert StandardEdition.objects.get(pk=draft.pk).status == "draft"
 
     def test_an_indicator_of_another_edition_is_not_found_through_this_one(self, world, client, draft):
-        other = editing.copy_edition(shipped("V"), world.officer)
+        other = editing.copy_edition(shipped_edition("V"), world.officer)
         url = reverse("indicator-update", args=[draft.pk, other.indicators.first().pk])
         assert as_user(client, world.officer).get(url).status_code == 404
 
     def test_the_shipped_edition_is_nobodys_to_edit(self, world, client):
-        area = shipped().indicators.get(code="U-AREA")
-        url = reverse("indicator-update", args=[shipped().pk, area.pk])
+        area = shipped_edition().indicators.get(code="U-AREA")
+        url = reverse("indicator-update", args=[shipped_edition().pk, area.pk])
         assert as_user(client, world.officer).get(url).status_code == 403
 
     def test_remove_an_indicator_and_discard_a_draft(self, world, client, draft):
@@ -357,7 +358,7 @@ class TestPublishPage:
         edit = reverse("indicator-update", args=[draft.pk, area.pk])
         assert client.get(edit).status_code == 409
         response = client.post(
-            edit, {"level": "model", "weight": "1", "threshold_form": "number", "threshold_number": "1"}
+            edit, {"level": "model", "points": "1", "threshold_form": "number", "threshold_number": "1"}
         )
         assert response.status_code == 409 and "已发布的标准版本不能修改" in response.content.decode()
         for name in ("standard-publish", "standard-update", "standard-delete", "indicator-create"):

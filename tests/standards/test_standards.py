@@ -10,8 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from core.measures import MEASURES
+from demo.factories import shipped_edition
+from standards import shipped as shipped_data
 from standards import thresholds
 from standards.models import LEVELS_BY_KIND, Indicator, StandardEdition
 
@@ -129,7 +132,7 @@ def test_every_code_of_the_standard_is_shipped_with_its_check_and_level(db, code
         row = rows[indicator_code]
         assert row.check_kind == STORED_CHECK[check], indicator_code
         assert row.level == level_code[level], indicator_code
-        assert row.weight == 1, indicator_code
+        assert row.points == 1, indicator_code
         assert re.search(r"[\u4e00-\u9fff]", row.requirement) and row.category, indicator_code
 
 
@@ -281,38 +284,61 @@ def test_quarters_and_shares(db):
 
 
 def test_premium_is_an_edition_parameter(db):
-    assert shipped("R").premium_min_score == 95
+    assert shipped("R").min_score("premium") == 95
     assert "premium" in shipped("R").levels
 
 
-def test_current_edition_is_the_citys_newest_else_the_shipped_one(world):
+def test_current_edition_is_the_citys_newest_else_the_newest_shipped_one(world):
     from standards import editing
 
-    assert StandardEdition.objects.current_for(world.tenant.pk, "urban") == shipped("U")
-    copy = editing.copy_edition(shipped("U"), world.officer)
-    assert StandardEdition.objects.current_for(world.tenant.pk, "urban") == shipped("U")  # a draft
+    newest = shipped_edition("U")
+    assert newest.version == 2 and newest != shipped("U")
+    assert StandardEdition.objects.current_for(world.tenant.pk, "urban") == newest
+    copy = editing.copy_edition(newest, world.officer)
+    assert StandardEdition.objects.current_for(world.tenant.pk, "urban") == newest  # a draft
     editing.publish(copy, world.officer)
     assert StandardEdition.objects.current_for(world.tenant.pk, "urban") == copy
-    assert StandardEdition.objects.current_for(world.other_tenant.pk, "urban") == shipped("U")
-    assert StandardEdition.objects.current_for(world.tenant.pk, "village") == shipped("V")
+    assert StandardEdition.objects.current_for(world.other_tenant.pk, "urban") == newest
+    assert StandardEdition.objects.current_for(world.tenant.pk, "village") == shipped_edition("V")
 
 
-def test_the_data_migration_is_reversible(db):
-    migration = importlib.import_module("assessments.migrations.0002_ship_standards")
-    # The migration's functions work on the models as they stood at that migration.
-    django_apps = MigrationLoader(connection).project_state(("assessments", "0002_ship_standards")).apps
-    migration.unship(django_apps, None)
-    assert not StandardEdition.objects.filter(tenant__isnull=True).exists()
-    assert not Indicator.objects.exists()
-    migration.ship(django_apps, None)
-    assert StandardEdition.objects.filter(tenant__isnull=True).count() == 3
-    assert Indicator.objects.count() == 41 + 15 + 16
+SHEET_ROWS = sum(len(shipped_data.load(code)["indicators"]) for code in shipped_data.CODES)
+LEGACY_ROWS = 41 + 15 + 16
+
+
+def test_the_data_migrations_are_reversible(db):
+    sheets = importlib.import_module("standards.migrations.0003_ship_sheets")
+    # The migration's functions work on the models as they stand at that migration.
+    django_apps = MigrationLoader(connection).project_state(("standards", "0003_ship_sheets")).apps
+    sheets.unship(django_apps, None)
+    assert set(StandardEdition.objects.values_list("version", flat=True)) == {1}
+    assert Indicator.objects.count() == LEGACY_ROWS
+    sheets.ship(django_apps, None)
+    assert StandardEdition.objects.filter(tenant__isnull=True, version=2).count() == 3
+    assert Indicator.objects.count() == LEGACY_ROWS + SHEET_ROWS
+    # The first editions come back (after a flush, say) as the sheets their conversion made of them.
+    shipped_data.unship(StandardEdition, Indicator, version=1)
+    assert not StandardEdition.objects.filter(version=1).exists()
+    shipped_data.ship(StandardEdition, Indicator, timezone.now(), sheets=False)
+    legacy = shipped("R")
+    assert legacy.min_scores == {"standardized": 0, "model": 1, "premium": 95}
+    assert legacy.indicators.get(code="R-AREA").veto == ["standardized", "model", "premium"]
+
+
+def test_a_sheet_some_self_check_uses_stays_when_its_migration_is_reversed(db):
+    from demo.factories import CommunityFactory, SelfCheckFactory
+
+    check = SelfCheckFactory(community=CommunityFactory(kind="village"))
+    assert check.edition == shipped_edition("V")
+    sheets = importlib.import_module("standards.migrations.0003_ship_sheets")
+    sheets.unship(MigrationLoader(connection).project_state(("standards", "0003_ship_sheets")).apps, None)
+    assert set(StandardEdition.objects.filter(version=2).values_list("code", flat=True)) == {"V"}
 
 
 def test_a_flushed_database_gets_the_shipped_editions_back(db):
     call_command("flush", interactive=False, verbosity=0)
-    assert StandardEdition.objects.filter(tenant__isnull=True).count() == 3
-    assert Indicator.objects.count() == 41 + 15 + 16
+    assert StandardEdition.objects.filter(tenant__isnull=True).count() == 6
+    assert Indicator.objects.count() == LEGACY_ROWS + SHEET_ROWS
 
 
 def test_the_product_never_reads_the_shared_folder():

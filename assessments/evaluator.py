@@ -566,12 +566,24 @@ def result_earned(indicator: Indicator, result: dict) -> Decimal | None:
     return sheet.number(indicator.points) if result["passed"] else Decimal(0)
 
 
+def _short(requirement: str, length: int = 40) -> str:
+    return requirement if len(requirement) <= length else f"{requirement[:length]}…"
+
+
+def _with_points(reason: str, recoverable: Decimal) -> str:
+    """A shortfall and what fixing it is worth: "社区社会组织8个,还需2个,可得4分。" (an advice ends
+    with "。", which the points clause takes over)."""
+    return f"{reason.rstrip('。.;；, ')},可得{sheet.to_json(recoverable)}分。"
+
+
 def gap_list(self_check: SelfCheck) -> list[dict]:
-    """What stands between the community and the next level up, in points (docs/scoring.md): each item
-    below full marks with the points it would recover ("社区社会组织8个,还需2个。可得4分。"). What the
-    town can fix in its own records comes first, veto items of the target level first among them and
-    then by points; items a reviewer marked down follow; items awaiting review come last, apart
-    (`pending`), since nobody has found them short yet. A score below the level's minimum is named too."""
+    """What stands between the community and the next level up, in points (docs/scoring.md): each
+    applicable item below full marks with the points it would recover (full marks less earned, for
+    every scoring rule: "社区社会组织8个,还需2个,可得4分。"). What the town can fix in its own records
+    comes first (`town`), then items a reviewer marked down, then items awaiting review (`pending`,
+    worth their full marks, apart since nobody has found them short yet); within each, veto items of
+    the target level first, bonus items last, then the most points first. A score below the level's
+    minimum comes before them all (`indicator` empty, `points` the score points missing)."""
     edition = self_check.edition
     target = self_check.next_level
     if target is None:
@@ -582,34 +594,28 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
         indicator = by_code.get(result["indicator"])
         if indicator is None or result.get("applicable") is False or result["passed"]:
             continue
-        veto = target in (indicator.veto or [])
         full = sheet.number(indicator.points)
         earned = result_earned(indicator, result)
         if earned is None:
-            text = f"{indicator.requirement[:40]}…({result['note']})"
             recoverable = full
+            text = _with_points(f"{_short(indicator.requirement)}({result['note']})", recoverable)
         else:
             recoverable = full - earned
-            reason = (result["note"] or indicator.requirement[:40]).rstrip("。")
-            text = f"{reason}。可得{sheet.to_json(recoverable)}分。"
-        if indicator.bonus:
-            text = f"加分项:{text}"
-        if veto:
-            text = f"一票否决项:{text}"
+            text = _with_points(result["note"] or _short(indicator.requirement), recoverable)
         gaps.append(
             {
                 "indicator": indicator.code,
                 "level": indicator.level,
                 "text": text,
                 "points": sheet.to_json(recoverable),
-                "veto": veto,
+                "veto": target in (indicator.veto or []),
                 "bonus": indicator.bonus,
                 "pending": earned is None,
                 "town": indicator.check_kind == Indicator.Check.AUTO,
             }
         )
     gaps.sort(
-        key=lambda gap: (gap["pending"], not gap["town"], gap["bonus"], not gap["veto"], -gap["points"])
+        key=lambda gap: (gap["pending"], not gap["town"], not gap["veto"], gap["bonus"], -gap["points"])
     )
     minimum = edition.min_score(target)
     if self_check.score < minimum:
@@ -619,7 +625,7 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
             {
                 "indicator": "",
                 "level": target,
-                "text": f"得分{self_check.score},“{self_check.next_level_display}”须不低于"
+                "text": f"得分{sheet.to_json(self_check.score)}分,“{self_check.next_level_display}”须不低于"
                 f"{sheet.to_json(minimum)}分,还差{short}分。",
                 "points": short,
                 "veto": False,
@@ -629,3 +635,20 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
             },
         )
     return gaps
+
+
+def gap_summary(gaps: list[dict]) -> dict:
+    """The gap list as the pages show it: the minimum-score row (`minimum`, None once met) and the
+    score points it names (`short`, else 0), the veto items not yet at full marks (`vetoes`), and the
+    items in three groups: what the town fixes in its own records (`town`), items a reviewer marked
+    down (`judged`) and items awaiting review (`pending`)."""
+    minimum = next((gap for gap in gaps if not gap["indicator"]), None)
+    items = [gap for gap in gaps if gap["indicator"]]
+    return {
+        "minimum": minimum,
+        "short": minimum["points"] if minimum else 0,
+        "vetoes": sum(1 for gap in items if gap["veto"]),
+        "town": [gap for gap in items if gap["town"] and not gap["pending"]],
+        "judged": [gap for gap in items if not gap["town"] and not gap["pending"]],
+        "pending": [gap for gap in items if gap["pending"]],
+    }

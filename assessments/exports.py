@@ -9,7 +9,21 @@ from .models import SelfCheck, SelfCheckEvent
 
 
 def _gaps(check: SelfCheck) -> str:
-    return "\n".join(f"{gap['indicator']} {gap['text']}".strip() for gap in check.gaps)
+    """One line per gap, marked as the pages' badges mark it; each text ends with its points."""
+    return "\n".join(
+        " ".join(
+            part
+            for part in (
+                gap["indicator"],
+                "[一票否决]" if gap["veto"] else "",
+                "[加分项]" if gap["bonus"] else "",
+                "[待评审]" if gap["pending"] else "",
+                gap["text"],
+            )
+            if part
+        )
+        for gap in check.gaps
+    )
 
 
 exports.register(

@@ -4,8 +4,8 @@ city holds about 160 MB of results). PostgreSQL (jsonb) and SQLite (JSON1) each 
 the figures' tests run on both.
 """
 
-from django.db import NotSupportedError
-from django.db.models import BooleanField, FloatField, Func, Value
+from django.db import NotSupportedError, connections
+from django.db.models import BooleanField, F, FloatField, Func, Value
 
 
 class _JsonFunc(Func):
@@ -71,25 +71,67 @@ FAILED_COUNTS_SQL = {
 }
 
 
-def failed_counts(self_checks) -> list[tuple[int, int, str, str, int]]:
-    """[(town id, edition id, level reached, failed indicator code, self-checks)] over the given
-    self-checks: the `failed` lists unnested and counted per town by the database, one query. The
-    self-checks' own query is the derived table (an `id IN (...)` of it joined again took twice as
-    long over a city)."""
-    from django.db import connections
-    from django.db.models import F
-
+def _grouped_rows(self_checks, templates: dict, name: str, **columns) -> list[tuple]:
+    """`templates[vendor]` run over the self-checks' own query as its derived table `s` (an
+    `id IN (...)` of it joined again took twice as long over a city), with `columns` selected."""
     connection = connections[self_checks.db]
-    template = FAILED_COUNTS_SQL.get(connection.vendor)
+    template = templates.get(connection.vendor)
     if template is None:
-        raise NotSupportedError(f"failed_counts is not written for {connection.vendor}.")
-    columns = {
-        "town": F("community__unit_id"),
-        "edition_ref": F("edition_id"),
-        "reached": F("level"),
-        "codes": F("failed"),
-    }
+        raise NotSupportedError(f"{name} is not written for {connection.vendor}.")
     checks, params = self_checks.order_by().values(**columns).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(template.format(checks=checks), params)
         return cursor.fetchall()
+
+
+def failed_counts(self_checks) -> list[tuple[int, int, str, str, int]]:
+    """[(town id, edition id, level reached, failed indicator code, self-checks)] over the given
+    self-checks: the `failed` lists unnested and counted per town by the database, one query."""
+    return _grouped_rows(
+        self_checks,
+        FAILED_COUNTS_SQL,
+        "failed_counts",
+        town=F("community__unit_id"),
+        edition_ref=F("edition_id"),
+        reached=F("level"),
+        codes=F("failed"),
+    )
+
+
+# Per town, edition and item: the points lost by the results below full marks (`points − earned`, the
+# judged ones: unjudged items hold no `earned`), and how many of them were stored before items had
+# points (no `earned` key at all: they lost the item's full marks, which the caller adds).
+POINTS_LOST_SQL = {
+    "postgresql": (
+        "SELECT s.town, s.edition_ref, item->>'indicator', "
+        "SUM(CASE WHEN jsonb_typeof(item->'earned') = 'number' "
+        "THEN (item->>'points')::numeric - (item->>'earned')::numeric ELSE 0 END), "
+        "SUM(CASE WHEN item->'earned' IS NULL THEN 1 ELSE 0 END) "
+        "FROM ({checks}) AS s CROSS JOIN LATERAL jsonb_array_elements(s.items) AS item "
+        "WHERE item->>'passed' = 'false' AND COALESCE(item->>'applicable', 'true') <> 'false' "
+        "GROUP BY 1, 2, 3"
+    ),
+    "sqlite": (
+        "SELECT s.town, s.edition_ref, json_extract(j.value, '$.indicator'), "
+        "SUM(CASE WHEN json_type(j.value, '$.earned') IN ('integer', 'real') "
+        "THEN json_extract(j.value, '$.points') - json_extract(j.value, '$.earned') ELSE 0 END), "
+        "SUM(CASE WHEN json_type(j.value, '$.earned') IS NULL THEN 1 ELSE 0 END) "
+        "FROM ({checks}) AS s, json_each(s.items) AS j "
+        "WHERE json_type(j.value, '$.passed') = 'false' "
+        "AND COALESCE(json_type(j.value, '$.applicable'), 'true') <> 'false' "
+        "GROUP BY 1, 2, 3"
+    ),
+}
+
+
+def points_lost(self_checks) -> list[tuple[int, int, str, float, int]]:
+    """[(town id, edition id, indicator code, points lost, results without points)] over the given
+    self-checks: their results unnested once by the database, one query."""
+    return _grouped_rows(
+        self_checks,
+        POINTS_LOST_SQL,
+        "points_lost",
+        town=F("community__unit_id"),
+        edition_ref=F("edition_id"),
+        items=F("results"),
+    )

@@ -124,6 +124,13 @@ class SelfCheck(changes.Counted, models.Model):
 
         return gap_list(self)
 
+    @property
+    def gap_summary(self) -> dict:
+        """The gap list grouped as the pages show it (`evaluator.gap_summary`)."""
+        from .evaluator import gap_list, gap_summary
+
+        return gap_summary(gap_list(self))
+
 
 # The status codes as one named choice set (the API schema names it once: SelfCheckStatusEnum).
 SELF_CHECK_STATUSES = SelfCheck.Status.choices

@@ -51,6 +51,8 @@ def reading(check) -> tuple:
     """What the figures read of a self-check besides its community and year: a re-evaluation that
     leaves this as it was leaves every figure as it was (and their cached answers standing)."""
     values = sorted((r["indicator"], r.get("value")) for r in check.results if r["indicator"] in (CROSS, ONE))
+    # The points lost per section read the earned points of the items below full marks.
+    short = sorted((r["indicator"], r.get("earned")) for r in check.results if r["passed"] is False)
     return (
         check.status,
         check.edition_id,
@@ -59,6 +61,7 @@ def reading(check) -> tuple:
         check.score,
         tuple(check.failed),
         tuple(values),
+        tuple(short),
     )
 
 

@@ -115,7 +115,6 @@ class SelfCheckDetailView(ScopedDetailView):
             }
             for result in check.results
         ]
-        context["gaps"] = check.gaps
         context["years"] = [year for year, _ in years]
         context.update(self._workflow(check))
         evidence: dict[str, list] = {}

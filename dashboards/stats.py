@@ -29,14 +29,15 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 
 from assessments import unit_figures
-from assessments.expressions import FailedHas, failed_counts
+from assessments.expressions import FailedHas, failed_counts, points_lost
 from assessments.models import SelfCheck
 from communities.models import Community, TownRecognition, VillageRecognition
 from core.models import Unit, User
 from core.roles import Tier
 from designations.models import Designation, Enrolment
 from funding.models import WorkFund
-from standards.models import Level
+from standards import sheet
+from standards.models import Indicator, Level
 
 GENERATION_KEY = "stats:generation:{}"
 EVERYTHING = "all"  # moved by a change of unknown place: ends every answer
@@ -51,6 +52,11 @@ THREE_TWO_ONE_YEARS = 3
 # V's target: within two years 85% of villages recognised "五个好"; every township "六个好".
 FIVE_GOOD_TARGET = 85.0
 SIX_GOOD_TARGET = 100.0
+# The score distribution's bands (docs/scoring.md, "The gap list and the figures"): (label, from, below).
+SCORE_BANDS = [("0-59", 0, 60), ("60-69", 60, 70), ("70-79", 70, 80), ("80-89", 80, 90), ("90-100", 90, None)]
+# In the keys of the cached counts and answers: a deploy that changes their shape never reads the
+# shape an older process left in the cache.
+SHAPE = 2
 
 
 def _bump(scope) -> None:
@@ -111,7 +117,7 @@ def viewer(user) -> str:
 
 def _cached(kind: str, user, year: int, unit, compute, figures_=None):
     """`compute(Figures)` for the caller's rows, unit and year, cached under the current generation."""
-    key = f"stats:{kind}:{generation(unit)}:{viewer(user)}:{unit.pk if unit else 'all'}:{year}"
+    key = f"stats:{SHAPE}:{kind}:{generation(unit)}:{viewer(user)}:{unit.pk if unit else 'all'}:{year}"
     found = cache.get(key)
     if found is None:
         found = compute(figures_ or Figures(user, year, unit))
@@ -166,6 +172,17 @@ def count_ahead(unit, year: int) -> int:
     return len(towns)
 
 
+def count_if_band(low: int, below: int | None):
+    """Self-checks whose score lies in the band [low, below) (no upper bound: up to 100)."""
+    condition = Q(score__gte=low) if below is None else Q(score__gte=low, score__lt=below)
+    return unit_figures.count_if(condition)
+
+
+def _bands(counts: Counter) -> dict[str, int]:
+    """{band label: self-checks} from towns' counts added up."""
+    return {label: counts[("band", label)] for label, _low, _below in SCORE_BANDS}
+
+
 def _money(due, paid, **more) -> dict:
     """Work funds as decimal strings in yuan (docs/api.md), with the share of the due that was paid."""
     return {
@@ -189,10 +206,12 @@ class Town:
     sums: Counter
     editions: Counter  # {(community kind, edition id): self-checks}
     failed: Counter  # {(edition id, level reached, failed indicator code): self-checks}
+    lost: Counter  # {(edition id, indicator code): points lost by its judged results below full marks}
+    unscored: Counter  # {(edition id, indicator code): failed results stored before items had points}
 
     @classmethod
     def empty(cls):
-        return cls(Counter(), Counter(), Counter(), Counter())
+        return cls(Counter(), Counter(), Counter(), Counter(), Counter(), Counter())
 
 
 class Figures:
@@ -262,7 +281,9 @@ class Figures:
         generation. A town lies in the unit, and so in the caller's scope: it is counted whole, the
         same for every caller, who share it. A change in one town recounts that town only, and a
         district's or the city's figures add up the towns already counted, by whoever asked first."""
-        keys = {pk: f"stats:{kind}:{gen}:{pk}:{self.year}" for pk, gen in self._town_generations.items()}
+        keys = {
+            pk: f"stats:{SHAPE}:{kind}:{gen}:{pk}:{self.year}" for pk, gen in self._town_generations.items()
+        }
         cached = cache.get_many(keys.values())
         towns = {pk: cached[key] for pk, key in keys.items() if key in cached}
         missing = [pk for pk in keys if pk not in towns]
@@ -350,8 +371,12 @@ class Figures:
         add(grouped(self.recognised_villages.filter(year=self.year), "community__unit_id"), lambda r: "5good")
         add(grouped(self.recognised_towns.filter(year=self.year), "unit_id"), lambda r: "6good")
 
-        for row in grouped(self.checks, "community__unit_id", **unit_figures.aggregates()):
+        bands = {f"band{low}": count_if_band(low, below) for _label, low, below in SCORE_BANDS}
+        for row in grouped(self.checks, "community__unit_id", **unit_figures.aggregates(), **bands):
             towns[row["town"]].sums.update(unit_figures.additive(row))
+            towns[row["town"]].counts.update(
+                {("band", label): row[f"band{low}"] or 0 for label, low, _below in SCORE_BANDS}
+            )
         money = grouped(
             self.funds.filter(year=self.year),
             "community__unit_id",
@@ -366,6 +391,9 @@ class Figures:
         checks = self.checks if town_ids is None else self.checks.filter(community__unit_id__in=town_ids)
         for town, edition_id, level, code, count in failed_counts(checks):
             towns[town].failed[(edition_id, level, code)] += count
+        for town, edition_id, code, lost, unscored in points_lost(checks):
+            towns[town].lost[(edition_id, code)] += sheet.number(lost or 0)
+            towns[town].unscored[(edition_id, code)] += unscored
         return towns
 
     def _count_trend(self, town_ids=None) -> dict[int, Counter]:
@@ -437,6 +465,7 @@ class Figures:
         programme["V-ONE"].update(towns=met["one_towns"], towns_meeting=met["one_met"])
         enrolled = counts["enrolled"]
         return {
+            "score_bands": _bands(counts),
             "communities": {
                 "total": communities,
                 "by_kind": by_kind,
@@ -500,6 +529,13 @@ class Figures:
             ],
         }
 
+    def _bands_of(self, town_ids) -> dict[str, int]:
+        counts = Counter()
+        for pk in town_ids:
+            if pk in self.towns:
+                counts.update(self.towns[pk].counts)
+        return _bands(counts)
+
     def _town_meets(self, town: Town) -> Counter:
         """Which town-level targets one town is counted for (`*_towns`) and meets (`*_met`)."""
         counts, sums = town.counts, town.sums
@@ -528,6 +564,10 @@ class Figures:
             editions[edition] += count
         counted = (editions, self._added("failed"))
         failed, checked, gaps = unit_figures.failures_and_gaps(self.checks, limit=10, counted=counted)
+        distribution = [
+            {"unit": child.pk, "name": child.name, "counts": self._bands_of(town_ids)}
+            for child, town_ids in self._children()
+        ]
         return {
             "year": self.year,
             "unit": self.unit.pk if self.unit else None,
@@ -539,7 +579,40 @@ class Figures:
             "most_failed": [_failure_row(row) for row in failed],
             "commonest_gaps": [_failure_row(row) for row in gaps],
             "self_checks_counted": checked,
+            "score_distribution": {
+                "bands": [label for label, _low, _below in SCORE_BANDS],
+                "total": found["score_bands"],
+                "rows": distribution,
+            },
+            "points_lost_by_section": self._points_lost_by_section(editions),
         }
+
+    def _points_lost_by_section(self, editions: Counter) -> list[dict]:
+        """Per 一级 section, the points its items lost over the year's self-checks (judged results
+        below full marks: points − earned; a result stored before items had points lost its item's
+        full marks), and the mean over the self-checks whose edition has that section."""
+        lost, unscored = self._added("lost"), self._added("unscored")
+        sections: dict[str, Decimal] = defaultdict(Decimal)
+        checks_of: dict[str, set[int]] = defaultdict(set)
+        rows = Indicator.objects.filter(edition_id__in=list(editions)).values_list(
+            "edition_id", "code", "section", "category", "points"
+        )
+        for edition_id, code, section, category, points in rows:
+            name = section[0] if section else category
+            checks_of[name].add(edition_id)
+            sections[name] += lost[(edition_id, code)] + unscored[(edition_id, code)] * points
+        found = []
+        for name, total in sections.items():
+            counted = sum(editions[edition_id] for edition_id in checks_of[name])
+            found.append(
+                {
+                    "section": name,
+                    "lost": sheet.to_json(total),
+                    "self_checks": counted,
+                    "average": sheet.to_json(total / counted) if counted else None,
+                }
+            )
+        return sorted(found, key=lambda row: (-row["lost"], row["section"]))
 
     def _titles_by_title(self) -> dict[str, int]:
         found = dict(
@@ -557,19 +630,27 @@ class Figures:
             by_district.setdefault(district, Counter())[title] += 1
         return {name: dict(counter) for name, counter in sorted(by_district.items())}
 
-    def units(self) -> dict:
-        """Rows per child unit of the unit (districts of a city, towns of a district)."""
+    @cached_property
+    def _child_units(self) -> list[Unit]:
         parent = self.unit.pk if self.unit else None
-        children = Unit.objects.within_scope(self.user).filter(parent_id=parent).order_by("name")
+        return list(Unit.objects.within_scope(self.user).filter(parent_id=parent).order_by("name"))
+
+    def _children(self) -> list[tuple[Unit, list[int]]]:
+        """The unit's child units (none for a town), each with the ids of the towns it holds."""
         depth = len(self.unit.path.strip("/").split("/")) if self.unit else 0
         towns_of: dict[int, list[int]] = defaultdict(list)
         for town in self.town_units:
             parts = town.path.strip("/").split("/")
             if len(parts) > depth:
                 towns_of[int(parts[depth])].append(town.pk)
+        return [(child, towns_of[child.pk]) for child in self._child_units]
+
+    def units(self) -> dict:
+        """Rows per child unit of the unit (districts of a city, towns of a district)."""
+        parent = self.unit.pk if self.unit else None
         rows = []
-        for child in children:
-            found = self.summary(towns_of[child.pk])
+        for child, town_ids in self._children():
+            found = self.summary(town_ids)
             rows.append(
                 {
                     "unit": child.pk,

@@ -48,6 +48,17 @@ def _labelled(rows: list[dict]) -> list[dict]:
     ]
 
 
+def _score_rows(distribution: dict) -> list[dict]:
+    """The score distribution's rows with their counts in band order (the page's table), the unit's
+    total last."""
+    bands = distribution["bands"]
+    rows = [
+        {"unit": row["unit"], "name": row["name"], "counts": [row["counts"][band] for band in bands]}
+        for row in distribution["rows"]
+    ]
+    return [*rows, {"unit": None, "name": "合计", "counts": [distribution["total"][band] for band in bands]}]
+
+
 class StatsQueryMixin(ScopedViewMixin):
     """Reads `?year=` and `?unit=` with `StatsQueryForm`: a unit outside the caller's subtree is a
     404 on a page, as every object out of scope."""
@@ -96,6 +107,8 @@ class StatsDashboardView(StatsQueryMixin, DefaultYearMixin, generic.TemplateView
                 (name, [(TITLES[title], n) for title, n in counts.items()])
                 for name, counts in overview["designations"]["by_district"].items()
             ],
+            score_bands=overview["score_distribution"]["bands"],
+            score_rows=_score_rows(overview["score_distribution"]),
             units=figures.get("units", {}).get("rows"),
             communities=_labelled(figures["communities"]["rows"]) if "communities" in figures else None,
             trend=trend,
@@ -198,6 +211,19 @@ def workbook_sheets(figures: dict):
             ["指标", "要求", "社区数", "自查数", "占比(%)"],
             ((r["indicator"], r["requirement"], r["failures"], r["of"], r["percent"]) for r in overview[key]),
         )
+    yield (
+        "得分分布",
+        ["单位", *(f"{band}分" for band in overview["score_distribution"]["bands"])],
+        ((row["name"], *row["counts"]) for row in _score_rows(overview["score_distribution"])),
+    )
+    yield (
+        "各栏目失分",
+        ["一级指标", "失分合计", "自查数", "平均失分"],
+        (
+            (row["section"], row["lost"], row["self_checks"], row["average"])
+            for row in overview["points_lost_by_section"]
+        ),
+    )
     if figures.get("units"):
         yield (
             "下级单位",

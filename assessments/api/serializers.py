@@ -20,9 +20,17 @@ class ResultSerializer(serializers.Serializer):
 
 
 class GapSerializer(serializers.Serializer):
+    """One row of the gap list (docs/api.md, `gaps`); the first row, when the score is below the next
+    level's minimum, has an empty `indicator` and the score points missing."""
+
     indicator = serializers.CharField(help_text="指标代码(得分要求时为空)")
-    level = serializers.CharField(help_text="该指标所属等级")
-    text = serializers.CharField(help_text="差距说明(中文)")
+    level = serializers.CharField(help_text="该指标所属等级(得分要求时为目标等级)")
+    text = serializers.CharField(help_text="差距说明(中文),以“可得N分。”结尾")
+    points = serializers.FloatField(help_text="整改后可得的分数:满分减已得分(待评审为满分)")
+    veto = serializers.BooleanField(help_text="是否为目标等级的一票否决项")
+    bonus = serializers.BooleanField(help_text="是否为加分项")
+    pending = serializers.BooleanField(help_text="待评审(尚未判定)")
+    town = serializers.BooleanField(help_text="系统自动计分的指标:镇街补齐记录即可得分")
 
 
 class FlatListField(serializers.Field):

@@ -76,6 +76,27 @@ class DesignationsSerializer(serializers.Serializer):
     by_district = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
 
 
+class ScoreBandsRowSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    name = serializers.CharField()
+    counts = _counts("各分数段的自查数")
+
+
+class ScoreDistributionSerializer(serializers.Serializer):
+    bands = serializers.ListField(
+        child=serializers.CharField(), help_text="分数段:0-59、60-69、70-79、80-89、90-100(含下限,不含上限)"
+    )
+    total = _counts("本单位各分数段的自查数")
+    rows = ScoreBandsRowSerializer(many=True, help_text="每个下级单位一行(乡镇没有下级单位:为空)")
+
+
+class SectionLossSerializer(serializers.Serializer):
+    section = serializers.CharField(help_text="一级指标(栏目)")
+    lost = serializers.FloatField(help_text="该栏目各指标失分合计(已评判的指标:满分减得分)")
+    self_checks = serializers.IntegerField(help_text="所用标准含该栏目的自查数")
+    average = serializers.FloatField(allow_null=True, help_text="平均每份自查失分")
+
+
 class OverviewSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     unit = serializers.IntegerField(allow_null=True)
@@ -87,6 +108,8 @@ class OverviewSerializer(serializers.Serializer):
     most_failed = IndicatorCountSerializer(many=True)
     commonest_gaps = IndicatorCountSerializer(many=True, help_text="出现在“距下一等级差距”中最多的指标")
     self_checks_counted = serializers.IntegerField()
+    score_distribution = ScoreDistributionSerializer(help_text="本年度自查得分分布")
+    points_lost_by_section = SectionLossSerializer(many=True, help_text="各一级指标失分,失分多的在前")
 
 
 class UnitRowSerializer(serializers.Serializer):

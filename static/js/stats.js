@@ -86,6 +86,22 @@
       const rows = data.commonest_gaps;
       return bars(rows.map((r) => r.indicator), [{ name: "差距清单中出现", data: rows.map((r) => r.failures) }], true);
     },
+    "score-bands"(data) {
+      const dist = data.score_distribution;
+      const rows = dist.rows.length ? dist.rows : [{ name: "合计", counts: dist.total }];
+      return bars(rows.map((r) => r.name), dist.bands.map((band) => ({
+        name: `${band}分`,
+        stack: "bands",
+        data: rows.map((r) => r.counts[band]),
+      })));
+    },
+    "points-lost"(data) {
+      const rows = data.points_lost_by_section;
+      return bars(rows.map((r) => r.section), [
+        { name: "失分合计", data: rows.map((r) => r.lost) },
+        { name: "平均每份自查", data: rows.map((r) => r.average) },
+      ], true);
+    },
     funds(data) {
       const rows = data.rows;
       return bars(rows.map((r) => r.name), [

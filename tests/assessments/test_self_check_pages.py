@@ -119,7 +119,7 @@ def test_export_lists_each_self_check_with_its_gap_list(world, evaluated, settin
     by_name = {row[header.index("社区")]: row for row in rows[1:]}
     assert set(by_name) == {world.c1.name, world.c2.name}
     gaps = by_name[world.c1.name][header.index("距下一等级的差距")]
-    assert "U-AREA 社区服务站面积282平方米,还差18平方米。" in gaps.splitlines()
+    assert "U-AREA 社区服务站面积282平方米,还差18平方米,可得1分。" in gaps.splitlines()
     assert by_name[world.c1.name][header.index("达到等级")] == "未达标"
 
 

@@ -351,7 +351,7 @@ def test_a_record_saved_by_a_clerk_updates_the_gap_list_at_once(world, api):
 
     check = SelfCheck.objects.get(community=world.c1, year=YEAR)
     gaps = {gap["indicator"]: gap["text"] for gap in check.gaps}
-    assert "社区服务站面积282平方米,还差18平方米。" == gaps["U-AREA"]
+    assert "社区服务站面积282平方米,还差18平方米,可得1分。" == gaps["U-AREA"]
 
     with transaction.atomic():
         response = client.patch(
@@ -443,7 +443,17 @@ def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, ap
         "gaps",
     }
     assert isinstance(row["score"], float) and row["level"] == "none"
-    assert {"indicator": "U-STATION", "level": "qualified", "text": "尚未登记社区服务站。"} in row["gaps"]
+    station = next(gap for gap in row["gaps"] if gap["indicator"] == "U-STATION")
+    assert station == {
+        "indicator": "U-STATION",
+        "level": "qualified",
+        "text": "尚未登记社区服务站,可得1分。",
+        "points": 1,
+        "veto": False,
+        "bonus": False,
+        "pending": False,
+        "town": True,
+    }
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ def test_clerk_runs_self_checks_and_closes_a_gap(transactional_db, world, live_s
     expect(page.locator("h1")).to_contain_text("年度自查")
     indicators = page.get_by_test_id("indicators")
     expect(indicators).to_contain_text("U-AREA")
-    expect(page.get_by_test_id("gaps")).to_contain_text("尚未登记社区服务站。")
+    expect(page.get_by_test_id("gaps")).to_contain_text("尚未登记社区服务站,可得1分。")
 
     # A station of 282 m²: the community page's gap list says what is still missing, in square metres.
     page.goto(f"{live_server.url}/records/facilities/new/?community={world.c1.pk}")
@@ -34,8 +34,8 @@ def test_clerk_runs_self_checks_and_closes_a_gap(transactional_db, world, live_s
 
     page.goto(f"{live_server.url}/communities/{world.c1.pk}/")
     gaps = page.get_by_test_id("gap-list")
-    expect(gaps).to_contain_text("社区服务站面积282平方米,还差18平方米。")
-    expect(gaps).not_to_contain_text("尚未登记社区服务站。")
+    expect(gaps).to_contain_text("社区服务站面积282平方米,还差18平方米,可得1分。")
+    expect(gaps).not_to_contain_text("尚未登记社区服务站")
     expect(page.get_by_test_id("standing")).to_contain_text(re.compile(r"得分 \d+"))
 
     page.goto(f"{live_server.url}/self-checks/failures/")

@@ -47,7 +47,18 @@ def test_city_page_shows_the_figures_and_drills_down_to_its_districts(client, pr
     # the targets table: actual, target and towns meeting
     assert re.search(r'<tr data-code="V-ONE">.*?66\.7%.*?60\.0%.*?1 / 1</td>', html, re.S)
     # every chart is a container the script draws from the API, beside its table
-    charts = ["targets", "kinds", "status", "titles", "trend", "failed", "gaps", "funds"]
+    charts = [
+        "targets",
+        "kinds",
+        "status",
+        "titles",
+        "trend",
+        "failed",
+        "gaps",
+        "score-bands",
+        "points-lost",
+        "funds",
+    ]
     for chart in charts:
         assert f'data-chart="{chart}"' in html
     assert f'data-src="/api/v1/stats/units/?year={YEAR}&amp;unit={w.city.pk}"' in html
@@ -128,6 +139,8 @@ def test_export_holds_the_numbers_of_the_page(client, programme):
         "工作经费",
         "未达标最多的指标",
         "差距清单最常见",
+        "得分分布",
+        "各栏目失分",
         "下级单位",
         "历年趋势",
     ]

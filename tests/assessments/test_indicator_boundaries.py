@@ -245,6 +245,9 @@ def test_u_size_exempts_unit_type_communities(world):
         "value": "n/a",
         "expected": None,
         "note": "不适用",
+        "earned": None,
+        "points": exempt["points"],
+        "applicable": False,
     }
 
 

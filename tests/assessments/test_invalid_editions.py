@@ -98,6 +98,9 @@ def test_the_evaluator_fails_only_the_indicator_it_cannot_evaluate(world, bad_ci
         "value": None,
         "expected": None,
         "note": INVALID_RULE_NOTE,
+        "earned": 0,
+        "points": by_code["U-FILE"]["points"],
+        "applicable": True,
     }
     assert "U-FILE" in bad_check.failed
     # Every other indicator of the bad city is judged as usual; the good city's U-FILE too.
@@ -107,7 +110,16 @@ def test_the_evaluator_fails_only_the_indicator_it_cannot_evaluate(world, bad_ci
         by_code["U-SIZE"] == shipped_check_results["U-SIZE"] or by_code["U-SIZE"]["note"] != INVALID_RULE_NOTE
     )
     assert [r["indicator"] for r in bad_check.results if r["note"] == INVALID_RULE_NOTE] == ["U-FILE"]
-    assert set(bad_check.results[0]) == {"indicator", "passed", "value", "expected", "note"}
+    assert set(bad_check.results[0]) == {
+        "indicator",
+        "passed",
+        "value",
+        "expected",
+        "note",
+        "earned",
+        "points",
+        "applicable",
+    }
     failures = [record for record in caplog.records if record.levelno == logging.ERROR]
     assert len(failures) == 1 and "U-FILE" in failures[0].getMessage()
     assert f"city {world.tenant.pk}" in failures[0].getMessage()

@@ -16,6 +16,7 @@ from core.measures import Batch
 from core.models import Job
 from demo.factories import CommunityFactory, FacilityFactory, WorkFundFactory
 from funding.models import WorkFund
+from standards import shipped
 from standards.models import Indicator, StandardEdition
 
 YEAR = timezone.localdate().year
@@ -98,6 +99,9 @@ def test_rerun_keeps_reviewer_judgements_and_a_new_year_starts_clean(world, run)
         "value": None,
         "expected": None,
         "note": "章程齐全",
+        "earned": charter["points"],
+        "points": charter["points"],
+        "applicable": True,
     }
     duty = next(r for r in check.results if r["indicator"] == "U-DUTY")
     assert duty["passed"] is None and duty["note"] == "待区县审核材料"
@@ -221,6 +225,8 @@ def test_a_community_without_a_published_edition_for_its_kind_is_reported(world)
 
 
 def edition_with(tenant, kind, levels, rows, premium_min_score=95, code="T"):
+    """A checklist edition as the legacy conversion makes it: each item all-or-nothing for its weight, a
+    veto of its level and the levels above (docs/scoring.md, "Editions from before the sheets")."""
     edition = StandardEdition.objects.create(
         tenant=tenant,
         code=code,
@@ -228,7 +234,7 @@ def edition_with(tenant, kind, levels, rows, premium_min_score=95, code="T"):
         version=1,
         applies_to=kind,
         levels=levels,
-        premium_min_score=premium_min_score,
+        min_scores=shipped.legacy_min_scores(levels, premium_min_score),
     )
     for order, (code, check, level, weight, threshold) in enumerate(rows):
         Indicator.objects.create(
@@ -237,8 +243,10 @@ def edition_with(tenant, kind, levels, rows, premium_min_score=95, code="T"):
             category="测试",
             requirement=code,
             check_kind=check,
+            method=shipped.LEGACY_METHODS[check],
+            veto=shipped.legacy_veto(levels, level),
             level=level,
-            weight=weight,
+            points=weight,
             order=order,
             **(
                 {"measure": "households", "operator": "gte", "threshold": threshold}
@@ -313,15 +321,17 @@ def test_premium_needs_every_model_indicator_and_the_minimum_score(world):
     all_model = edition_with(world.tenant, "rural", ["standardized", "model", "premium"], rows[:2], code="T2")
     assert outcome(all_model, community).level == "premium"  # score 100 ≥ 95
 
-    Indicator.objects.filter(edition=all_model).update(weight=1)
+    Indicator.objects.filter(edition=all_model).update(points=1)
     Indicator.objects.create(
         edition=all_model,
         code="S",
         category="测试",
         requirement="S",
         check_kind="site",
+        method="inspection",
+        veto=["premium"],
         level="premium",
-        weight=1,
+        points=1,
     )
     low = outcome(all_model, community, {"S": {"passed": False}})
     assert low.score == Decimal("66.67") and low.level == "model"

@@ -54,6 +54,7 @@ def test_a_demo_database_from_before_the_split_migrates_forward_with_every_row(t
 
     migrate(AFTER_SPLIT)
     after, types_after = tables(), content_types()
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # the schema the next tests expect
 
     unchanged = set(before) - {"django_migrations", "django_content_type"}
     assert set(after) == set(before)

@@ -25,8 +25,9 @@ from core.views import (
     refused,
 )
 from designations.models import Designation, Enrolment
+from standards import printing
 
-from . import runs, workflow
+from . import runs, sheets, workflow
 from .evaluator import evaluator_for, show_result
 from .filtersets import SelfCheckFilterSet
 from .forms import SelfCheckRunForm
@@ -81,6 +82,17 @@ class SelfCheckListView(DefaultYearMixin, ScopedListView):
             wanted.append(("待验收", SelfCheck.Status.DISTRICT_APPROVED))
         visible = SelfCheck.objects.visible_to(user)
         return [(label, status, visible.filter(status=status).count()) for label, status in wanted]
+
+
+class SelfCheckSheetView(ScopedObjectMixin, generic.View):
+    """The self-check's 评分表 as PDF or Excel (`sheet.pdf`, `sheet.xlsx`), for whoever reads it."""
+
+    model = SelfCheck
+
+    def get(self, request, pk, file_format):
+        check = get_object_or_404(self.get_queryset().select_related("community__unit__parent"), pk=pk)
+        self.check_action(check)
+        return printing.file_response(sheets.score_sheet(check), file_format, sheets.file_name(check))
 
 
 class SelfCheckDetailView(ScopedDetailView):

@@ -15,7 +15,7 @@ from core.views import (
     ScopedObjectMixin,
 )
 
-from . import editing
+from . import editing, printing
 from .filtersets import StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin
 from .models import EditionLocked, Indicator, Level, StandardEdition
@@ -71,6 +71,17 @@ class EditionListView(ScopedListView):
             .annotate(n=Count("indicators"))
             .order_by("applies_to", "code", "version", "pk")
         )
+
+
+class EditionSheetView(ScopedObjectMixin, generic.View):
+    """The edition's blank 评分表 as PDF or Excel (`sheet.pdf`, `sheet.xlsx`), for whoever reads it."""
+
+    model = StandardEdition
+
+    def get(self, request, edition, file_format):
+        edition = get_object_or_404(self.get_queryset(), pk=edition)
+        self.check_action(edition)
+        return printing.file_response(printing.blank(edition), file_format, printing.blank_name(edition))
 
 
 class EditionDetailView(ScopedDetailView):

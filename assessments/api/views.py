@@ -11,8 +11,10 @@ from core.api.schema import UnjudgedConflictSerializer
 from core.api.serializers import JobCreatedSerializer
 from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
 from core.roles import Action
+from standards import printing
+from standards.api.views import SHEET_ACTION, sheet_format, sheet_schema
 
-from .. import runs
+from .. import runs, sheets
 from ..filtersets import SelfCheckFilterSet
 from ..models import IndicatorEvidence, SelfCheck, SiteVisit
 from ..steps import STEPS, Kind, Step
@@ -143,6 +145,14 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
     def events(self, request, pk):
         check = self.get_object()
         return Response(SelfCheckEventSerializer(check.events.select_related("actor"), many=True).data)
+
+    @extend_schema(**sheet_schema("评分表"))
+    @action(**SHEET_ACTION)
+    def sheet(self, request, pk):
+        check = self.get_object()
+        return printing.file_response(
+            sheets.score_sheet(check), sheet_format(request), sheets.file_name(check)
+        )
 
     @extend_schema(request=SelfCheckRunSerializer, responses={202: JobCreatedSerializer})
     @action(detail=False, methods=["post"], url_path="run", action_requires=Action.RUN_SELF_CHECKS)

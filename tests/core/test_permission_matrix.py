@@ -80,6 +80,7 @@ API = [
         {"anon": 401, "clerk_t3": 400, "other_officer": 400, "*": 200},
     ),
     ("get", "/api/v1/self-checks/{sc1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
+    ("get", "/api/v1/self-checks/{sc1}/sheet/?format=xlsx", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     ("get", "/api/v1/enrolments/", None, {"anon": 401, "*": 200}),
     ("get", "/api/v1/enrolments/{en1}/", None, {"anon": 401, **SEES_C1, **NOT_C1}),
     (
@@ -209,6 +210,7 @@ PAGES = [
     ),
     ("get", "/self-checks/?year=2025", None, {"anon": 302, "*": 200}),
     ("get", "/self-checks/{sc1}/", None, {"anon": 302, **SEES_C1, **NOT_C1}),
+    ("get", "/self-checks/{sc1}/sheet.xlsx", None, {"anon": 302, **SEES_C1, **NOT_C1}),
     ("get", "/self-checks/failures/?year=2025", None, {"anon": 302, "*": 200}),
     ("post", "/exports/self-checks/", {}, {"anon": 302, "*": 302}),
     # 200: the form shown again, T1 is not among the caller's units

@@ -399,8 +399,8 @@ class SheetItemMixin:
                 min_value=0,
                 max_value=100,
                 error_messages={
-                    "min_value": "得分比例须在0至100%之间。",
-                    "max_value": "得分比例须在0至100%之间。",
+                    "min_value": "得分比例须在0至100%%之间。",
+                    "max_value": "得分比例须在0至100%%之间。",
                 },
             )
         self.fields["veto"] = forms.MultipleChoiceField(

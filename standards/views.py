@@ -144,7 +144,7 @@ class EditionCopyView(EditionObjectMixin, generic.View):
 
     def post(self, request, edition):
         copy = editing.copy_edition(self.get_edition(), request.user)
-        messages.success(request, f"已复制为第{copy.version}版草稿,可修改阈值、等级和权重后发布。")
+        messages.success(request, f"已复制为第{copy.version}版草稿,可修改评分表和阈值后发布。")
         return redirect("standard-detail", edition=copy.pk)
 
 

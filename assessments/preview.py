@@ -1,6 +1,8 @@
 """What a draft edition would do to the city: the latest year's self-checks of its kind of community,
 in the officer's scope, evaluated again under the draft and compared with the levels they hold
-(docs/standards.md, "Editions, versions and a city's own edition"). Nothing is written.
+(docs/standards.md, "Editions, versions and a city's own edition"). Auto items the draft leaves as
+they were keep the results the self-checks hold; the others are measured on that year's records.
+Nothing is written.
 
 The standards app cannot import this app (it sits below it); `AssessmentsConfig.ready` installs
 `preview_edition` into `standards.editing`, whose publish page shows it.
@@ -14,7 +16,7 @@ from django.conf import settings
 from django.db.models import Max
 
 from core.measures import Batch
-from standards.models import StandardEdition
+from standards.models import Indicator, StandardEdition
 
 from .evaluator import EditionEvaluator
 from .models import SelfCheck
@@ -22,6 +24,37 @@ from .runs import chunks
 
 # The communities that move are listed up to this many (the counts cover them all).
 MOVES_SHOWN = 200
+# What an auto item's result depends on. Where the draft's item equals, in all of these, the item of
+# the edition a self-check was evaluated with, the result that self-check holds is the draft's result
+# too: it is not measured again (most drafts change a few items, or only the level minimums).
+RESULT_FIELDS = (
+    "check_kind",
+    "measure",
+    "params",
+    "operator",
+    "threshold",
+    "points",
+    "scoring",
+    "scoring_params",
+    "advice",
+)
+
+
+def _signature(indicator: Indicator) -> tuple:
+    return tuple(getattr(indicator, name) for name in RESULT_FIELDS)
+
+
+def measured_again(evaluator: EditionEvaluator, edition_id: int) -> set[str]:
+    """The records (model labels) read by the draft's auto items that differ from those of the edition
+    `edition_id`; the evaluator measures again every rule reading one of them (and any rule whose
+    reads are not declared, or missing from the stored results)."""
+    stored = {row.code: _signature(row) for row in Indicator.objects.filter(edition_id=edition_id)}
+    return {
+        label
+        for code, rule in evaluator.rules.items()
+        if stored.get(code) != _signature(rule.indicator)
+        for label in rule.reads or ()
+    }
 
 
 @dataclass
@@ -67,7 +100,8 @@ class Preview:
 
 def preview_edition(edition: StandardEdition, user) -> Preview:
     """The latest year's self-checks of `edition`'s kind of community that `user` sees, old level and
-    score (as stored) against new (the draft's evaluator over the same records and judgements)."""
+    score (as stored) against new (the draft's evaluator over the same results, records and
+    judgements)."""
     checks = SelfCheck.objects.visible_to(user).filter(community__kind=edition.applies_to)
     year = checks.aggregate(latest=Max("year"))["latest"]
     if year is None:
@@ -75,19 +109,30 @@ def preview_edition(edition: StandardEdition, user) -> Preview:
     rows = list(
         checks.filter(year=year)
         .select_related("community__unit__parent")
-        .only("community", "level", "score", "judgements", "year")
-        .order_by("community_id")
+        .only("community", "edition", "level", "score", "judgements", "results", "year")
+        .order_by("edition_id", "community_id")
     )
     codes = [SelfCheck.NO_LEVEL, *edition.levels]
     preview = Preview(
         year=year, total=len(rows), levels=[(code, SelfCheck.level_label(code)) for code in codes]
     )
     evaluator = EditionEvaluator(edition)
+    by_edition: dict[int, list[SelfCheck]] = {}
+    for check in rows:
+        by_edition.setdefault(check.edition_id, []).append(check)
     # One batch per chunk, as a run evaluates: each measure reads its rows once per chunk.
-    for part in chunks(rows, settings.SELF_CHECK_CHUNK_SIZE):
+    parts = [
+        (part, measured_again(evaluator, edition_id))
+        for edition_id, members in by_edition.items()
+        for part in chunks(members, settings.SELF_CHECK_CHUNK_SIZE)
+    ]
+    for part, changed in parts:
         batch = Batch([check.community for check in part], year)
         outcomes = evaluator.evaluate(
-            batch, judgements={check.community_id: check.judgements for check in part}
+            batch,
+            judgements={check.community_id: check.judgements for check in part},
+            previous={check.community_id: check.results for check in part},
+            changed=changed,
         )
         for check in part:
             outcome = outcomes[check.community_id]

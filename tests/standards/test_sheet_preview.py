@@ -5,11 +5,13 @@ the same records and judgements), and the communities that move. Nothing is writ
 import pytest
 from django.urls import reverse
 
+from assessments import runs
 from assessments.evaluator import EditionEvaluator
+from assessments.models import SelfCheck
 from assessments.preview import preview_edition
 from communities.models import Community
 from core.measures import Batch
-from demo.factories import SelfCheckFactory, last_year, this_year
+from demo.factories import last_year, this_year
 from standards import editing
 from standards.models import StandardEdition
 
@@ -30,14 +32,17 @@ def draft(world):
 
 @pytest.fixture
 def checks(world):
-    """Last year: 幸福社区 合格, 和平社区 未达标; the year before, 幸福社区 again; this year, only the
-    other city's community (which must not make this year the preview's)."""
-    return {
-        "c1": SelfCheckFactory(community=world.c1, year=last_year(), level="qualified", score=80),
-        "c2": SelfCheckFactory(community=world.c2, year=last_year(), level="none", score=40),
-        "c1_before": SelfCheckFactory(community=world.c1, year=last_year() - 1, level="model", score=95),
-        "other": SelfCheckFactory(community=world.c_other, year=this_year(), level="qualified", score=80),
-    }
+    """Last year: 幸福社区 合格, 和平社区 未达标 (as a run left them, levels then set); the year before,
+    幸福社区 again; this year, only the other city's community (which must not make this year the
+    preview's)."""
+    runs.evaluate_communities([world.c1.pk, world.c2.pk], last_year())
+    runs.evaluate_communities([world.c1.pk], last_year() - 1)
+    runs.evaluate_communities([world.c_other.pk], this_year())
+    SelfCheck.objects.filter(community=world.c1, year=last_year()).update(level="qualified", score=80)
+    SelfCheck.objects.filter(community=world.c2, year=last_year()).update(level="none", score=40)
+    SelfCheck.objects.filter(community=world.c1, year=last_year() - 1).update(level="model", score=95)
+    SelfCheck.objects.filter(community=world.c_other).update(level="qualified", score=80)
+    return {check.community.name + str(check.year): check for check in SelfCheck.objects.all()}
 
 
 def new_scores(draft, *communities):
@@ -74,8 +79,29 @@ def test_a_draft_that_raises_the_qualified_minimum_moves_a_community_down(world,
         "未达标",
     )
     assert (move.old_score, move.new_score) == (80, scores[world.c1.pk])
-    checks["c1"].refresh_from_db()
-    assert checks["c1"].level == "qualified"  # nothing is written
+    assert SelfCheck.objects.get(community=world.c1, year=last_year()).level == "qualified"  # nothing written
+
+
+def test_a_changed_auto_item_is_measured_again_an_unchanged_one_keeps_its_result(world, draft, checks):
+    check = SelfCheck.objects.get(community=world.c1, year=last_year())
+    area = next(result for result in check.results if result["indicator"] == "U-AREA")
+    assert area["passed"] is False  # no service station on record
+    # As if the station had been judged then: a kept result is the one the self-check holds.
+    full = dict(area, passed=True, earned=area["points"])
+    results = [full if result["indicator"] == "U-AREA" else result for result in check.results]
+    SelfCheck.objects.filter(pk=check.pk).update(results=results, level="none")
+
+    def score_of_c1():
+        return next(
+            move.new_score
+            for move in preview_edition(draft, world.officer).moves
+            if move.community == "幸福社区"
+        )
+
+    kept = score_of_c1()
+    assert kept > new_scores(draft, world.c1)[world.c1.pk]
+    editing.update_indicator(draft.indicators.get(code="U-AREA"), world.officer, threshold=250)
+    assert score_of_c1() == new_scores(draft, world.c1)[world.c1.pk] < kept
 
 
 def test_another_citys_officer_never_counts_this_city(world, checks):

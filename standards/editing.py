@@ -6,6 +6,9 @@ Every function checks the role (`core.roles.Action.MANAGE_STANDARDS`, the city o
 API handlers only call these.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +52,21 @@ NEW_INDICATOR_FIELDS = (
     "bonus",
     "advice",
 )
+
+
+# What a draft would do to last year's self-checks of the city: the self-checks belong to the
+# assessments app, above this one, which installs its preview here when it loads.
+_preview: Callable[[StandardEdition, Any], Any] | None = None
+
+
+def install_preview(source: Callable[[StandardEdition, Any], Any]) -> None:
+    global _preview
+    _preview = source
+
+
+def preview(edition: StandardEdition, user):
+    """The installed preview of `edition` for `user` (None without one)."""
+    return _preview(edition, user) if _preview is not None else None
 
 
 def _require_manager(user, edition: StandardEdition | None = None):
@@ -181,7 +199,10 @@ def delete_draft(edition: StandardEdition, user) -> None:
 
 @transaction.atomic
 def publish(edition: StandardEdition, user) -> StandardEdition:
-    """Publish a draft: every indicator is validated again; from now on nothing in it changes."""
+    """Publish a draft: the edition (its level minimum scores, rising) and every indicator (points,
+    rule, band table, veto levels of this edition) are validated again, and a sheet whose full marks
+    add up to nothing (every item a bonus or worth 0) is refused, as no score could be scaled from it;
+    from now on nothing in it changes."""
     _require_manager(user, edition)
     locked = StandardEdition.objects.select_for_update().get(pk=edition.pk)
     _require_draft(locked)
@@ -191,6 +212,8 @@ def publish(edition: StandardEdition, user) -> StandardEdition:
         raise ValidationError("没有任何指标的标准版本不能发布。")
     for indicator in indicators:
         indicator.full_clean()
+    if not sum(indicator.points for indicator in indicators if not indicator.bonus):
+        raise ValidationError("评分表的满分合计(加分项除外)须大于0,否则无法折算得分。")
     locked.status = StandardEdition.Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.published_by = user

@@ -245,9 +245,15 @@ class RuleFormMixin:
         super()._update_errors(errors)
 
 
+def json_number(value: Decimal):
+    """A form's Decimal as the JSON number an edition keeps: 70 stays 70, 0.6 stays 0.6."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 class EditionForm(ScopedModelForm):
     """A draft's name, code, bonus cap and the minimum score of each of its levels (one field a level,
-    kept as the edition's `min_scores`)."""
+    kept as the edition's `min_scores`); each level's veto items are shown beside it, read-only (they
+    are set on the items)."""
 
     class Meta:
         model = StandardEdition
@@ -262,17 +268,45 @@ class EditionForm(ScopedModelForm):
                 max_value=100,
                 decimal_places=2,
                 initial=self.instance.min_score(code),
+                error_messages={
+                    "min_value": "各等级最低得分须为0至100之间的数字。",
+                    "max_value": "各等级最低得分须为0至100之间的数字。",
+                },
+                help_text="得分达到此分数、且该等级的一票否决项均得满分,即达到该等级。",
             )
         self.apply_bootstrap()
+
+    def level_vetoes(self) -> list[tuple[str, list[str]]]:
+        """(level label, codes of its veto items), lowest level first."""
+        return [(label, self.instance.veto_codes(code)) for code, label in self.instance.level_choices()]
 
     def clean(self):
         cleaned = super().clean()
         self.instance.min_scores = {
-            code: sheet.to_json(cleaned[f"min_score_{code}"])
+            code: json_number(cleaned[f"min_score_{code}"])
             for code, _ in self.instance.level_choices()
             if cleaned.get(f"min_score_{code}") is not None
         }
         return cleaned
+
+    def min_score_field(self) -> str | None:
+        """The level field a `min_scores` error belongs to: the first level not above the one below it."""
+        levels = [code for code, _ in self.instance.level_choices()]
+        scores = self.instance.min_scores or {}
+        for lower, higher in zip(levels, levels[1:], strict=False):
+            if lower in scores and higher in scores and scores[higher] <= scores[lower]:
+                return f"min_score_{higher}"
+        return f"min_score_{levels[0]}" if levels else None
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict") and "min_scores" in errors.error_dict:
+            remapped = dict(errors.error_dict)
+            messages = remapped.pop("min_scores")
+            target = self.min_score_field()
+            if target not in self.errors:  # a refused number was never handed to the model
+                remapped.setdefault(target or NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
 
     def changes(self) -> dict:
         return {
@@ -283,9 +317,187 @@ class EditionForm(ScopedModelForm):
         }
 
 
-class IndicatorForm(RuleFormMixin, ScopedModelForm):
-    """Edit a draft's indicator: its level and weight, and for an auto indicator its operator,
-    parameters, threshold and shortfall advice."""
+# Rows of a band table on the editor page (a longer stored table shows all its rows).
+BAND_ROWS = 4
+# The editor's inputs in the order of a 评分表 row; the threshold inputs of an auto item follow.
+ITEM_FIELD_ORDER = [
+    "section_1",
+    "section_2",
+    "level",
+    "points",
+    "method",
+    "scoring",
+    "deduction_per",
+    *(f"band_{part}_{row}" for row in range(1, BAND_ROWS + 1) for part in ("min", "share")),
+    "veto",
+    "bonus",
+    "operator",
+    "advice",
+]
+
+
+class SheetItemMixin:
+    """The 评分表 fields of an item: its 一级/二级 section, method, scoring rule and that rule's
+    parameters (deduction: points per missing unit; bands: rows of minimum and share), its veto levels
+    and bonus flag. The model's `clean()` (`sheet.validate_item`) judges them; its errors are put on
+    the inputs filled in."""
+
+    def add_sheet_fields(self, edition: StandardEdition, check_kind: str):
+        indicator = self.instance
+        section = list(indicator.section or [])
+        self.fields["section_1"] = forms.CharField(
+            label="一级栏目", required=False, max_length=50, initial=section[0] if section else ""
+        )
+        self.fields["section_2"] = forms.CharField(
+            label="二级栏目",
+            required=False,
+            max_length=50,
+            initial=" / ".join(section[1:]),
+            help_text="评分表上该项所属的栏目,如 组织建设 / 居委会设置;二级可留空。",
+        )
+        methods = sheet.METHODS_BY_CHECK[check_kind]
+        self.fields["method"] = forms.ChoiceField(
+            label="考评方法",
+            choices=[(method.value, method.label) for method in methods],
+            initial=indicator.method,
+            error_messages={
+                "invalid_choice": "该判定方式的考评方法只能是:"
+                + "、".join(method.label for method in methods)
+                + "。"
+            },
+        )
+        scorings = sheet.SCORINGS_BY_CHECK[check_kind]
+        self.fields["scoring"] = forms.ChoiceField(
+            label="计分规则",
+            choices=[(scoring.value, scoring.label) for scoring in scorings],
+            initial=indicator.scoring,
+            error_messages={
+                "invalid_choice": "该判定方式的计分规则只能是:"
+                + "、".join(scoring.label for scoring in scorings)
+                + "。"
+            },
+        )
+        params = indicator.scoring_params if isinstance(indicator.scoring_params, dict) else {}
+        self.fields["deduction_per"] = forms.DecimalField(
+            label="每缺1个单位扣分",
+            required=False,
+            initial=params.get("per"),
+            help_text="仅“缺项扣分”使用:扣完为止。",
+        )
+        bands = params.get("bands") if isinstance(params.get("bands"), list) else []
+        self.band_rows = max(BAND_ROWS, len(bands))
+        for row in range(1, self.band_rows + 1):
+            band = bands[row - 1] if row <= len(bands) and isinstance(bands[row - 1], dict) else {}
+            share = band.get("share")
+            self.fields[f"band_min_{row}"] = forms.DecimalField(
+                label=f"第{row}档 最低值", required=False, initial=band.get("min")
+            )
+            self.fields[f"band_share_{row}"] = forms.DecimalField(
+                label=f"第{row}档 得分(满分的%)",
+                required=False,
+                initial=None if share is None else sheet.number(share) * 100,
+                min_value=0,
+                max_value=100,
+                error_messages={
+                    "min_value": "得分比例须在0至100%%之间。",
+                    "max_value": "得分比例须在0至100%%之间。",
+                },
+            )
+        self.fields["veto"] = forms.MultipleChoiceField(
+            label="一票否决的等级",
+            required=False,
+            choices=edition.level_choices(),
+            initial=list(indicator.veto or []),
+            widget=CheckboxList,
+            error_messages={"invalid_choice": "本标准没有等级:%(value)s。"},
+            help_text="该项未得满分时,不能评为所勾选的等级。",
+        )
+        self.fields["bonus"] = forms.BooleanField(
+            label="加分项(得分计入加分,不计入满分)", required=False, initial=indicator.bonus
+        )
+        for name in (
+            "deduction_per",
+            *(f"band_{part}_{row}" for part in ("min", "share") for row in range(1, self.band_rows + 1)),
+        ):
+            self.fields[name].widget.attrs["data-scoring"] = (
+                sheet.Scoring.DEDUCTION if name == "deduction_per" else sheet.Scoring.BANDS
+            )
+
+    def band_table(self) -> list[tuple]:
+        """The band inputs as table rows: (row number, minimum input, share input)."""
+        return [
+            (row, self[f"band_min_{row}"], self[f"band_share_{row}"]) for row in range(1, self.band_rows + 1)
+        ]
+
+    def listed_fields(self):
+        """The visible inputs shown one under another (the band rows are shown as a table)."""
+        return [field for field in self.visible_fields() if not field.name.startswith("band_")]
+
+    def clean_sheet(self, cleaned):
+        """Put the section, rule parameters and vetoes on the instance, for the model to judge."""
+        first = (cleaned.get("section_1") or "").strip()
+        second = [part.strip() for part in (cleaned.get("section_2") or "").split("/") if part.strip()]
+        if second and not first:
+            self.add_error("section_1", "填写二级栏目前,请先填写一级栏目。")
+        self.instance.section = [first, *second] if first else []
+        scoring = cleaned.get("scoring")
+        params = {}
+        if scoring == sheet.Scoring.DEDUCTION:
+            per = cleaned.get("deduction_per")
+            params = {"per": json_number(per)} if per is not None else {}
+        elif scoring == sheet.Scoring.BANDS:
+            params = {"bands": self._bands(cleaned)}
+        self.instance.scoring_params = params
+        self.instance.veto = list(cleaned.get("veto") or [])
+
+    def _bands(self, cleaned) -> list[dict]:
+        bands = []
+        for row in range(1, self.band_rows + 1):
+            low, share = cleaned.get(f"band_min_{row}"), cleaned.get(f"band_share_{row}")
+            if low is None and share is None:
+                continue
+            if low is None or share is None:
+                missing = f"band_min_{row}" if low is None else f"band_share_{row}"
+                self.add_error(missing, f"第{row}档须同时填写最低值和得分比例。")
+                continue
+            bands.append({"min": json_number(low), "share": json_number(share / 100)})
+        return bands
+
+    def sheet_error_field(self, field: str) -> str:
+        """Where the model's error on `field` is shown."""
+        if field == "section":
+            return "section_1"
+        if field == "scoring_params":
+            scoring = self.cleaned_data.get("scoring") if hasattr(self, "cleaned_data") else None
+            return "deduction_per" if scoring == sheet.Scoring.DEDUCTION else "band_min_1"
+        return field
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            remapped: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                target = self.sheet_error_field(field)
+                if target != field and target in self.errors:
+                    continue  # what the user typed there was already refused; the model saw nothing
+                remapped.setdefault(target, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
+
+    def sheet_changes(self) -> dict:
+        return {
+            "section": self.instance.section,
+            "method": self.cleaned_data.get("method", self.instance.method),
+            "scoring": self.cleaned_data["scoring"],
+            "scoring_params": self.instance.scoring_params,
+            "veto": self.instance.veto,
+            "bonus": self.cleaned_data["bonus"],
+        }
+
+
+class IndicatorForm(SheetItemMixin, RuleFormMixin, ScopedModelForm):
+    """Edit a draft's indicator: its level, its place and points on the 评分表, method, scoring rule,
+    vetoes and bonus flag, and for an auto indicator its operator, parameters, threshold and shortfall
+    advice."""
 
     class Meta:
         model = Indicator
@@ -296,6 +508,9 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
         indicator = self.instance
         self.fields["level"] = forms.ChoiceField(label="适用等级", choices=indicator.edition.level_choices())
         self.fields["level"].initial = indicator.level
+        self.fields["points"].help_text = "该项满分;各项分值合计不必正好100,总分按比例折算为百分制。"
+        self.add_sheet_fields(indicator.edition, indicator.check_kind)
+        self.order_fields(ITEM_FIELD_ORDER)
         if indicator.check_kind != Indicator.Check.AUTO:
             self.fields.pop("operator")
             self.fields.pop("advice")
@@ -316,6 +531,11 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_sheet(cleaned)
+        # Set here, not through Meta.fields: the model's clean() judges them with the rule's parameters.
+        self.instance.method = cleaned.get("method", self.instance.method)
+        self.instance.scoring = cleaned.get("scoring", self.instance.scoring)
+        self.instance.bonus = cleaned.get("bonus", False)
         if self.instance.check_kind == Indicator.Check.AUTO:
             params, threshold = self.clean_rule(cleaned)
             self.instance.params = params
@@ -324,6 +544,7 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
 
     def changes(self) -> dict:
         data = {"level": self.cleaned_data["level"], "points": self.cleaned_data["points"]}
+        data.update(self.sheet_changes())
         if self.instance.check_kind == Indicator.Check.AUTO:
             data.update(
                 operator=self.cleaned_data["operator"],
@@ -334,8 +555,9 @@ class IndicatorForm(RuleFormMixin, ScopedModelForm):
         return data
 
 
-class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
-    """A city's own auto indicator: a known measure, ≥ / ≤ / =, and a number or a measure × factor."""
+class NewIndicatorForm(SheetItemMixin, RuleFormMixin, ScopedModelForm):
+    """A city's own auto indicator: a known measure, ≥ / ≤ / =, and a number or a measure × factor,
+    with its place, points, scoring rule, vetoes and bonus flag on the 评分表."""
 
     threshold_forms = (NUMBER, MEASURE)
 
@@ -360,11 +582,17 @@ class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
         self.fields["level"] = forms.ChoiceField(label="适用等级", choices=edition.level_choices())
         self.fields["code"].help_text = "本标准内唯一,如 LJ-01。"
         self.fields["category"].help_text = "如 组织建设、队伍建设、阵地建设、民主自治、服务、经费。"
+        self.add_sheet_fields(edition, Indicator.Check.AUTO)
+        self.fields.pop("method")  # an auto item is always 系统自动
+        self.order_fields(["code", "category", "requirement", "measure", *ITEM_FIELD_ORDER])
         self.add_rule_fields("")
         self.fields["threshold_form"].initial = NUMBER
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_sheet(cleaned)
+        self.instance.scoring = cleaned.get("scoring", self.instance.scoring)
+        self.instance.bonus = cleaned.get("bonus", False)
         params, threshold = self.clean_rule(cleaned)
         self.instance.params = params
         self.instance.threshold = threshold
@@ -373,4 +601,5 @@ class NewIndicatorForm(RuleFormMixin, ScopedModelForm):
     def fields_for_service(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         data.update(params=self.instance.params, threshold=self.instance.threshold)
+        data.update({name: value for name, value in self.sheet_changes().items() if name != "method"})
         return data

@@ -353,6 +353,11 @@ class Indicator(UniqueRulesMixin, models.Model):
         return sheet.Method(self.method).label if self.method in sheet.Method.values else self.method
 
     @property
+    def veto_label(self) -> str:
+        """The levels the item vetoes, in words: "合格、示范"."""
+        return "、".join(Level(code).label if code in Level.values else code for code in self.veto or [])
+
+    @property
     def scoring_label(self) -> str:
         return sheet.describe_scoring(self)
 

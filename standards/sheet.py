@@ -45,6 +45,13 @@ VISIT_METHODS = METHODS_BY_CHECK["site"]
 # Rules a reviewer's judgement can carry (auto items are measured, not judged).
 JUDGED_SCORINGS = (Scoring.ALL_OR_NOTHING, Scoring.GRADED, Scoring.BANDS)
 MEASURED_SCORINGS = (Scoring.ALL_OR_NOTHING, Scoring.PROPORTIONAL, Scoring.DEDUCTION, Scoring.BANDS)
+# The rules each check kind may use (the editor offers these): a band table needs a measured value or
+# the visit's satisfaction figure, which no 材料审核 judgement carries.
+SCORINGS_BY_CHECK = {
+    "auto": MEASURED_SCORINGS,
+    "evidence": (Scoring.ALL_OR_NOTHING, Scoring.GRADED),
+    "site": JUDGED_SCORINGS,
+}
 # Operators whose shortfall can be counted in units (deduction) or as a share achieved (proportional).
 DEDUCTION_OPERATORS = ("gte", "lte", "between", "all_in")
 PROPORTIONAL_OPERATORS = ("gte", "between", "all_in")
@@ -119,6 +126,8 @@ def validate_item(indicator, levels) -> dict[str, list[str]]:
         errors["scoring"] = ["按比例得分只适用于“不少于”“介于”“包含全部”三种比较方式。"]
     elif scoring == Scoring.DEDUCTION and indicator.operator not in DEDUCTION_OPERATORS:
         errors["scoring"] = ["缺项扣分只适用于“不少于”“不超过”“介于”“包含全部”四种比较方式。"]
+    elif check == "evidence" and scoring == Scoring.BANDS:
+        errors["scoring"] = ["材料审核的指标没有可分档的数值,请选择达标得满分或评审打分。"]
     elif check == "site" and scoring == Scoring.BANDS and indicator.method != Method.SATISFACTION:
         errors["scoring"] = ["实地评估的指标只有满意度测评可以分档得分(按满意度得分)。"]
     elif indicator.method == Method.SATISFACTION and scoring != Scoring.BANDS:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -18,7 +20,7 @@ from core.views import (
 from . import editing, printing
 from .filtersets import StandardEditionPageFilterSet
 from .forms import EditionForm, IndicatorForm, NewIndicatorForm, RuleFormMixin
-from .models import EditionLocked, Indicator, Level, StandardEdition
+from .models import EditionLocked, Indicator, StandardEdition
 
 
 class EditionObjectMixin(ConflictMixin, ScopedObjectMixin):
@@ -51,11 +53,33 @@ class EditionObjectMixin(ConflictMixin, ScopedObjectMixin):
 
 def _form_errors_from(form, exc: ValidationError):
     """A service's validation error (re-checked inside its transaction) onto the form's fields."""
-    if isinstance(form, RuleFormMixin):
-        form._update_errors(exc)  # maps the model's threshold/params onto the fields filled in
+    if isinstance(form, (RuleFormMixin, EditionForm)):
+        form._update_errors(exc)  # maps the model's threshold/params/min_scores onto the inputs filled in
         return
     for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def sheet_tree(indicators: list[Indicator]) -> list[dict]:
+    """The 评分表 as printed: 一级 sections, each with its 二级 parts and their items, in the order of
+    the items; subtotals count full marks (bonus items apart). An item without a section sits under
+    its category."""
+    sections: dict[str, dict] = {}
+    for indicator in indicators:
+        path = list(indicator.section or []) or [indicator.category]
+        section = sections.setdefault(
+            path[0], {"title": path[0], "points": Decimal(0), "bonus": Decimal(0), "parts": {}}
+        )
+        title = " / ".join(path[1:])
+        part = section["parts"].setdefault(
+            title, {"title": title, "points": Decimal(0), "bonus": Decimal(0), "items": []}
+        )
+        part["items"].append(indicator)
+        for node in (section, part):
+            node["bonus" if indicator.bonus else "points"] += indicator.points
+    for section in sections.values():
+        section["parts"] = list(section["parts"].values())
+    return list(sections.values())
 
 
 class EditionListView(ScopedListView):
@@ -95,16 +119,23 @@ class EditionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition, user = self.object, self.request.user
-        groups: dict[str, list[Indicator]] = {}
-        for indicator in edition.indicators.order_by("order", "pk"):
-            groups.setdefault(indicator.category, []).append(indicator)
-        level_counts = {
-            code: sum(1 for rows in groups.values() for row in rows if row.level == code)
-            for code in edition.levels
-        }
+        indicators = list(edition.indicators.order_by("order", "pk"))
         context.update(
-            groups=list(groups.items()),
-            level_labels=[(Level(code).label, level_counts[code]) for code in edition.levels],
+            sections=sheet_tree(indicators),
+            bands=[
+                {
+                    "label": label,
+                    "min_score": edition.min_score(code),
+                    "veto": [row.code for row in indicators if code in (row.veto or [])],
+                }
+                for code, label in edition.level_choices()
+            ],
+            level_labels=[
+                (label, sum(1 for row in indicators if row.level == code))
+                for code, label in edition.level_choices()
+            ],
+            full_marks=sum((row.points for row in indicators if not row.bonus), Decimal(0)),
+            bonus_points=sum((row.points for row in indicators if row.bonus), Decimal(0)),
             may_copy=edition.is_published and bool(user.tenant_id) and may(user, Action.MANAGE_STANDARDS),
             may_edit=not edition.is_published and may(user, Action.MANAGE_STANDARDS, edition),
             copies=StandardEdition.objects.visible_to(user).filter(based_on=edition).order_by("-version"),
@@ -124,7 +155,7 @@ class EditionCopyView(EditionObjectMixin, generic.View):
 
     def post(self, request, edition):
         copy = editing.copy_edition(self.get_edition(), request.user)
-        messages.success(request, f"已复制为第{copy.version}版草稿,可修改阈值、等级和权重后发布。")
+        messages.success(request, f"已复制为第{copy.version}版草稿,可修改评分表和阈值后发布。")
         return redirect("standard-detail", edition=copy.pk)
 
 
@@ -154,7 +185,12 @@ class EditionPublishView(EditionObjectMixin, generic.TemplateView):
     template_name = "standards/edition_publish.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(changes=editing.changes_since_source(self.get_edition()), **kwargs)
+        draft = self.get_edition()
+        return super().get_context_data(
+            changes=editing.changes_since_source(draft),
+            preview=editing.preview(draft, self.request.user),
+            **kwargs,
+        )
 
     def post(self, request, edition):
         draft = self.get_edition()

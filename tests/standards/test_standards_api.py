@@ -6,8 +6,9 @@ from standards import editing
 from standards.models import StandardEdition
 
 URL = "/api/v1/standards/"
-EDITION_FIELDS = {"id", "code", "name", "version", "applies_to", "levels", "indicators"}
+EDITION_FIELDS = {"id", "code", "name", "version", "applies_to", "levels", "bonus_cap", "indicators"}
 INDICATOR_FIELDS = {"code", "requirement", "check", "level", "weight"}
+INDICATOR_FIELDS |= {"section", "points", "method", "scoring", "veto", "bonus"}  # the 评分表
 
 
 def shipped(code="U") -> StandardEdition:
@@ -37,10 +38,12 @@ def test_the_shipped_editions_with_api_md_fields(world, api, who):
         for indicator in row["indicators"]:
             assert set(indicator) == INDICATOR_FIELDS
             assert indicator["check"] in {"auto", "evidence", "site"}
-            assert indicator["level"] in row["levels"]
+            assert indicator["level"] in [level["level"] for level in row["levels"]]
     urban = next(row for row in found if row["code"] == "U")
-    assert urban["levels"] == ["qualified", "model"] and len(urban["indicators"]) == 41
-    assert urban["indicators"][0] == {
+    assert [level["level"] for level in urban["levels"]] == ["qualified", "model"]
+    assert len(urban["indicators"]) == 41
+    first = urban["indicators"][0]
+    assert {key: first[key] for key in ("code", "requirement", "check", "level", "weight")} == {
         "code": "U-SIZE",
         "requirement": shipped().indicators.get(code="U-SIZE").requirement,
         "check": "auto",
@@ -48,7 +51,7 @@ def test_the_shipped_editions_with_api_md_fields(world, api, who):
         "weight": 1.0,
     }
     rural = next(row for row in found if row["code"] == "R")
-    assert rural["levels"] == ["standardized", "model", "premium"]
+    assert [level["level"] for level in rural["levels"]] == ["standardized", "model", "premium"]
     assert {i["check"] for i in urban["indicators"]} == {"auto", "evidence", "site"}
 
 

@@ -6,7 +6,7 @@ Everything here is checked when an edition is saved (`validate_item`, `validate_
 evaluator never meets a band table or a deduction it cannot apply.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import models
@@ -190,8 +190,11 @@ def band_share(bands: list[dict], value) -> Fraction:
 
 
 def earned_from_share(full: Decimal, share: Fraction) -> Decimal:
+    """Full marks times a share, rounded down to the hundredth: a share short of 1 never rounds up to
+    full marks (1999 of 2000 households earns 3.99 of 4, not 4)."""
     share = min(max(share, Fraction(0)), Fraction(1))
-    return points(full * Decimal(share.numerator) / Decimal(share.denominator))
+    exact_points = full * Decimal(share.numerator) / Decimal(share.denominator)
+    return exact_points.quantize(CENT, ROUND_DOWN)
 
 
 def judged_points(full: Decimal, entry: dict) -> Decimal:

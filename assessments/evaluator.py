@@ -576,6 +576,22 @@ def _with_points(reason: str, recoverable: Decimal) -> str:
     return f"{reason.rstrip('。.;；, ')},可得{sheet.to_json(recoverable)}分。"
 
 
+def filled_result(indicator: Indicator | None, result: dict) -> dict:
+    """A stored result as the API and the page show it, with `earned`, `points` and `applicable`. A
+    result stored before items had points (a self-check decided then keeps its results as they were,
+    docs/scoring.md) gets them from its edition: full marks from the item, earned by `result_earned`,
+    applicable unless its value was not applicable. The stored JSON is left as it is."""
+    if indicator is None or {"earned", "points", "applicable"} <= result.keys():
+        return result
+    applicable = result.get("value") != NOT_APPLICABLE
+    return {
+        **result,
+        "earned": sheet.to_json(result_earned(indicator, result)) if applicable else None,
+        "points": sheet.to_json(sheet.number(indicator.points)),
+        "applicable": applicable,
+    }
+
+
 def gap_list(self_check: SelfCheck) -> list[dict]:
     """What stands between the community and the next level up, in points (docs/scoring.md): each
     applicable item below full marks with the points it would recover (full marks less earned, for

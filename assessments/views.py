@@ -3,10 +3,12 @@
 the caller's visible scope (404), check the role on it (403), refuse changes to a published edition
 (409) and leave every write to `services`."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import generic
@@ -25,10 +27,10 @@ from core.views import (
     refused,
 )
 from designations.models import Designation, Enrolment
-from standards import printing
+from standards import printing, sheet
 
 from . import runs, sheets, workflow
-from .evaluator import evaluator_for, show_result
+from .evaluator import evaluator_for, filled_result, show_result
 from .filtersets import SelfCheckFilterSet
 from .forms import SelfCheckRunForm
 from .models import IndicatorEvidence, SelfCheck, SiteVisit
@@ -96,7 +98,8 @@ class SelfCheckSheetView(ScopedObjectMixin, generic.View):
 
 
 class SelfCheckDetailView(ScopedDetailView):
-    """One self-check: each indicator with its value, requirement, reason and its trend over the years."""
+    """One self-check: each item with its full marks, points earned, value, requirement, reason and its
+    trend over the years; the reviewer judges items in their rows (`SelfCheckStepView`)."""
 
     model = SelfCheck
     template_name = "assessments/selfcheck_detail.html"
@@ -105,86 +108,106 @@ class SelfCheckDetailView(ScopedDetailView):
         return super().get_queryset().select_related("community__unit__parent", "edition")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        check = self.object
-        years = (
-            SelfCheck.objects.visible_to(self.request.user)
-            .filter(community_id=check.community_id)
-            .order_by("year")
-            .values_list("year", "results")
-        )
-        trend: dict[str, list] = {}
-        for year, results in years:
-            for result in results:
-                trend.setdefault(result["indicator"], []).append({"year": year, **result})
-        indicators = evaluator_for(check.edition).by_code
-        context["rows"] = [
+        return {**super().get_context_data(**kwargs), **detail_context(self.request.user, self.object)}
+
+
+def detail_context(user, check: SelfCheck) -> dict:
+    """What the self-check page shows: its rows, years and the caller's steps (`_workflow`); also
+    what a judgement posted with htmx answers with (the row, the score and the workflow again)."""
+    years = (
+        SelfCheck.objects.visible_to(user)
+        .filter(community_id=check.community_id)
+        .order_by("year")
+        .values_list("year", "results")
+    )
+    trend: dict[str, list] = {}
+    for year, results in years:
+        for result in results:
+            trend.setdefault(result["indicator"], []).append({"year": year, **result})
+    indicators = evaluator_for(check.edition).by_code
+    context = {
+        "rows": [
             {
                 "indicator": indicators.get(result["indicator"]),
-                "result": result,
+                "result": filled_result(indicators.get(result["indicator"]), result),
                 "shown": show_result(indicators.get(result["indicator"]), result["value"]),
                 "trend": trend.get(result["indicator"], []),
             }
             for result in check.results
-        ]
-        context["years"] = [year for year, _ in years]
-        context.update(self._workflow(check))
-        evidence: dict[str, list] = {}
-        user = self.request.user
-        for item in (
-            IndicatorEvidence.objects.visible_to(user).filter(self_check=check).select_related("uploaded_by")
-        ):
-            evidence.setdefault(item.indicator, []).append(item)
-        reusable = set(
-            IndicatorEvidence.objects.visible_to(user)
-            .filter(self_check__community_id=check.community_id, self_check__year=check.year - 1)
-            .values_list("indicator", flat=True)
-        )
-        for row in context["rows"]:
-            code = row["result"]["indicator"]
-            row["evidence"] = evidence.get(code, [])
-            row["reusable"] = code in reusable and not row["evidence"]
-            kind = row["indicator"].check_kind if row["indicator"] else None
-            row["judgeable"] = context["can_judge"] and JUDGED_WHILE.get(kind) == check.status
-        return context
+        ],
+        "years": [year for year, _ in years],
+        **_workflow(user, check),
+    }
+    evidence: dict[str, list] = {}
+    for item in (
+        IndicatorEvidence.objects.visible_to(user).filter(self_check=check).select_related("uploaded_by")
+    ):
+        evidence.setdefault(item.indicator, []).append(item)
+    reusable = set(
+        IndicatorEvidence.objects.visible_to(user)
+        .filter(self_check__community_id=check.community_id, self_check__year=check.year - 1)
+        .values_list("indicator", flat=True)
+    )
+    for row in context["rows"]:
+        code = row["result"]["indicator"]
+        row["evidence"] = evidence.get(code, [])
+        row["reusable"] = code in reusable and not row["evidence"]
+        row.update(_judging(user, check, row["indicator"], row["result"], context["can_judge"]))
+    return context
 
-    def _workflow(self, check: SelfCheck) -> dict:
-        """Which steps the caller may take now, from the table (`can_<step>`, the steps check again
-        when posted), and the steps themselves (`steps.<step>`: the buttons' labels)."""
-        user = self.request.user
-        levels = list(check.edition.levels)
-        reached = levels.index(check.level) + 1 if check.level in levels else 0
-        open_steps = {step.key: step.page and step.open_to(user, check) for step in STEPS.values()}
-        return {
-            **{f"can_{key}": allowed for key, allowed in open_steps.items()},
-            "unjudged": self._unjudged(check, open_steps),
-            "steps": {step.key: step for step in STEPS.values() if step.page},
-            "enrolled": Enrolment.objects.visible_to(user)
-            .filter(community_id=check.community_id, year=check.year)
-            .exists(),
-            "designation_choices": [
-                (code, SelfCheck.level_label(code)) for code in reversed(levels[:reached])
-            ],
-            "site_visit": SiteVisit.objects.visible_to(user).filter(self_check=check).first(),
-            "designation": Designation.objects.visible_to(user).filter(self_check=check).first(),
-            "events": check.events.select_related("actor"),
-        }
 
-    @staticmethod
-    def _unjudged(check: SelfCheck, open_steps: dict) -> dict:
-        """Per step the caller may take, the indicators that still hold it back (the table's
-        `judged_first`, the step refuses the same with 409): their codes and requirements for the
-        alert above the form, which links to their rows, and the refusal's words."""
-        blocked = {}
-        for step in STEPS.values():
-            decision = step.judged_first_for[0] if step.judged_first_for else NOT_GIVEN
-            indicators = step.unjudged(check, decision) if open_steps[step.key] else []
-            if indicators:
-                blocked[step.key] = {
-                    "indicators": indicators,
-                    "reason": workflow.unjudged_message(step, [found.code for found in indicators], decision),
-                }
-        return blocked
+def _judging(user, check: SelfCheck, indicator, result: dict, can_judge: bool) -> dict:
+    """How the row is judged: `judgeable` (the caller may judge it now, in its row), `graded` (a
+    number 0…full marks in half points, else 达标/不达标), `satisfaction` (scored from the site
+    visit's figure, never judged), and the caller's own earlier score of a visit item."""
+    if indicator is None:
+        return {"judgeable": False, "graded": False, "satisfaction": False, "mine": None}
+    satisfaction = indicator.method == sheet.Method.SATISFACTION
+    mine = next((entry for entry in result.get("judgements", []) if entry.get("by") == user.pk), None)
+    return {
+        "judgeable": can_judge
+        and not satisfaction
+        and JUDGED_WHILE.get(indicator.check_kind) == check.status,
+        "graded": indicator.scoring == sheet.Scoring.GRADED,
+        "satisfaction": satisfaction,
+        "mine": mine,
+    }
+
+
+def _workflow(user, check: SelfCheck) -> dict:
+    """Which steps the caller may take now, from the table (`can_<step>`, the steps check again
+    when posted), and the steps themselves (`steps.<step>`: the buttons' labels)."""
+    levels = list(check.edition.levels)
+    reached = levels.index(check.level) + 1 if check.level in levels else 0
+    open_steps = {step.key: step.page and step.open_to(user, check) for step in STEPS.values()}
+    return {
+        **{f"can_{key}": allowed for key, allowed in open_steps.items()},
+        "unjudged": _unjudged(check, open_steps),
+        "steps": {step.key: step for step in STEPS.values() if step.page},
+        "enrolled": Enrolment.objects.visible_to(user)
+        .filter(community_id=check.community_id, year=check.year)
+        .exists(),
+        "designation_choices": [(code, SelfCheck.level_label(code)) for code in reversed(levels[:reached])],
+        "site_visit": SiteVisit.objects.visible_to(user).filter(self_check=check).first(),
+        "designation": Designation.objects.visible_to(user).filter(self_check=check).first(),
+        "events": check.events.select_related("actor"),
+    }
+
+
+def _unjudged(check: SelfCheck, open_steps: dict) -> dict:
+    """Per step the caller may take, the indicators that still hold it back (the table's
+    `judged_first`, the step refuses the same with 409): their codes and requirements for the
+    alert above the form, which links to their rows' judge forms, and the refusal's words."""
+    blocked = {}
+    for step in STEPS.values():
+        decision = step.judged_first_for[0] if step.judged_first_for else NOT_GIVEN
+        indicators = step.unjudged(check, decision) if open_steps[step.key] else []
+        if indicators:
+            blocked[step.key] = {
+                "indicators": indicators,
+                "reason": workflow.unjudged_message(step, [found.code for found in indicators], decision),
+            }
+    return blocked
 
 
 class SelfCheckFailuresView(ScopedViewMixin, generic.TemplateView):
@@ -258,7 +281,11 @@ def _posted(step: Step, request) -> dict:
 
 class SelfCheckStepView(ScopedViewMixin, generic.View):
     """POST any step of the table (`steps.STEPS`) from the self-check page. The step itself checks
-    scope (404), role (403), input (shown again as messages) and status (409, with the reason)."""
+    scope (404), role (403), input (shown again as messages) and status (409, with the reason).
+
+    A judgement posted by htmx (from the form in the item's row) answers with that row, the score
+    header and the workflow card, swapped in place, with any refusal's reason shown in the row; without
+    JavaScript it is a normal POST and a redirect back to the row."""
 
     model = SelfCheck
     object_view = True  # the step checks the role once it has found the self-check
@@ -268,17 +295,42 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
         if found is None or not found.page:
             raise Http404
         back = reverse("self-check-detail", args=[pk])
+        judged = request.POST.get("indicator", "") if found.name == "judge" else ""
+        in_place = bool(judged) and bool(request.htmx)
+        if judged:
+            back += f"#indicator-{quote(judged)}"
         try:
             found.function(request.user, pk, **_posted(found, request))
         except Conflict as exc:
+            if in_place:
+                return _judged_row(request, pk, judged, exc.messages)
             return refused(request, exc, back)
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
+            errors = [error for errors in exc.message_dict.values() for error in errors]
+            if in_place:
+                return _judged_row(request, pk, judged, errors)
+            for error in errors:
+                messages.error(request, error)
             return redirect(back)
+        if in_place:
+            return _judged_row(request, pk, judged, [], done=found.done)
         messages.success(request, found.done)
         return redirect(back)
+
+
+def _judged_row(request, pk, code: str, errors: list[str], done: str = ""):
+    """The judged item's row, with the score header and the workflow card to swap out of band (the
+    step found the self-check in the caller's scope before it refused or went through)."""
+    check = SelfCheck.objects.visible_to(request.user).select_related("community", "edition").get(pk=pk)
+    context = detail_context(request.user, check)
+    row = next((row for row in context["rows"] if row["result"]["indicator"] == code), None)
+    if row is None:  # no item of that code: nothing to swap, the reason is the answer
+        return HttpResponseBadRequest("；".join(errors))
+    return render(
+        request,
+        "assessments/_judged.html",
+        {**context, "object": check, "row": row, "errors": errors, "done": done},
+    )
 
 
 class IndicatorEvidenceFileView(ScopedObjectMixin, generic.View):

@@ -164,7 +164,8 @@ def judge(user, pk, indicator: str = "", passed=None, earned=None, note: str = "
     judged_while = JUDGED_WHILE[found.check_kind]
     _require(user, check, *step.move_from(judged_while).actions)
     earned, note = step.clean("earned", earned), step.clean("note", note)
-    passed = step.clean("passed", passed) if passed is not None or earned is None else None
+    # Nothing given is a 400 on the input the item takes (a graded item's `earned`): `_earned_points`.
+    passed = step.clean("passed", passed) if passed is not None else None
     earned = _earned_points(found, passed, earned, note)
     if check.status != judged_while:
         raise _out_of_order(check, step.verb)
@@ -174,7 +175,7 @@ def judge(user, pk, indicator: str = "", passed=None, earned=None, note: str = "
         "earned": sheet.to_json(earned),
         "note": note,
         "by": user.pk,
-        "by_name": user.get_full_name() or user.get_username(),
+        "by_name": str(user),  # the name the pages show: 姓名, else the username
         "at": timezone.now().isoformat(),
     }
     if found.method in sheet.VISIT_METHODS:

@@ -4,19 +4,40 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..evaluator import evaluator_for, filled_result
 from ..filtersets import LEVEL_CHOICES
 from ..models import IndicatorEvidence, SelfCheck, SelfCheckEvent
 from ..steps import NOT_GIVEN, STEPS, Input, Kind, Step
 
 
+class JudgementSerializer(serializers.Serializer):
+    """One city officer's score of a visit item (several officers may score it; their mean counts)."""
+
+    by = serializers.IntegerField(help_text="评审人 id")
+    by_name = serializers.CharField(help_text="评审人姓名")
+    earned = serializers.FloatField(allow_null=True, help_text="该评审人给出的得分")
+    passed = serializers.BooleanField(allow_null=True, help_text="该评审人给出满分时为 true")
+    note = serializers.CharField(help_text="评审意见(低于满分时为扣分理由)")
+    at = serializers.DateTimeField(help_text="评审时间")
+
+
 class ResultSerializer(serializers.Serializer):
-    """One indicator of a self-check (docs/api.md): passed true/false, or null while a reviewer has to judge it."""
+    """One item of a self-check (docs/api.md): its points earned of its full marks; passed (full marks)
+    true/false, or null while a reviewer has to judge it."""
 
     indicator = serializers.CharField(help_text="指标代码")
-    passed = serializers.BooleanField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True, help_text="是否得满分;待判定时为 null")
     value = serializers.JSONField(help_text='实际值:数值、代码列表、"n/a"(不适用)或 null(无记录)')
     expected = serializers.JSONField(help_text="要求值:数值、[下限, 上限] 或代码列表")
     note = serializers.CharField(help_text="未达标原因或审核意见(中文)")
+    earned = serializers.FloatField(allow_null=True, help_text="得分;待判定或不适用时为 null")
+    points = serializers.FloatField(help_text="满分")
+    applicable = serializers.BooleanField(help_text="是否适用;不适用的指标不计入满分")
+    judgements = JudgementSerializer(
+        many=True,
+        required=False,
+        help_text="实地评估类指标由多名市级评审打分时,每人的得分(得分取其平均);其他指标无此项",
+    )
 
 
 class GapSerializer(serializers.Serializer):
@@ -51,7 +72,26 @@ class FlatListField(serializers.Field):
 
 @extend_schema_field(ResultSerializer(many=True))
 class ResultsField(FlatListField):
+    """A self-check's results (the field reads the whole self-check: a result stored before items had
+    points is filled from its edition, `evaluator.filled_result`). `judgements` is there only on the
+    results that carry it."""
+
     shape = ResultSerializer
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+        self.keys.remove("judgements")
+
+    def to_representation(self, check):
+        by_code = evaluator_for(check.edition).by_code
+        rows = []
+        for stored in check.results:
+            result = filled_result(by_code.get(stored["indicator"]), stored)
+            row = {key: result.get(key) for key in self.keys}
+            if "judgements" in result:
+                row["judgements"] = result["judgements"]
+            rows.append(row)
+        return rows
 
 
 @extend_schema_field(GapSerializer(many=True))
@@ -64,6 +104,13 @@ class SelfCheckSerializer(serializers.ModelSerializer):
 
     standard = serializers.PrimaryKeyRelatedField(source="edition", read_only=True, help_text="标准版本 id")
     score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, read_only=True)
+    proposed_score = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        read_only=True,
+        help_text="预计得分:待判定的指标按满分计",
+    )
     level = serializers.ChoiceField(choices=LEVEL_CHOICES, read_only=True)
     proposed_level = serializers.ChoiceField(choices=LEVEL_CHOICES, read_only=True)
     results = ResultsField()
@@ -79,6 +126,7 @@ class SelfCheckSerializer(serializers.ModelSerializer):
             "status",
             "changed_since_approval",
             "score",
+            "proposed_score",
             "level",
             "proposed_level",
             "results",

@@ -250,7 +250,11 @@ def test_judging_moves_the_score_and_the_proposed_level_at_once(world, api, chec
         "value": None,
         "expected": None,
         "note": "齐全",
+        "earned": charter["points"],  # passed: full marks, whatever the sheet gives the item
+        "points": charter["points"],
+        "applicable": True,
     }
+    assert charter["points"] > 0
     assert body["score"] > float(before.score)
 
     body = post(

@@ -42,7 +42,8 @@ def judge_open_indicators(page, kind_label):
         form.locator('select[name="passed"]').select_option("true")
         form.locator('input[name="note"]').fill(f"{kind_label}符合要求")
         form.get_by_role("button", name="判定").click()
-        expect(page.locator(".alert-success")).to_contain_text("已记录判定。")
+        # Judged in place (htmx): the row is replaced, saying so, without a reload.
+        expect(page.get_by_test_id(code.replace("judge-", "row-", 1))).to_contain_text("已记录判定。")
 
 
 def test_journey_from_draft_to_a_model_certificate(

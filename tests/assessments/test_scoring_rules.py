@@ -205,7 +205,11 @@ def test_score_scales_over_applicable_items_and_adds_capped_bonus(world, town):
         [
             {"points": 30},  # passes
             {"points": 10, "threshold": 9999},  # fails
-            {"points": 20, "params": {"exempt_subtypes": ["unit"]}, "threshold": 9999},  # off the sheet for units
+            {
+                "points": 20,
+                "params": {"exempt_subtypes": ["unit"]},
+                "threshold": 9999,
+            },  # off the sheet for units
             {"points": 8, "bonus": True},  # bonus, passes: capped at 5
         ],
     )

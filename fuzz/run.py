@@ -142,9 +142,10 @@ def served(env: dict, log_path: Path):
             if server.poll() is not None:
                 raise SystemExit(f"gunicorn exited during start-up; see {log_path}")
             try:
-                with urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=5):
+                with urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=30):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            # A read timeout too: the first schema request of a worker can take seconds on a busy machine.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise SystemExit(f"the app did not answer in 60 s; see {log_path}") from None
                 time.sleep(0.3)

@@ -614,9 +614,13 @@ def thirty(world):
     ]
 
 
-@pytest.mark.parametrize("key", KEYS)
-def test_queries_do_not_grow_with_the_batch(thirty, key):
-    assert queries_for(batch_of(thirty[0]), key) == queries_for(batch_of(*thirty), key) <= 3
+def test_queries_do_not_grow_with_the_batch(thirty):
+    # Every measure against the one set of thirty communities: building them with their records is
+    # what costs, not the reads. Fresh batches for each measure, as a batch shares the rows it read.
+    counts = {
+        key: (queries_for(batch_of(thirty[0]), key), queries_for(batch_of(*thirty), key)) for key in KEYS
+    }
+    assert {key: (one, all_) for key, (one, all_) in counts.items() if not one == all_ <= 3} == {}
 
 
 def test_measures_share_their_rows_within_a_batch(thirty):

@@ -108,6 +108,7 @@ def new_community_filed_on_time(batch, deadline_month=11, deadline_day=30):
         "min_population": "最少人口",
         "max_population": "最多人口",
         "radius_km": "服务半径(公里)",
+        "allowance": "村庄密集地区上限可增加的比例",
     },
     codes=SCOPE_CODES,
     reads=("communities.MemberVillage",),
@@ -119,13 +120,18 @@ def service_scope_met(
     min_population=3000,
     max_population=6000,
     radius_km=MemberVillage.SERVICE_RADIUS_KM,
+    allowance=Fraction(0),
 ):
+    """The scope's parts met. The seed lets villages and people exceed the upper limits "where villages
+    are dense" (村庄密集度高的可以适当增加): density is not recorded, so `allowance` raises both upper
+    limits by that share for every community (0 = the limits as written)."""
     villages = batch.grouped(
         "communities.member_villages", MemberVillage.objects.order_by().values("community_id", "distance_km")
     )
     radius = exact(radius_km)
-    village_range = (exact(min_villages), exact(max_villages))
-    population_range = (exact(min_population), exact(max_population))
+    raised = 1 + exact(allowance)
+    village_range = (exact(min_villages), exact(max_villages) * raised)
+    population_range = (exact(min_population), exact(max_population) * raised)
 
     def met(pk):
         rows = villages[pk]
@@ -187,6 +193,12 @@ def meeting_quarters(batch, kind=None, with_minutes=False):
     }
 
 
+def year_disclosures(batch):
+    """The year's disclosures per community, one query shared by the disclosure measures."""
+    year = Disclosure.objects.filter(published_on__range=(batch.start, batch.end)).order_by()
+    return batch.grouped("communities.disclosures", year.values("community_id", "published_on", "topics"))
+
+
 @measures.register(
     "disclosure_quarters",
     "居务公开的季度",
@@ -196,9 +208,54 @@ def meeting_quarters(batch, kind=None, with_minutes=False):
     within_year=True,
 )
 def disclosure_quarters(batch):
-    year = Disclosure.objects.filter(published_on__range=(batch.start, batch.end)).order_by()
-    rows = batch.grouped("communities.disclosures", year.values("community_id", "published_on"))
+    rows = year_disclosures(batch)
     return {pk: sorted({quarter(row["published_on"]) for row in rows[pk]}) for pk in batch.ids}
+
+
+VILLAGE_DISCLOSURE_CODES = {
+    "quarterly": "每季度公开",
+    "finances": "财务定期公开",
+    "family_planning": "计划生育",
+    "homestead": "宅基地审批",
+    "utilities": "水电费收缴",
+    "major": "重大事项",
+    "audit": "审计结果",
+}
+# The topics V-DISC wants disclosed at least once in the year (the finances have their own rhythm).
+VILLAGE_DISCLOSURE_TOPICS = ("family_planning", "homestead", "utilities", "major", "audit")
+
+
+@measures.register(
+    "village_disclosure_met",
+    "村务公开(两公开一监督)",
+    kind=LIST,
+    params={"finances_monthly": "财务按月公开"},
+    codes=VILLAGE_DISCLOSURE_CODES,
+    reads=("communities.Disclosure",),
+    within_year=True,
+)
+def village_disclosure_met(batch, finances_monthly=False):
+    """The parts of 村务公开 met in the year: `quarterly` (a disclosure in each quarter), `finances`
+    (the finances in each quarter, or each month with `finances_monthly`), and each topic of
+    `VILLAGE_DISCLOSURE_TOPICS` disclosed at least once."""
+    rows = year_disclosures(batch)
+    finance_periods = set(range(1, 13)) if finances_monthly else set(QUARTERS)
+
+    def period(day: date) -> int:
+        return day.month if finances_monthly else quarter(day)
+
+    def met(disclosures) -> list[str]:
+        codes = []
+        if {quarter(row["published_on"]) for row in disclosures} >= set(QUARTERS):
+            codes.append("quarterly")
+        finances = {period(row["published_on"]) for row in disclosures if "finances" in (row["topics"] or [])}
+        if finances >= finance_periods:
+            codes.append("finances")
+        topics = {topic for row in disclosures for topic in row["topics"] or []}
+        codes += [topic for topic in VILLAGE_DISCLOSURE_TOPICS if topic in topics]
+        return codes
+
+    return {pk: met(rows[pk]) for pk in batch.ids}
 
 
 def organizations_existing(batch) -> dict[int, list]:

@@ -393,7 +393,8 @@ class Meeting(CommunityRecord):
 
 
 class Disclosure(CommunityRecord):
-    """One publication of 居(村)务公开: plans, work, finances and major matters (U-DISC)."""
+    """One publication of 居(村)务公开: plans, work, finances and major matters (U-DISC); for a village
+    also family planning, homestead approvals, water and electricity charges and audit results (V-DISC)."""
 
     year_field = "published_on"
 
@@ -407,6 +408,11 @@ class Disclosure(CommunityRecord):
         ("work", "工作进展"),
         ("finances", "财务收支"),
         ("major", "重大事项"),
+        # 村务公开 (V-DISC): the seed's 两公开一监督 names these besides the finances and major matters.
+        ("family_planning", "计划生育"),
+        ("homestead", "宅基地审批"),
+        ("utilities", "水电费收缴"),
+        ("audit", "审计结果"),
     ]
 
     published_on = models.DateField("公开日期", validators=[not_in_future])

@@ -75,6 +75,36 @@ def _is_sheet_model(Indicator) -> bool:
     return any(field.name == "points" for field in Indicator._meta.get_fields())
 
 
+def indicator_fields(row: dict, sheet: bool = True) -> dict:
+    """An indicator's model fields from its row in an edition file (a sheet's, or a legacy checklist's
+    with its `weight`)."""
+    fields = {
+        "code": row["code"],
+        "category": row["category"],
+        "requirement": row["requirement"],
+        "check_kind": row["check"],
+        "level": row["level"],
+        "measure": row.get("measure", ""),
+        "params": row.get("params", {}),
+        "operator": row.get("operator", ""),
+        "threshold": row.get("threshold"),
+        "advice": row.get("advice", ""),
+    }
+    if sheet:
+        fields.update(
+            points=row["points"],
+            section=row["section"],
+            method=row["method"],
+            scoring=row["scoring"],
+            scoring_params=row.get("scoring_params", {}),
+            veto=row.get("veto", []),
+            bonus=row.get("bonus", False),
+        )
+    else:
+        fields["weight"] = row["weight"]
+    return fields
+
+
 def _create(StandardEdition, Indicator, data: dict, published_at, sheet: bool) -> bool:
     if StandardEdition.objects.filter(
         tenant__isnull=True, code=data["code"], version=data["version"]
@@ -95,35 +125,10 @@ def _create(StandardEdition, Indicator, data: dict, published_at, sheet: bool) -
     else:
         edition_fields.update(premium_min_score=data["premium_min_score"])
     edition = StandardEdition.objects.create(**edition_fields)
-    rows = []
-    for position, row in enumerate(data["indicators"], start=1):
-        fields = {
-            "edition": edition,
-            "order": position,
-            "code": row["code"],
-            "category": row["category"],
-            "requirement": row["requirement"],
-            "check_kind": row["check"],
-            "level": row["level"],
-            "measure": row.get("measure", ""),
-            "params": row.get("params", {}),
-            "operator": row.get("operator", ""),
-            "threshold": row.get("threshold"),
-            "advice": row.get("advice", ""),
-        }
-        if sheet:
-            fields.update(
-                points=row["points"],
-                section=row["section"],
-                method=row["method"],
-                scoring=row["scoring"],
-                scoring_params=row.get("scoring_params", {}),
-                veto=row.get("veto", []),
-                bonus=row.get("bonus", False),
-            )
-        else:
-            fields["weight"] = row["weight"]
-        rows.append(Indicator(**fields))
+    rows = [
+        Indicator(edition=edition, order=position, **indicator_fields(row, sheet))
+        for position, row in enumerate(data["indicators"], start=1)
+    ]
     Indicator.objects.bulk_create(rows)
     return True
 

@@ -38,6 +38,7 @@ KEYS = [
     "meetings",
     "meeting_quarters",
     "disclosure_quarters",
+    "village_disclosure_met",
     "organizations",
     "organization_kinds",
     "registered_volunteers",
@@ -172,6 +173,16 @@ def test_service_scope_takes_the_edition_bounds(world):
     assert value("service_scope_met", world.c3, **params) == ["population", "radius", "villages"]
 
 
+def test_service_scope_allowance_raises_both_upper_limits(world):
+    villages(world.c3, 12)
+    Community.objects.filter(pk=world.c3.pk).update(residents=7200)
+    assert value("service_scope_met", world.c3) == ["radius"]  # 12 villages, 7,200 people: over
+    allowed = value("service_scope_met", world.c3, allowance={"numerator": 1, "denominator": 5})
+    assert allowed == ["population", "radius", "villages"]
+    Community.objects.filter(pk=world.c3.pk).update(residents=7201)
+    assert value("service_scope_met", world.c3, allowance=0.2) == ["radius", "villages"]
+
+
 # ---- meetings and disclosures ----------------------------------------------------------------------
 
 
@@ -211,6 +222,25 @@ def test_disclosure_quarters(world):
     disclosure(world.c2, day(7, 1, YEAR - 1))
     assert value("disclosure_quarters", world.c2) == [1, 4]
     assert value("disclosure_quarters", world.c3) == []
+
+
+def test_village_disclosure_met_quarterly_finances_and_each_topic(world):
+    village = CommunityFactory(unit=world.t3, kind="village", households=300, residents=900)
+    assert value("village_disclosure_met", village) == []
+    for month in (1, 4, 7):
+        DisclosureFactory(community=village, published_on=day(month, 15), topics=["finances", "major"])
+    DisclosureFactory(community=village, published_on=day(10, 15), topics=["homestead", "audit"])
+    # three quarters with the finances: disclosed every quarter, but the finances not
+    assert value("village_disclosure_met", village) == ["quarterly", "homestead", "major", "audit"]
+    DisclosureFactory(community=village, published_on=day(12, 1), topics=["finances", "utilities"])
+    DisclosureFactory(community=village, published_on=day(3, 1, YEAR + 1), topics=["family_planning"])
+    met = value("village_disclosure_met", village)
+    assert met == ["quarterly", "finances", "homestead", "utilities", "major", "audit"]  # not next year's
+    # monthly finances, where a city's edition asks for them: 4 of 12 months
+    assert "finances" not in value("village_disclosure_met", village, finances_monthly=True)
+    for month in (2, 3, 5, 6, 8, 9, 10, 11):
+        DisclosureFactory(community=village, published_on=day(month, 20), topics=["finances"])
+    assert "finances" in value("village_disclosure_met", village, finances_monthly=True)
 
 
 # ---- organisations, volunteers, activities -----------------------------------------------------------

@@ -131,6 +131,8 @@ def test_the_editor_page_shows_the_error_at_the_parameters_and_saves_nothing(wor
     data = {
         "level": "qualified",
         "points": "1",
+        "method": "system",
+        "scoring": "all_or_nothing",
         "operator": "eq",
         "threshold_form": "number",
         "threshold_number": "1",

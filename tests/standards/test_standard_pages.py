@@ -10,6 +10,8 @@ from standards.models import StandardEdition
 
 USERS = ["clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
 NOT_OFFICERS = ["clerk", "clerk_t3", "reviewer", "reader", "reader_d1"]
+# How a shipped auto item is scored on the 评分表; the editor posts these with every item.
+AUTO_SHEET = {"method": "system", "scoring": "all_or_nothing"}
 
 
 @pytest.fixture
@@ -38,12 +40,13 @@ class TestReading:
         assert {e.code for e in listing.context["object_list"]} == {"U", "R", "V"}
         assert client.get(reverse("standard-detail", args=[shipped_edition("R").pk])).status_code == 200
 
-    def test_the_detail_groups_by_category_with_readable_thresholds(self, world, client):
+    def test_the_detail_groups_by_section_with_readable_thresholds(self, world, client):
         response = as_user(client, world.clerk).get(reverse("standard-detail", args=[shipped_edition().pk]))
         html = response.content.decode()
-        categories = [category for category, _ in response.context["groups"]]
-        assert categories[:3] == ["组织建设", "经费", "民主自治"] and "阵地建设" in categories
-        assert sum(len(rows) for _, rows in response.context["groups"]) == 41
+        sections = response.context["sections"]
+        titles = [section["title"] for section in sections]
+        assert titles[:3] == ["组织建设", "经费", "民主自治"] and "阵地建设" in titles
+        assert sum(len(part["items"]) for section in sections for part in section["parts"]) == 41
         for text in ("≥ 300 平方米", "≥ 社区人口 × 0.1", "≥ 2/3", "包含全部:第一季度、第四季度", "材料审核"):
             assert text in html
         assert "复制为本市新版本" not in html  # a clerk may not copy
@@ -114,6 +117,7 @@ class TestEditPages:
         response = client.post(
             url,
             {
+                **AUTO_SHEET,
                 "level": "model",
                 "points": "2.5",
                 "operator": "gte",
@@ -132,7 +136,13 @@ class TestEditPages:
         client = as_user(client, world.officer)
         url = self.url(draft, "U-FULLTIME")
         assert client.get(url).context["form"]["threshold_number"].value() == "2/3"
-        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "number"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "gte",
+            "threshold_form": "number",
+        }
         data.update(threshold_number="3/4", params_json='{"body": "residents_committee"}')
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-FULLTIME").threshold == {"numerator": 3, "denominator": 4}
@@ -145,7 +155,13 @@ class TestEditPages:
             "station_area_m2",
             "2/3",
         )
-        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "measure"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "gte",
+            "threshold_form": "measure",
+        }
         data.update(
             threshold_measure="station_area_m2",
             threshold_factor="3/4",
@@ -161,7 +177,13 @@ class TestEditPages:
         url = self.url(draft, "U-VOLREG")
         form = client.get(url).context["form"]
         assert (form["threshold_measure"].value(), form["threshold_factor"].value()) == ("residents", "0.1")
-        data = {"level": "qualified", "points": "1", "operator": "gte", "threshold_form": "measure"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "gte",
+            "threshold_form": "measure",
+        }
         data.update(threshold_measure="residents", threshold_factor="0.15")
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-VOLREG").threshold == {"measure": "residents", "factor": 0.15}
@@ -174,7 +196,8 @@ class TestEditPages:
         client = as_user(client, world.officer)
         url = self.url(draft, "U-FUND")
         form = client.get(url).context["form"]
-        data = {name: form[name].value() or "" for name in form.fields}
+        # As the browser sends the form: every input as shown, no unticked checkbox.
+        data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
         data.update(level="qualified", points="1", threshold_factor="1.1")
         assert client.post(url, data).status_code == 302
         fund = draft.indicators.get(code="U-FUND").threshold
@@ -186,14 +209,26 @@ class TestEditPages:
     def test_items_are_chosen_from_the_measures_codes(self, world, client, draft):
         client = as_user(client, world.officer)
         url = self.url(draft, "U-ROOMS")
-        data = {"level": "qualified", "points": "1", "operator": "all_in", "threshold_form": "codes"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "all_in",
+            "threshold_form": "codes",
+        }
         data.update(
             threshold_codes=["service_hall", "police_room"], params_json='{"kind": "service_station"}'
         )
         assert client.post(url, data).status_code == 302
         assert draft.indicators.get(code="U-ROOMS").threshold == ["service_hall", "police_room"]
         quarters = self.url(draft, "U-MEET")
-        data = {"level": "qualified", "points": "1", "operator": "all_in", "threshold_form": "codes"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "all_in",
+            "threshold_form": "codes",
+        }
         assert client.post(quarters, {**data, "threshold_codes": ["1", "2", "4"]}).status_code == 302
         assert draft.indicators.get(code="U-MEET").threshold == [1, 2, 4]
 
@@ -201,7 +236,13 @@ class TestEditPages:
         client = as_user(client, world.officer)
         url = self.url(draft, "U-PRO")
         assert client.get(url).context["form"]["threshold_form"].value() == "json"
-        data = {"level": "qualified", "points": "1", "operator": "between", "threshold_form": "json"}
+        data = {
+            **AUTO_SHEET,
+            "level": "qualified",
+            "points": "1",
+            "operator": "between",
+            "threshold_form": "json",
+        }
         response = client.post(url, {**data, "threshold_json": '{"min": 1}'})
         assert field_errors(response, "threshold_json") == ['“介于”的阈值须为 {"min": 下限, "max": 上限}。']
         response = client.post(url, {**data, "threshold_json": "{not json"})
@@ -214,12 +255,19 @@ class TestEditPages:
         assert field_errors(response, "points") == ["分值不能为负数。"]
         assert draft.indicators.get(code="U-PRO").threshold["max"]["measure"] == "professional_staff_allowed"
 
-    def test_an_evidence_indicator_has_only_level_and_weight(self, world, client, draft):
+    def test_an_evidence_indicator_has_only_level_points_and_its_sheet_fields(self, world, client, draft):
         client = as_user(client, world.officer)
         url = self.url(draft, "U-CHARTER")
         form = client.get(url).context["form"]
-        assert {field.name for field in form.visible_fields()} == {"level", "points"}
-        assert client.post(url, {"level": "model", "points": "0"}).status_code == 302
+        bands = {f"band_{part}_{row}" for part in ("min", "share") for row in range(1, 5)}
+        assert {field.name for field in form.visible_fields()} == {
+            "level",
+            "points",
+            *("section_1", "section_2", "method", "scoring", "deduction_per", "veto", "bonus"),
+            *bands,
+        }  # no operator, parameters, threshold or advice: a reviewer judges it from the documents
+        sheet = {"method": "documents", "scoring": "all_or_nothing"}
+        assert client.post(url, {**sheet, "level": "model", "points": "0"}).status_code == 302
         assert draft.indicators.get(code="U-CHARTER").level == "model"
 
     def test_a_change_made_meanwhile_is_not_overwritten(self, world, client, draft):
@@ -228,7 +276,8 @@ class TestEditPages:
         opened_with = client.get(url).context["form"]["version"].value()
         charter = draft.indicators.get(code="U-CHARTER")
         editing.update_indicator(charter, world.officer, points=3)  # another officer, meanwhile
-        response = client.post(url, {"level": "model", "points": "0", "version": opened_with})
+        data = {"method": "documents", "scoring": "all_or_nothing", "level": "model", "points": "0"}
+        response = client.post(url, {**data, "version": opened_with})
         assert response.status_code == 200 and "已被他人修改" in response.content.decode()
         assert draft.indicators.get(code="U-CHARTER").points == 3
 
@@ -244,6 +293,7 @@ class TestEditPages:
             "operator": "gte",
             "level": "model",
             "points": "1",
+            "scoring": "all_or_nothing",
             "threshold_form": "measure",
             "threshold_measure": "residents",
             "threshold_factor": "0.12",
@@ -269,26 +319,35 @@ class TestEditPages:
     def test_edit_the_editions_name_and_code(self, world, client, draft):
         client = as_user(client, world.officer)
         url = reverse("standard-update", args=[draft.pk])
-        assert "premium_min_score" not in client.get(url).context["form"].fields  # urban: no 精品
-        response = client.post(url, {"code": "LJ-U", "name": "临江市城市社区标准"})
+        fields = client.get(url).context["form"].fields
+        scores = [name for name in fields if name.startswith("min_score_")]
+        assert scores == ["min_score_qualified", "min_score_model"]  # urban: no 精品
+        kept = {"bonus_cap": "5", "min_score_qualified": "70", "min_score_model": "90"}
+        response = client.post(url, {**kept, "code": "LJ-U", "name": "临江市城市社区标准"})
         assert response.status_code == 302
         draft.refresh_from_db()
         assert (draft.code, draft.version) == ("LJ-U", 1)
-        response = client.post(url, {"code": "临江", "name": "x"})
+        assert draft.min_scores == {"qualified": 70, "model": 90}
+        response = client.post(url, {**kept, "code": "临江", "name": "x"})
         assert field_errors(response, "code") == ["标准代码只能由英文字母、数字和连字符组成。"]
 
     def test_rural_drafts_edit_the_premium_score(self, world, client):
         rural = editing.copy_edition(shipped_edition("R"), world.officer)
+        assert rural.min_scores == {"standardized": 70, "model": 85, "premium": 95}
         client = as_user(client, world.officer)
         url = reverse("standard-update", args=[rural.pk])
+        data = {"code": "R", "name": rural.name, "bonus_cap": "5"}
+        data.update(min_score_standardized="70", min_score_model="85")
         for score in ("101", "-1"):
-            response = client.post(url, {"code": "R", "name": rural.name, "premium_min_score": score})
-            assert field_errors(response, "premium_min_score") == ["得分须在0至100之间。"]
-        assert (
-            client.post(url, {"code": "R", "name": rural.name, "premium_min_score": "90"}).status_code == 302
-        )
+            response = client.post(url, {**data, "min_score_premium": score})
+            assert field_errors(response, "min_score_premium") == ["各等级最低得分须为0至100之间的数字。"]
+        response = client.post(url, {**data, "min_score_premium": "85"})  # not above 示范
+        assert field_errors(response, "min_score_premium") == ["等级越高,最低得分须越高(由低到高严格递增)。"]
         rural.refresh_from_db()
-        assert rural.premium_min_score == 90
+        assert rural.min_scores["premium"] == 95  # nothing refused was saved
+        assert client.post(url, {**data, "min_score_premium": "90"}).status_code == 302
+        rural.refresh_from_db()
+        assert rural.min_scores == {"standardized": 70, "model": 85, "premium": 90}
 
     @pytest.mark.parametrize("who", NOT_OFFICERS)
     def test_other_roles_of_the_city_get_403(self, world, client, draft, who):

@@ -2,17 +2,13 @@
 
 import pytest
 
+from demo.factories import shipped_edition
 from standards import editing
-from standards.models import StandardEdition
 
 URL = "/api/v1/standards/"
 EDITION_FIELDS = {"id", "code", "name", "version", "applies_to", "levels", "bonus_cap", "indicators"}
 INDICATOR_FIELDS = {"code", "requirement", "check", "level", "weight"}
 INDICATOR_FIELDS |= {"section", "points", "method", "scoring", "veto", "bonus"}  # the 评分表
-
-
-def shipped(code="U") -> StandardEdition:
-    return StandardEdition.objects.get(tenant__isnull=True, code=code, version=1)
 
 
 def rows(api, user, **params):
@@ -28,10 +24,14 @@ def test_anonymous_is_refused(db, api):
 @pytest.mark.parametrize("who", ["clerk", "reviewer", "officer", "reader", "reader_d1", "other_officer"])
 def test_the_shipped_editions_with_api_md_fields(world, api, who):
     found = rows(api, getattr(world, who))
+    # Both shipped versions of each code: 1 the legacy checklist as a sheet, 2 the 100-point sheet.
     assert [(row["code"], row["version"], row["applies_to"]) for row in found] == [
         ("R", 1, "rural"),
+        ("R", 2, "rural"),
         ("U", 1, "urban"),
+        ("U", 2, "urban"),
         ("V", 1, "village"),
+        ("V", 2, "village"),
     ]
     for row in found:
         assert set(row) == EDITION_FIELDS
@@ -39,50 +39,70 @@ def test_the_shipped_editions_with_api_md_fields(world, api, who):
             assert set(indicator) == INDICATOR_FIELDS
             assert indicator["check"] in {"auto", "evidence", "site"}
             assert indicator["level"] in [level["level"] for level in row["levels"]]
-    urban = next(row for row in found if row["code"] == "U")
-    assert [level["level"] for level in urban["levels"]] == ["qualified", "model"]
+            assert indicator["weight"] == indicator["points"]
+        for level in row["levels"]:
+            assert set(level) == {"level", "min_score", "veto"}
+    urban = next(row for row in found if (row["code"], row["version"]) == ("U", 2))
+    assert [(level["level"], level["min_score"], level["veto"]) for level in urban["levels"]] == [
+        ("qualified", 70.0, []),
+        ("model", 90.0, []),
+    ]
+    assert urban["bonus_cap"] == 5.0
     assert len(urban["indicators"]) == 41
     first = urban["indicators"][0]
-    assert {key: first[key] for key in ("code", "requirement", "check", "level", "weight")} == {
+    assert {key: first[key] for key in INDICATOR_FIELDS} == {
         "code": "U-SIZE",
-        "requirement": shipped().indicators.get(code="U-SIZE").requirement,
+        "requirement": shipped_edition("U").indicators.get(code="U-SIZE").requirement,
         "check": "auto",
         "level": "qualified",
         "weight": 1.0,
+        "section": ["组织建设"],
+        "points": 1.0,
+        "method": "system",
+        "scoring": "all_or_nothing",
+        "veto": [],
+        "bonus": False,
     }
-    rural = next(row for row in found if row["code"] == "R")
+    # Version 1 is the legacy checklist converted: every indicator a veto item of its level and above.
+    legacy = next(row for row in found if (row["code"], row["version"]) == ("U", 1))
+    qualified, model = legacy["levels"]
+    assert set(qualified["veto"]) == {i["code"] for i in legacy["indicators"] if i["level"] == "qualified"}
+    assert set(model["veto"]) == {i["code"] for i in legacy["indicators"]}
+    rural = next(row for row in found if (row["code"], row["version"]) == ("R", 2))
     assert [level["level"] for level in rural["levels"]] == ["standardized", "model", "premium"]
     assert {i["check"] for i in urban["indicators"]} == {"auto", "evidence", "site"}
 
 
 def test_only_published_editions_are_listed_and_only_in_their_city(world, api):
-    draft = editing.copy_edition(shipped(), world.officer)
-    assert len(rows(api, world.officer)) == 3  # a draft is not part of the API
+    draft = editing.copy_edition(shipped_edition("U"), world.officer)
+    assert len(rows(api, world.officer)) == 6  # a draft is not part of the API
     assert api.as_user(world.officer).get(f"{URL}{draft.pk}/").status_code == 404
-    editing.update_indicator(draft.indicators.get(code="U-AREA"), world.officer, weight=2)
+    editing.update_indicator(draft.indicators.get(code="U-AREA"), world.officer, points=2)
     editing.publish(draft, world.officer)
     for user in (world.clerk, world.reviewer, world.officer, world.reader):
         codes = [(row["code"], row["version"]) for row in rows(api, user)]
-        assert codes == [("R", 1), ("U", 1), ("U", 2), ("V", 1)]
-    assert len(rows(api, world.other_officer)) == 3
+        assert codes == [("R", 1), ("R", 2), ("U", 1), ("U", 2), ("U", 3), ("V", 1), ("V", 2)]
+    assert len(rows(api, world.other_officer)) == 6
     assert api.as_user(world.other_officer).get(f"{URL}{draft.pk}/").status_code == 404
     detail = api.as_user(world.reader).get(f"{URL}{draft.pk}/").json()
-    assert next(i for i in detail["indicators"] if i["code"] == "U-AREA")["weight"] == 2.0
+    area = next(i for i in detail["indicators"] if i["code"] == "U-AREA")
+    assert (area["points"], area["weight"]) == (2.0, 2.0)
 
 
 def test_filters(world, api):
-    assert [row["code"] for row in rows(api, world.clerk, applies_to="village")] == ["V"]
-    assert [row["code"] for row in rows(api, world.clerk, code="R")] == ["R"]
+    village = [(row["code"], row["version"]) for row in rows(api, world.clerk, applies_to="village")]
+    assert village == [("V", 1), ("V", 2)]
+    assert [(row["code"], row["version"]) for row in rows(api, world.clerk, code="R")] == [("R", 1), ("R", 2)]
     assert api.as_user(world.clerk).get(URL, {"applies_to": "castle"}).status_code == 400
 
 
 @pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
 def test_the_resource_is_read_only(world, api, method):
     client = api.as_user(world.officer)
-    url = URL if method == "post" else f"{URL}{shipped().pk}/"
+    url = URL if method == "post" else f"{URL}{shipped_edition().pk}/"
     response = getattr(client, method)(url, {"name": "x"})
     assert response.status_code in (403, 405)
-    assert shipped().name != "x"
+    assert shipped_edition().name != "x"
 
 
 def test_the_schema_still_builds_and_describes_standards(db, client):

@@ -43,6 +43,8 @@ class SelfCheck(changes.Counted, models.Model):
     # Approved by the district (and perhaps decided by the city): a later record change is flagged.
     APPROVED_STATUSES = (Status.DISTRICT_APPROVED, Status.ACCEPTED, Status.REJECTED)
     NO_LEVEL = "none"
+    # What an evaluation writes: the results and what follows from them.
+    SCORE_FIELDS = ("results", "failed", "score", "proposed_score", "level", "proposed_level")
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="self_checks", verbose_name="社区"

@@ -34,16 +34,7 @@ from . import unit_figures
 from .evaluator import evaluator_for
 from .models import SelfCheck
 
-RESULT_FIELDS = [
-    "results",
-    "failed",
-    "score",
-    "proposed_score",
-    "level",
-    "proposed_level",
-    "evaluated_at",
-    "updated_at",
-]
+RESULT_FIELDS = [*SelfCheck.SCORE_FIELDS, "evaluated_at", "updated_at"]
 
 
 def chunk_size() -> int:

@@ -187,18 +187,7 @@ def judge(user, pk, indicator: str = "", passed=None, earned=None, note: str = "
         entry = {"scores": [*kept, entry]}
     check.judgements = {**check.judgements, indicator: entry}
     _apply_judgements(check)
-    check.save(
-        update_fields=[
-            "judgements",
-            "results",
-            "failed",
-            "score",
-            "proposed_score",
-            "level",
-            "proposed_level",
-            "updated_at",
-        ]
-    )
+    check.save(update_fields=["judgements", *SelfCheck.SCORE_FIELDS, "updated_at"])
     _record(
         check,
         user,
@@ -313,18 +302,7 @@ def _score_satisfaction(check: SelfCheck, visit: SiteVisit, user) -> None:
     }
     check.judgements = {**check.judgements, **{indicator.code: figure for indicator in items}}
     _apply_judgements(check)
-    check.save(
-        update_fields=[
-            "judgements",
-            "results",
-            "failed",
-            "score",
-            "proposed_score",
-            "level",
-            "proposed_level",
-            "updated_at",
-        ]
-    )
+    check.save(update_fields=["judgements", *SelfCheck.SCORE_FIELDS, "updated_at"])
 
 
 @transaction.atomic

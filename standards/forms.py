@@ -250,6 +250,18 @@ def json_number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _limited_choice(label: str, allowed, initial) -> forms.ChoiceField:
+    """A choice among the values a check kind allows, refused by naming them."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[(choice.value, choice.label) for choice in allowed],
+        initial=initial,
+        error_messages={
+            "invalid_choice": f"该判定方式的{label}只能是:{'、'.join(choice.label for choice in allowed)}。"
+        },
+    )
+
+
 class EditionForm(ScopedModelForm):
     """A draft's name, code, bonus cap and the minimum score of each of its levels (one field a level,
     kept as the edition's `min_scores`); each level's veto items are shown beside it, read-only (they
@@ -355,27 +367,11 @@ class SheetItemMixin:
             initial=" / ".join(section[1:]),
             help_text="评分表上该项所属的栏目,如 组织建设 / 居委会设置;二级可留空。",
         )
-        methods = sheet.METHODS_BY_CHECK[check_kind]
-        self.fields["method"] = forms.ChoiceField(
-            label="考评方法",
-            choices=[(method.value, method.label) for method in methods],
-            initial=indicator.method,
-            error_messages={
-                "invalid_choice": "该判定方式的考评方法只能是:"
-                + "、".join(method.label for method in methods)
-                + "。"
-            },
+        self.fields["method"] = _limited_choice(
+            "考评方法", sheet.METHODS_BY_CHECK[check_kind], indicator.method
         )
-        scorings = sheet.SCORINGS_BY_CHECK[check_kind]
-        self.fields["scoring"] = forms.ChoiceField(
-            label="计分规则",
-            choices=[(scoring.value, scoring.label) for scoring in scorings],
-            initial=indicator.scoring,
-            error_messages={
-                "invalid_choice": "该判定方式的计分规则只能是:"
-                + "、".join(scoring.label for scoring in scorings)
-                + "。"
-            },
+        self.fields["scoring"] = _limited_choice(
+            "计分规则", sheet.SCORINGS_BY_CHECK[check_kind], indicator.scoring
         )
         params = indicator.scoring_params if isinstance(indicator.scoring_params, dict) else {}
         self.fields["deduction_per"] = forms.DecimalField(

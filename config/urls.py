@@ -16,6 +16,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("records/", include(record_urlpatterns)),
     path("towns/recognitions/", include(town_urlpatterns)),
+    path("funding/", include("funding.urls")),
     path("standards/", include("standards.urls")),
     path("self-checks/", include("assessments.urls")),
     path("designations/", include("designations.urls")),

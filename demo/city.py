@@ -49,7 +49,7 @@ from facilities.models import (
     URBAN_ROOMS,
     WINDOWS,
 )
-from funding.services import district_share, work_fund_due
+from funding.services import district_share, pay_benchmarks, work_fund_due
 from personnel.models import Election, Member
 
 from .factories import (
@@ -514,6 +514,7 @@ class Records:
         self.yesterday = timezone.localdate() - timedelta(days=1)
         self.rows: dict[type, list] = defaultdict(list)
         self.counts: Counter = Counter()
+        self.benchmarks: dict = {}  # tenant id -> the pay benchmarks of `year` by post
 
     # -- helpers ------------------------------------------------------------------------------------
     def add(self, obj):
@@ -1310,6 +1311,10 @@ class Records:
                     practical_things=rng.randint(1, 2),
                 )
         members = plan.people["committee"] + plan.people.get("branch", [])
+        # Looked up once per city: computing each row's benchmark would ask the database every time.
+        tenant_id = plan.town.tenant_id
+        if tenant_id not in self.benchmarks:
+            self.benchmarks[tenant_id] = pay_benchmarks(tenant_id, year)
         for member in members:
             if member.role in ("secretary", "director"):
                 pay = fast_build(
@@ -1319,8 +1324,8 @@ class Records:
                     member_id=member.pk,
                     post="secretary_or_director",
                     monthly_pay=Decimal("1500"),
+                    benchmark=self.benchmarks[tenant_id]["secretary_or_director"],
                 )
-                pay.compute()
                 self.add(pay)
         if plan.kind == "village":
             recognised = rng.random() < 0.85

@@ -39,7 +39,7 @@ from facilities.models import (
     EnvironmentCheck,
     Facility,
 )
-from funding.models import CadrePay, CapitalProject, OfficeFund, PlaqueContribution, WorkFund
+from funding.models import CadrePay, CapitalProject, OfficeFund, PayBenchmark, PlaqueContribution, WorkFund
 from personnel.models import (
     Appraisal,
     BuildingLeader,
@@ -353,6 +353,20 @@ class CadrePayFactory(RecordFactory):
     member = factory.SubFactory(MemberFactory, community=factory.SelfAttribute("..community"))
     post = CadrePay.Post.SECRETARY_OR_DIRECTOR
     monthly_pay = Decimal("3000")
+
+
+class PayBenchmarkFactory(factory.django.DjangoModelFactory):
+    """A city's benchmark of this year: the banner paper's figures raised by a fifth."""
+
+    class Meta:
+        model = PayBenchmark
+
+    tenant = factory.SubFactory(TenantFactory)
+    year = factory.LazyFunction(this_year)
+    urban_income = Decimal("21216")
+    both = Decimal("2010")
+    secretary_or_director = Decimal("1770")
+    deputy = Decimal("1530")
 
 
 class CapitalProjectFactory(RecordFactory):

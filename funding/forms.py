@@ -1,6 +1,7 @@
 from communities.forms import RecordForm
+from core.forms import ScopedModelForm
 
-from .models import CadrePay, CapitalProject, OfficeFund, PlaqueContribution, WorkFund
+from .models import CadrePay, CapitalProject, OfficeFund, PayBenchmark, PlaqueContribution, WorkFund
 
 
 class WorkFundForm(RecordForm):
@@ -53,3 +54,17 @@ class PlaqueContributionForm(RecordForm):
     class Meta:
         model = PlaqueContribution
         fields = ["community", "year", "organization_name", "amount", "practical_things"]
+
+
+class PayBenchmarkForm(ScopedModelForm):
+    """The city's benchmark of a year; the city is the officer's own, never chosen."""
+
+    class Meta:
+        model = PayBenchmark
+        fields = ["year", "urban_income", "both", "secretary_or_director", "deputy"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.tenant_id is None:
+            # Set before validation, so the one-per-year rule is checked within the officer's city.
+            self.instance.tenant_id = user.tenant_id

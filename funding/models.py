@@ -10,10 +10,13 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from communities.models import Community, CommunityRecord
 from core import measures
-from core.uniqueness import UniqueRule
+from core.models import Tenant
+from core.scope import ScopedQuerySet
+from core.uniqueness import UniqueRule, UniqueRulesMixin
 from core.validators import YEAR_VALIDATORS, not_in_future
 from personnel.models import Member
 
@@ -125,6 +128,85 @@ class OfficeFund(OnePerYear):
         return []
 
 
+POSITIVE = [MinValueValidator(Decimal("0.01"), message="金额须大于0。")]
+
+
+class PayBenchmarkQuerySet(ScopedQuerySet):
+    """A city's benchmarks are its own: its users' scope is their tenant, whatever their unit."""
+
+    def scope_q(self, user) -> models.Q:
+        return models.Q(tenant_id=user.tenant_id)
+
+    def in_force(self, tenant_id: int | None, year: int | None):
+        """The city's row for `year`, else its latest earlier one; None when it has set none."""
+        if tenant_id is None or not isinstance(year, int):
+            return None
+        return self.filter(tenant_id=tenant_id, year__lte=year).order_by("-year").first()
+
+
+class PayBenchmark(UniqueRulesMixin, models.Model):
+    """F: a city's monthly pay benchmark of hired community cadres for a year, set from the previous
+    year's per-capita disposable income of urban residents (insurance included)."""
+
+    POSTS = ("both", "secretary_or_director", "deputy")
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="pay_benchmarks", verbose_name="所属城市"
+    )
+    year = models.PositiveSmallIntegerField(
+        "适用年度", validators=YEAR_VALIDATORS, help_text="以后年度未另行设定的,沿用本年度标准。"
+    )
+    urban_income = money(
+        "上年度城镇居民人均可支配收入(元)", validators=POSITIVE, help_text="参照标准据此测算。"
+    )
+    both = money("书记、主任一肩挑(元/月)", validators=POSITIVE, help_text="含保险,下同。")
+    secretary_or_director = money("书记或主任(元/月)", validators=POSITIVE)
+    deputy = money("副职(元/月)", validators=POSITIVE)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = PayBenchmarkQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    unique_rules = (UniqueRule(("tenant", "year"), "year", "本市{year}年的报酬参照标准已设定。"),)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社区干部报酬参照标准"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "year"], name="pay_benchmark_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(urban_income__gt=0, both__gt=0, secretary_or_director__gt=0, deputy__gt=0),
+                name="pay_benchmark_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年报酬参照标准"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        recompute_cadre_pay(self.tenant_id, self.year)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        recompute_cadre_pay(self.tenant_id, self.year)
+        return deleted
+
+    def clean(self):
+        errors = {}
+        if self.both is not None:
+            for post in ("secretary_or_director", "deputy"):
+                value = getattr(self, post)
+                if value is not None and value > self.both:
+                    label = self._meta.get_field(post).verbose_name
+                    errors[post] = f"{label}不能高于书记、主任一肩挑的标准({yuan(self.both)} 元)。"
+        super().clean(errors)
+
+    def by_post(self) -> dict[str, Decimal]:
+        return {post: getattr(self, post) for post in self.POSTS}
+
+
 class CadrePay(CommunityRecord):
     """A hired community cadre's monthly pay in a year, against the benchmark for the post (F)."""
 
@@ -158,7 +240,10 @@ class CadrePay(CommunityRecord):
         return f"{self.year}年 {name} {self.get_post_display()}"
 
     def compute(self):
-        self.benchmark = services.pay_benchmark(self.post) or Decimal("0")
+        if not self.community_id or not isinstance(self.year, int):
+            return
+        tenant_id = self.community.unit.tenant_id
+        self.benchmark = services.pay_benchmark(self.post, tenant_id, self.year) or Decimal("0")
 
     def clean(self):
         errors = {}
@@ -175,8 +260,9 @@ class CadrePay(CommunityRecord):
 
     @property
     def warnings(self) -> list[str]:
-        benchmark = services.pay_benchmark(self.post)
-        if benchmark is not None and self.monthly_pay is not None and self.monthly_pay < benchmark:
+        # The stored benchmark: computed on every save and again when the city's benchmarks change.
+        benchmark = self.benchmark
+        if benchmark and self.monthly_pay is not None and self.monthly_pay < benchmark:
             return [
                 f"月报酬 {yuan(self.monthly_pay)} 元,低于{self.get_post_display()}的参照标准 {yuan(benchmark)} 元。"
             ]
@@ -318,3 +404,18 @@ def recompute_current_work_fund(community: Community) -> None:
         fund.compute()
         if (fund.due, fund.district_share) != before:
             fund.save()
+
+
+def recompute_cadre_pay(tenant_id: int, from_year: int) -> None:
+    """A city's pay records from `from_year` on follow its benchmarks as they are set, changed or
+    removed (a later year without its own row uses the latest earlier one)."""
+    changed = []
+    rows = CadrePay.objects.filter(community__unit__tenant_id=tenant_id, year__gte=from_year)
+    for year in sorted(set(rows.values_list("year", flat=True))):
+        benchmarks = services.pay_benchmarks(tenant_id, year)
+        for pay in rows.filter(year=year).only("pk", "post", "benchmark"):
+            benchmark = benchmarks.get(pay.post) or Decimal("0")
+            if pay.benchmark != benchmark:
+                pay.benchmark = benchmark
+                changed.append(pay)
+    CadrePay.objects.bulk_update(changed, ["benchmark"], batch_size=500)

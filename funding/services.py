@@ -2,8 +2,9 @@
 
 The work-fund tiers come from the community's current standard edition (U-FUND), so a city that
 changes them in its edition changes the amounts due; the documents' own tiers are the fallback. The
-pay benchmark, office-fund floor and plaque contributions are facts of the banner document (section F),
-not indicators of a standard, and live here only.
+office-fund floor and plaque contributions are facts of the banner document (section F), not
+indicators of a standard, and live here only; the pay benchmark is the city's per year
+(`PayBenchmark`), with the banner document's figures as the default.
 """
 
 from decimal import Decimal
@@ -39,16 +40,30 @@ def district_share(due: Decimal, founded_this_year: bool) -> Decimal:
     return share.quantize(Decimal("0.01"))
 
 
-# F: hired community cadres' monthly pay benchmark by post (insurance included), in yuan.
-PAY_BENCHMARKS = {
+# F: hired community cadres' monthly pay benchmark by post (insurance included), in yuan. A city sets
+# it each year from the previous year's urban per-capita disposable income (`PayBenchmark`); these are
+# the banner paper's figures (17,680 yuan in 2009), used where the city has set none.
+DEFAULT_URBAN_INCOME = Decimal("17680.00")
+DEFAULT_PAY_BENCHMARKS = {
     "both": Decimal("1675.00"),  # 书记、主任一肩挑
     "secretary_or_director": Decimal("1475.00"),
     "deputy": Decimal("1275.00"),
 }
+DEFAULT_PAY_BENCHMARK_LABEL = "(默认:2010年旗文件示例)"
 
 
-def pay_benchmark(post: str) -> Decimal | None:
-    return PAY_BENCHMARKS.get(post)
+def pay_benchmarks(tenant_id: int | None, year: int | None) -> dict[str, Decimal]:
+    """The monthly benchmark of each post in force for a city's `year`: its row for that year, else
+    its latest earlier row, else the banner paper's figures."""
+    # Imported here: the models import this module for the amounts they compute.
+    from .models import PayBenchmark
+
+    row = PayBenchmark.objects.in_force(tenant_id, year)
+    return row.by_post() if row else dict(DEFAULT_PAY_BENCHMARKS)
+
+
+def pay_benchmark(post: str, tenant_id: int | None, year: int | None) -> Decimal | None:
+    return pay_benchmarks(tenant_id, year).get(post)
 
 
 # F: the higher authority's floor for a community's yearly office funds, and what each organisation

@@ -6,7 +6,7 @@ Rows name a target by attribute of the `world` fixture; `expect` gives the statu
 
 import pytest
 
-from demo.factories import EnrolmentFactory
+from demo.factories import EnrolmentFactory, PayBenchmarkFactory
 
 USERS = ["anon", "clerk", "clerk_t3", "reviewer", "officer", "reader", "reader_d1", "other_officer"]
 
@@ -268,6 +268,26 @@ PAGES = [
         {"designation_valid_years": 4, "model_district_share": "50"},
         {"anon": 302, "officer": 302, "other_officer": 302, "*": 403},
     ),
+    # the city's cadre pay benchmarks: its officer (who keeps its standards), each city its own rows
+    ("get", "/funding/pay-benchmarks/", None, {"anon": 302, "officer": 200, "other_officer": 200, "*": 403}),
+    (
+        "get",
+        "/funding/pay-benchmarks/{pb1}/edit/",
+        None,
+        {"anon": 302, "officer": 200, "other_officer": 404, "*": 403},
+    ),
+    (
+        "post",
+        "/funding/pay-benchmarks/new/",
+        {
+            "year": 2024,
+            "urban_income": "21216",
+            "both": "2010",
+            "secretary_or_director": "1770",
+            "deputy": "1530",
+        },
+        {"anon": 302, "officer": 302, "other_officer": 302, "*": 403},
+    ),
     # the public verification page: no login
     ("get", "/verify/{des1_code}/", None, {"*": 200}),
     ("get", "/verify/UNKNOWNCODE1/", None, {"*": 404}),
@@ -334,6 +354,7 @@ def targets(world):
         lazy={
             "des1": lambda: designation_of_c1().pk,
             "des1_code": lambda: designation_of_c1().code,
+            "pb1": lambda: PayBenchmarkFactory(tenant=world.tenant, year=2023).pk,
         },
     )
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from communities import records
 from core.uniqueness import UniqueRule, UniqueRulesMixin
-from demo.factories import CommunityFactory
+from demo.factories import CommunityFactory, PayBenchmarkFactory
 from tests.records.cases import CASES
 
 YEAR = 2024
@@ -66,11 +66,16 @@ def _indicator(community):
     )
 
 
+def _pay_benchmark(community):
+    return PayBenchmarkFactory(tenant=community.unit.tenant, year=YEAR)
+
+
 MAKERS = {
     "communities.Community": _community,
     "communities.TownRecognition": _town_recognition,
     "designations.Enrolment": _enrolment,
     "standards.Indicator": _indicator,
+    "funding.PayBenchmark": _pay_benchmark,
 }
 
 # The messages the hand-written checks gave before the rules were declared, for the rows made here.

@@ -3,21 +3,22 @@ set, built through `demo.factories`. The demo (`seed_demo`), the benchmarks and 
 their communities here.
 
 A community is planned first (`Plan`): its kind, subtype and size, and a profile judged by the shipped
-editions in the plan's year:
+scoring sheets in the plan's year, once its evidence and site items are judged at full marks:
 
-- `model`: every auto indicator of its edition passes (示范, a rural community 精品) once its evidence
-  and site indicators are judged;
-- `qualified`: every auto indicator of the lowest level passes and one or two of the model level's fail
-  (`*_MODEL_FAILS`: no social-work certificate, no electronic screen, a missing talk, ...);
-- `gaps`: indicators of the lowest level fail (`*_GAPS`), each for a reason a real town would recognise
-  (a station too small, a fourth-quarter meeting without minutes, too few social organisations, ...).
+- `model`: no gap: the top level (示范, a rural community 精品);
+- `middle` (rural only): a 精品 veto fails (R-STATIONS, R-5YI): 示范;
+- `qualified`: the lowest level only: urban and village communities lose 12 to 26 points on items
+  that are no veto (`*_LOSSES`: no building leaders, a smaller station, fewer volunteers, a branch
+  too big, ...), rural ones fail a 示范 veto (R-8HAVE, R-HALL);
+- `gaps`: a veto of the lowest level fails (`VETO_GAPS`), each for a reason a real town would
+  recognise (a fourth-quarter meeting without minutes, a centre too small, ...), other gaps besides.
 
-`choose_profile` and `size` decide the plan, under a `Policy`: the benchmarks' (`BENCH`: one to five gap
-kinds out of all of them) or the demo's (`DEMO`: one or two failing indicators, the common gaps twice
-as often, a plan recomputable from the community alone: `profile_for`). `Records` then builds the
-plan's rows as the factories make them (`fast_build`) and writes them in bulk: without history rows
-for the benchmarks (`CityGenerator`, thousands of communities in forked processes), with them for
-the demo.
+`choose_profile` and `size` decide the plan, under a `Policy`: the benchmarks' (`BENCH`: up to three
+veto gaps and five others out of all of them) or the demo's (`DEMO`: one or two veto gaps, at most
+two others, the common gaps twice as often, a plan recomputable from the community alone:
+`profile_for`). `Records` then builds the plan's rows as the factories make them (`fast_build`) and
+writes them in bulk: without history rows for the benchmarks (`CityGenerator`, thousands of
+communities in forked processes), with them for the demo.
 """
 
 import math
@@ -202,7 +203,7 @@ TOWN_BASES = (
 
 # ---- profiles -------------------------------------------------------------------------------------
 
-# Kinds of gap a community may have, with the indicators each makes fail (lowest level): `Plan.gaps`.
+# Kinds of gap a community may have, with the items each makes lose points (lowest level): `Plan.gaps`.
 URBAN_GAPS = {
     "small_size": "U-SIZE",
     "low_occupancy": "U-NEW",
@@ -237,7 +238,7 @@ URBAN_GAPS = {
     "few_volunteers": "U-VOLREG",
     "few_activities": "U-VOLACT",
 }
-# Indicators only the model level (示范) asks for: a "qualified" community fails one or two of them.
+# Items of the model level (示范, rural 示范 and 精品): `Plan.fails`.
 URBAN_MODEL_FAILS = {
     "no_building_leaders": "U-BLDG",
     "few_building_leaders": "U-BLDG",
@@ -438,13 +439,22 @@ class Policy:
         self, rng: random.Random, losses: dict, chosen: set[str], catalogue: dict, low: float, high: float
     ):
         """Add gaps of `losses` to `chosen` until they lose at least `low` points and at most `high`
-        (scaled as `loss` counts them)."""
-        while loss(chosen, losses, 0) < low:
-            codes = [code for code in losses if loss(chosen | {code}, losses, 1) <= high]
-            code = self.pick(rng, codes, chosen, catalogue)
-            if code is None:
+        (as `loss` counts them, which adds up gap by gap); the gaps that lose more points are the
+        likelier, so that a few do."""
+        least, most = loss(chosen, losses, 0), loss(chosen, losses, 1)
+        each = {code: (loss({code}, losses, 0), loss({code}, losses, 1)) for code in losses}
+        codes = [
+            code for code in sorted(losses) if code not in chosen and not clashes(code, chosen, catalogue)
+        ]
+        while least < low:
+            fits = [code for code in codes if most + each[code][1] <= high]
+            if not fits:
                 break
+            weights = [(each[code][0] + 0.5) * (2 if code in self.common else 1) for code in fits]
+            code = rng.choices(fits, weights)[0]
             chosen.add(code)
+            least, most = least + each[code][0], most + each[code][1]
+            codes = [other for other in codes if other != code and not clashes(other, {code}, catalogue)]
 
 
 BENCH = Policy()

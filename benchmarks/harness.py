@@ -242,12 +242,12 @@ def print_generation(cities: list[dict], year: int) -> None:
     kinds = Counter()
     for (kind, _subtype, profile), count in biggest["profiles"].items():
         kinds[(kind, profile)] += count
-    print("planned profiles (model: every auto indicator passes; qualified: a model-level one fails;")
-    print("gaps: a lowest-level one fails):")
+    print("planned profiles (model: the top level; middle: rural 示范, a 精品 veto fails;")
+    print("qualified: the lowest level only; gaps: a lowest-level veto fails):")
     for kind in ("urban", "rural", "village"):
         total = sum(count for (k, _), count in kinds.items() if k == kind)
         parts = ", ".join(
-            f"{profile} {kinds[(kind, profile)]:,}" for profile in ("model", "qualified", "gaps")
+            f"{profile} {kinds[(kind, profile)]:,}" for profile in ("model", "middle", "qualified", "gaps")
         )
         subtypes = Counter()
         for (k, subtype, _), count in biggest["profiles"].items():

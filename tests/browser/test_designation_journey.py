@@ -33,13 +33,18 @@ def log_out(page):
 
 
 def judge_open_indicators(page, kind_label):
-    """Judge every indicator row that offers a form (the caller's kind) as 达标, each once."""
+    """Judge every indicator row that offers a form (the caller's kind) at full marks, each once: 达标,
+    or a graded item's full points (the number input's maximum)."""
     forms = page.locator('form[data-testid^="judge-"]')
     codes = [forms.nth(i).get_attribute("data-testid") for i in range(forms.count())]
     assert codes, "no indicator to judge"
     for code in codes:
         form = page.get_by_test_id(code)
-        form.locator('select[name="passed"]').select_option("true")
+        earned = form.locator('input[name="earned"][type="number"]')
+        if earned.count():
+            earned.fill(earned.get_attribute("max"))
+        else:
+            form.locator('select[name="passed"]').select_option("true")
         form.locator('input[name="note"]').fill(f"{kind_label}符合要求")
         form.get_by_role("button", name="判定").click()
         # Judged in place (htmx): the row is replaced, saying so, without a reload.
@@ -58,7 +63,12 @@ def test_journey_from_draft_to_a_model_certificate(
 
     log_in(page, live_server, "town_clerk")
     page.goto(url)
+    # Every auto item at full marks, the evidence and site items not yet judged: they earn nothing
+    # yet (U-ELECTED, a 一票否决 evidence item, still open), so no level stands; judged at full
+    # marks, the records reach 示范.
     expect(page.get_by_test_id("level")).to_have_text("未达标")
+    expect(page.get_by_test_id("proposed-score")).to_have_text("100.00")
+    expect(page.get_by_test_id("proposed-level")).to_have_text("示范")
     page.get_by_role("button", name="提交区县审核").click()
     expect(page.locator(".alert-success")).to_contain_text("已提交区县审核。")
     log_out(page)

@@ -27,7 +27,8 @@ def fill(apps, schema_editor):
             Decimal(0),
         )
         proposed = (reached * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal(0)
-        SelfCheck.objects.filter(pk=check.pk).update(proposed_score=min(proposed, Decimal(100)))
+        # Never below the score: open items can only add to it.
+        SelfCheck.objects.filter(pk=check.pk).update(proposed_score=min(max(proposed, check.score), Decimal(100)))
 
 
 class Migration(migrations.Migration):

@@ -131,7 +131,7 @@ class TestEditDraft:
 class TestOwnIndicator:
     def test_a_measure_times_a_factor_needs_no_code(self, world, draft):
         own = editing.add_indicator(draft, world.officer, **OWN)
-        assert own.check_kind == Indicator.Check.AUTO and own.order == 42
+        assert own.check_kind == Indicator.Check.AUTO and own.order == URBAN_ITEMS + 1
         assert own.readable_threshold == "≥ 社区人口 × 0.12"
 
     def test_a_number_threshold(self, world, draft):

@@ -94,7 +94,9 @@ class TestService:
             veto=[],
         )
         assert item(draft, "U-SATISF").scoring_params == bands
-        editing.update_indicator(item(draft, "U-SCREEN"), world.officer, bonus=True, veto=[])
+        editing.update_indicator(
+            item(draft, "U-SCREEN"), world.officer, section=["阵地建设"], bonus=True, veto=[]
+        )
         assert item(draft, "U-SCREEN").bonus is True
 
     def test_level_minimums_and_bonus_cap(self, world, draft):
@@ -295,7 +297,7 @@ class TestIndicatorPage:
             ),
             (
                 "U-SATISF",
-                {"method": "satisfaction", "scoring": "bands", "band_min_1": "90"},
+                {"method": "satisfaction", "scoring": "bands", "band_min_1": "90", "band_share_1": ""},
                 "band_share_1",
                 "第1档须同时填写最低值和得分比例。",
             ),
@@ -404,7 +406,9 @@ class TestDetailPage:
         editing.update_indicator(
             item(draft, "U-AREA"), world.officer, section=["阵地建设", "服务站"], points=3
         )
-        editing.update_indicator(item(draft, "U-SCREEN"), world.officer, bonus=True, veto=[])
+        editing.update_indicator(
+            item(draft, "U-SCREEN"), world.officer, section=["阵地建设"], bonus=True, veto=[]
+        )
         client.force_login(world.officer)
         response = client.get(reverse("standard-detail", args=[draft.pk]))
         sections = {section["title"]: section for section in response.context["sections"]}

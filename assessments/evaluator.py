@@ -391,6 +391,7 @@ class EditionEvaluator:
             for level in self.levels
         }
         self.bonus_cap = sheet.number(edition.bonus_cap)
+        self.full_marks = [sheet.number(indicator.points) for indicator in self.indicators]
 
     def evaluate(
         self,
@@ -465,10 +466,9 @@ class EditionEvaluator:
 
     def outcome(self, results: list[dict]) -> Outcome:
         earned = reachable = full = bonus = bonus_open = Decimal(0)
-        for indicator, result in zip(self.indicators, results, strict=True):
+        for indicator, points, result in zip(self.indicators, self.full_marks, results, strict=True):
             if result.get("applicable") is False:
                 continue
-            points = sheet.number(indicator.points)
             got = result_earned(indicator, result)
             if indicator.bonus:
                 bonus += got or 0
@@ -478,12 +478,13 @@ class EditionEvaluator:
             earned += got or 0
             reachable += points if got is None and result.get("passed") is None else (got or 0)
         score = self.total(earned, full, bonus)
+        by_code = {result["indicator"]: result for result in results}
         proposed_score = self.total(reachable, full, bonus + bonus_open)
         return Outcome(
             results=results,
             score=score,
-            level=self.level(results, open_passes=False, score=score),
-            proposed_level=self.level(results, open_passes=True, score=proposed_score),
+            level=self.level(by_code, open_passes=False, score=score),
+            proposed_level=self.level(by_code, open_passes=True, score=proposed_score),
             proposed_score=proposed_score,
         )
 
@@ -491,9 +492,9 @@ class EditionEvaluator:
         scaled = earned * 100 / full if full else Decimal(0)
         return min(sheet.points(scaled + min(bonus, self.bonus_cap)), Decimal(100))
 
-    def level(self, results: list[dict], open_passes: bool, score: Decimal) -> str:
-        """The highest level whose minimum score is met and whose veto items are at full marks."""
-        by_code = {result["indicator"]: result for result in results}
+    def level(self, by_code: dict[str, dict], open_passes: bool, score: Decimal) -> str:
+        """The highest level whose minimum score is met and whose veto items are at full marks
+        (`by_code`: the results by item code)."""
 
         def at_full(code: str) -> bool:
             result = by_code.get(code)

@@ -139,3 +139,14 @@ def test_the_pages_group_the_gaps_with_points_and_veto_badges(scored, client, wo
     assert f"距“合格”: 还差{summary['short']:g}分 / 一票否决项1项" in standing
     assert 'data-testid="gaps-town"' in standing and 'data-testid="gaps-pending"' in standing
     assert "尚未建立社区志愿者组织,可得4分。" in standing
+
+
+def test_a_score_already_high_enough_is_said_so_rather_than_short_by_nought():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    summary = {"short": 0, "vetoes": 1, "minimum": None, "town": [], "judged": [], "pending": []}
+    check = SimpleNamespace(next_level="qualified", next_level_display="合格", gap_summary=summary)
+    html = render_to_string("assessments/_gap_groups.html", {"check": check})
+    assert "距“合格”: 得分已达到 / 一票否决项1项" in html and "还差0分" not in html

@@ -157,12 +157,13 @@ def judge(user, pk, indicator: str = "", passed=None, earned=None, note: str = "
         raise ValidationError({"indicator": [f"本标准没有指标“{indicator}”。"]})
     if found.check_kind == Indicator.Check.AUTO:
         raise ValidationError({"indicator": ["自动判定的指标由系统根据记录计算,不能人工判定。"]})
+    judged_while = JUDGED_WHILE[found.check_kind]
+    # The role that judges the item's kind first: 403 before any check of the input (docs/api.md).
+    _require(user, check, *step.move_from(judged_while).actions)
     if found.scoring == sheet.Scoring.BANDS:
         raise ValidationError(
             {"indicator": ["满意度测评按市级实地评估记录的满意度得分计分,请记录实地评估。"]}
         )
-    judged_while = JUDGED_WHILE[found.check_kind]
-    _require(user, check, *step.move_from(judged_while).actions)
     earned, note = step.clean("earned", earned), step.clean("note", note)
     # Nothing given is a 400 on the input the item takes (a graded item's `earned`): `_earned_points`.
     passed = step.clean("passed", passed) if passed is not None else None

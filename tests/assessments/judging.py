@@ -7,6 +7,7 @@ from assessments.evaluator import EditionEvaluator, evaluator_for
 from assessments.models import SelfCheck
 from communities.models import Community
 from core.measures import Batch
+from standards import sheet
 from standards.models import StandardEdition
 
 
@@ -31,7 +32,7 @@ def judge_all(check: SelfCheck, *kinds: str, passed: bool = True) -> SelfCheck:
     check.judgements = {
         **check.judgements,
         **{
-            code: {"passed": passed, "note": "已判定"}
+            code: _judgement(indicator, passed)
             for code, indicator in by_code.items()
             if indicator.check_kind in kinds
         },
@@ -40,6 +41,15 @@ def judge_all(check: SelfCheck, *kinds: str, passed: bool = True) -> SelfCheck:
     runs.evaluate_communities([check.community_id], check.year)
     check.refresh_from_db()
     return check
+
+
+def _judgement(indicator, passed: bool) -> dict:
+    """A judgement at full marks or none; a satisfaction item is the site visit's figure, at the top
+    band's floor or 0."""
+    if indicator.scoring == sheet.Scoring.BANDS:
+        top = max(band["min"] for band in indicator.scoring_params["bands"])
+        return {"value": top if passed else 0, "note": "已判定"}
+    return {"passed": passed, "note": "已判定"}
 
 
 def codes_of(check: SelfCheck, kind: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The gap list in points (docs/scoring.md, "The gap list and the figures"): each item below full marks
 says what fixing it is worth (full marks less earned, whatever its scoring rule), town-fixable items
-first, veto items first among them, then the most points; items awaiting review apart; a score below
+first, veto items first among them, 加分项 last, then the most points; items awaiting review apart; a score below
 the target level's minimum named first; the pages group them."""
 
 import pytest
@@ -22,11 +22,14 @@ def scored(world):
 
     - U-VOLORG all-or-nothing, 4 points, 一票否决 for 合格: no volunteer organisation → 0, recovers 4;
     - U-SOCORG proportional, 5 points: 8 of 10 organisations → 4, recovers 1;
-    - U-ROOMS deduction, 1 point per missing room, 6 points: 4 rooms missing → 2, recovers 4.
+    - U-ROOMS deduction, 1 point per missing room, 6 points: 4 rooms missing → 2, recovers 4;
+
+    and no other item 一票否决, so that U-VOLORG is the one veto item the ordering is about.
     """
     shipped = StandardEdition.objects.current_for(None, "urban")
     edition = editing.copy_edition(shipped, world.officer)
     items = edition.indicators
+    items.exclude(code="U-VOLORG").update(veto=[])
     items.filter(code="U-VOLORG").update(points=4, veto=["qualified", "model"])
     items.filter(code="U-SOCORG").update(points=5, scoring="proportional")
     items.filter(code="U-ROOMS").update(points=6, scoring="deduction", scoring_params={"per": 1})
@@ -86,8 +89,10 @@ def test_the_minimum_score_row_comes_first_and_town_items_go_veto_first_then_by_
     town = [gap for gap in gaps[1:] if gap["town"]]
     assert gaps[1 : len(town) + 1] == town  # the town's own items before anything a reviewer judges
     assert town[0]["indicator"] == "U-VOLORG"  # the only veto item, though not the most points
-    points = [gap["points"] for gap in town[1:]]
-    assert points == sorted(points, reverse=True)
+    assert max(gap["points"] for gap in town[1:]) > town[0]["points"]
+    # Then 加分项 last (never required), each group by the most points.
+    rest = [(gap["bonus"], -gap["points"]) for gap in town[1:]]
+    assert rest == sorted(rest) and any(gap["bonus"] for gap in town)
     assert [gap["indicator"] for gap in town].index("U-ROOMS") < [gap["indicator"] for gap in town].index(
         "U-SOCORG"
     )

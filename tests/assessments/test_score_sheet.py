@@ -90,11 +90,12 @@ class TestColumns:
         labels = [row[0] for row in rows]
         assert "一、组织建设" in labels and "(一)物业服务" in labels
         results = {result["indicator"]: result for result in check.results}
+        by_code = evaluator_for(check.edition).by_code
 
         # a graded visit item: the city's column holds the two officers' mean, the others are blank
         assert row_of(rows, "U-PROPERTY")[1:] == (
             "物业服务到位",
-            "实地察看",
+            by_code["U-PROPERTY"].method_label,
             "评审在0至满分之间打分(0.5分一档)",
             4,
             None,
@@ -103,9 +104,10 @@ class TestColumns:
         )
         # a computed item: the same points in all three columns
         size = row_of(rows, "U-SIZE")
-        assert size[4:] == (1, *[shown(results["U-SIZE"]["earned"])] * 3)
-        # a 材料审核 item: judged by the district, so blank in the town's column
-        assert row_of(rows, "U-CHARTER")[5:] == (None, 1, 1)
+        assert size[4:] == (shown(by_code["U-SIZE"].points), *[shown(results["U-SIZE"]["earned"])] * 3)
+        # a 材料审核 item: judged by the district (at full marks), so blank in the town's column
+        charter = shown(by_code["U-CHARTER"].points)
+        assert row_of(rows, "U-CHARTER")[5:] == (None, charter, charter)
 
         total = row_of(rows, "总分(按适用项折算为百分制,含加分)", column=1)
         assert total[4] == 100 and total[7] == shown(check.score)
@@ -140,19 +142,29 @@ class TestColumns:
     def test_a_subtotal_per_section_sums_its_items(self, world, api, check):
         rows = workbook_rows(sheet(api, world.clerk, check).content)
         by_code = evaluator_for(check.edition).by_code
-        service = [c for c, i in by_code.items() if i.section and i.section[0] == "服务" and not i.bonus]
-        subtotal = row_of(rows, "服务 小计", column=1)
-        assert subtotal[4] == shown(sum(by_code[code].points for code in service))
+        # a 一级 section holding both computed and 材料审核 items
+        heading = by_code["U-CHARTER"].section[0]
         results = {result["indicator"]: result for result in check.results}
-        auto = [code for code in service if by_code[code].check_kind == Indicator.Check.AUTO]
+        items = [
+            code
+            for code, i in by_code.items()
+            if i.section and i.section[0] == heading and not i.bonus and results[code]["applicable"]
+        ]
+        auto = [code for code in items if by_code[code].check_kind == Indicator.Check.AUTO]
+        assert auto and len(auto) < len(items)
+        subtotal = row_of(rows, f"{heading} 小计", column=1)
+        assert subtotal[4] == shown(sum(by_code[code].points for code in items))
+        # the town's column: the computed items only; the district's: every item it has
         assert subtotal[5] == shown(sum(Decimal(str(results[code]["earned"])) for code in auto))
+        assert subtotal[6] == shown(sum(Decimal(str(results[code]["earned"])) for code in items))
 
     def test_before_approval_only_the_towns_column_is_filled(self, world, api, edition):
         runs.evaluate_communities([world.c1.pk], YEAR)
         check = SelfCheck.objects.get(community=world.c1, year=YEAR)
         rows = workbook_rows(sheet(api, world.clerk, check).content)
         size = row_of(rows, "U-SIZE")
-        assert size[5] == 1 and size[6:] == (None, None)
+        earned = next(result["earned"] for result in check.results if result["indicator"] == "U-SIZE")
+        assert size[5] == shown(earned) and size[6:] == (None, None)
         assert row_of(rows, "达到等级", column=1)[6:] == (None, None)
 
     def test_a_not_applicable_item_is_shown_so_and_left_out_of_the_totals(self, world, api, edition):
@@ -165,8 +177,13 @@ class TestColumns:
         by_code = evaluator_for(check.edition).by_code
         applicable = {result["indicator"] for result in check.results if result["applicable"]}
         assert "U-SIZE" not in applicable
-        full = sum(i.points for i in by_code.values() if i.section == ["组织建设"] and i.code in applicable)
-        assert row_of(rows, "组织建设 小计", column=1)[4] == shown(full)
+        heading = by_code["U-SIZE"].section[0]
+        full = sum(
+            i.points
+            for i in by_code.values()
+            if i.section[0] == heading and i.code in applicable and not i.bonus
+        )
+        assert row_of(rows, f"{heading} 小计", column=1)[4] == shown(full)
         assert row_of(rows, "总分(按适用项折算为百分制,含加分)", column=1)[5] == shown(check.score)
 
 

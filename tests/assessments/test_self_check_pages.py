@@ -2,6 +2,7 @@
 the run form, the community page's gap list, and the Excel export with gap lists."""
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -12,7 +13,8 @@ from assessments import runs
 from assessments.models import SelfCheck
 from core import exports
 from core.models import Job
-from demo.factories import ElectionFactory, EnrolmentFactory, FacilityFactory, MemberFactory
+from demo.factories import ElectionFactory, EnrolmentFactory, FacilityFactory, MemberFactory, shipped_edition
+from standards import sheet
 
 YEAR = timezone.localdate().year
 
@@ -119,7 +121,9 @@ def test_export_lists_each_self_check_with_its_gap_list(world, evaluated, settin
     by_name = {row[header.index("社区")]: row for row in rows[1:]}
     assert set(by_name) == {world.c1.name, world.c2.name}
     gaps = by_name[world.c1.name][header.index("距下一等级的差距")]
-    assert "U-AREA 社区服务站面积282平方米,还差18平方米,可得1分。" in gaps.splitlines()
+    # U-AREA earns its points in proportion to the 300 m² asked: 18 m² short is worth that share
+    worth = sheet.to_json(shipped_edition("U").indicators.get(code="U-AREA").points * Decimal(18) / 300)
+    assert f"U-AREA 社区服务站面积282平方米,还差18平方米,可得{worth}分。" in gaps.splitlines()
     assert by_name[world.c1.name][header.index("达到等级")] == "未达标"
 
 

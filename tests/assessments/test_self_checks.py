@@ -16,7 +16,7 @@ from core.measures import Batch
 from core.models import Job
 from demo.factories import CommunityFactory, FacilityFactory, WorkFundFactory
 from funding.models import WorkFund
-from standards import shipped
+from standards import sheet, shipped
 from standards.models import Indicator, StandardEdition
 
 YEAR = timezone.localdate().year
@@ -361,7 +361,9 @@ def test_a_record_saved_by_a_clerk_updates_the_gap_list_at_once(world, api):
 
     check = SelfCheck.objects.get(community=world.c1, year=YEAR)
     gaps = {gap["indicator"]: gap["text"] for gap in check.gaps}
-    assert "社区服务站面积282平方米,还差18平方米,可得1分。" == gaps["U-AREA"]
+    # U-AREA earns its points in proportion to the 300 m² asked: 18 m² short is worth that share
+    worth = sheet.to_json(check.edition.indicators.get(code="U-AREA").points * Decimal(18) / 300)
+    assert f"社区服务站面积282平方米,还差18平方米,可得{worth}分。" == gaps["U-AREA"]
 
     with transaction.atomic():
         response = client.patch(
@@ -454,11 +456,12 @@ def test_api_list_queries_do_not_grow_with_rows_and_carry_the_gap_list(world, ap
     }
     assert isinstance(row["score"], float) and row["level"] == "none"
     station = next(gap for gap in row["gaps"] if gap["indicator"] == "U-STATION")
+    full = sheet.to_json(SelfCheck.objects.get(pk=row["id"]).edition.indicators.get(code="U-STATION").points)
     assert station == {
         "indicator": "U-STATION",
         "level": "qualified",
-        "text": "尚未登记社区服务站,可得1分。",
-        "points": 1,
+        "text": f"尚未登记社区服务站,可得{full}分。",
+        "points": full,
         "veto": False,
         "bonus": False,
         "pending": False,

@@ -6,10 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import runs
+from assessments.evaluator import evaluator_for
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
 from assessments.steps import STEPS as STEP_TABLE
 from demo.factories import EnrolmentFactory, FacilityFactory
 from designations.models import Enrolment
+from standards import sheet
 from standards.models import Indicator
 
 from .judging import codes_of, judge_all
@@ -46,7 +48,7 @@ STEPS = [
     ),
     (
         "judge",
-        {"indicator": "U-SATISF", "passed": True, "note": "问卷满意度92分"},
+        {"indicator": "U-PROPERTY", "passed": True, "note": "座谈会反映物业服务到位"},
         S.DISTRICT_APPROVED,
         S.DISTRICT_APPROVED,
         {"officer": 200, **OUTSIDE, "*": 403},
@@ -142,7 +144,11 @@ ALLOWED = {
     [
         ("submit", {}, [S.SUBMITTED, S.DISTRICT_APPROVED, S.ACCEPTED, S.REJECTED]),
         ("review", {"decision": "approve"}, [S.DRAFT, S.RETURNED, S.DISTRICT_APPROVED, S.ACCEPTED]),
-        ("judge", {"indicator": "U-CHARTER", "passed": False}, [S.DRAFT, S.DISTRICT_APPROVED, S.ACCEPTED]),
+        (
+            "judge",
+            {"indicator": "U-CHARTER", "passed": False, "note": "缺公约"},
+            [S.DRAFT, S.DISTRICT_APPROVED, S.ACCEPTED],
+        ),
         (
             "accept",
             {"designation": "rejected", "comment": "不通过"},
@@ -169,7 +175,9 @@ def test_a_step_out_of_order_is_409_and_changes_nothing(world, api, check, step,
         ("reviewer", "review", {"decision": "maybe"}, "decision"),
         ("reviewer", "judge", {"indicator": "U-AREA", "passed": True}, "indicator"),
         ("reviewer", "judge", {"indicator": "X-NONE", "passed": True}, "indicator"),
-        ("reviewer", "judge", {"indicator": "U-CHARTER"}, "passed"),
+        ("reviewer", "judge", {"indicator": "U-ELECTED"}, "passed"),  # all-or-nothing
+        ("reviewer", "judge", {"indicator": "U-CHARTER"}, "earned"),  # graded
+        ("reviewer", "judge", {"indicator": "U-CHARTER", "earned": 1}, "note"),  # below full marks
         ("reviewer", "reopen", {}, "reason"),
     ],
 )
@@ -324,11 +332,23 @@ def test_acceptance_refuses_a_title_above_the_level_and_asks_a_reason_below_the_
 
 
 def judge_by_api(api, user, check, codes):
+    """Each item at full marks through the API: `judge/`, or for a satisfaction item (scored by the site
+    visit's figure through its band table) a `site-visit/` whose figure is the top band's floor."""
     client = api.as_user(user)
+    by_code = evaluator_for(check.edition).by_code
     for code in codes:
-        response = client.post(
-            f"/api/v1/self-checks/{check.pk}/judge/", {"indicator": code, "passed": True}, format="json"
-        )
+        indicator = by_code[code]
+        if indicator.method == sheet.Method.SATISFACTION:
+            top = max(band["min"] for band in indicator.scoring_params["bands"])
+            body = {
+                "visited_on": str(timezone.localdate()),
+                "questionnaire_sample": 30,
+                "satisfaction_score": top,
+            }
+            response = client.post(f"/api/v1/self-checks/{check.pk}/site-visit/", body, format="json")
+        else:
+            body = {"indicator": code, "passed": True}
+            response = client.post(f"/api/v1/self-checks/{check.pk}/judge/", body, format="json")
         assert response.status_code == 200, response.content[:300]
 
 
@@ -359,9 +379,12 @@ def test_approve_is_409_naming_the_unjudged_evidence_indicators_and_changes_noth
 
     # Judged (failed counts as judged): the approval goes through.
     client = api.as_user(world.reviewer)
-    client.post(
-        f"/api/v1/self-checks/{check.pk}/judge/", {"indicator": evidence[-1], "passed": False}, format="json"
+    failed = client.post(
+        f"/api/v1/self-checks/{check.pk}/judge/",
+        {"indicator": evidence[-1], "passed": False, "note": "材料缺失"},
+        format="json",
     )
+    assert failed.status_code == 200, failed.content[:300]
     approved = post(api, world, "reviewer", check, "review", {"decision": "approve"})
     assert approved.status_code == 200 and approved.json()["status"] == S.DISTRICT_APPROVED
     assert SelfCheckEvent.objects.filter(self_check=check, step="approve").count() == 1

@@ -9,9 +9,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import runs
+from assessments.evaluator import evaluator_for
 from assessments.models import SelfCheck, SelfCheckEvent, SiteVisit
 from core import exports
 from demo.factories import EnrolmentFactory
+from standards import sheet
 from standards.models import Indicator
 
 from .judging import codes_of, judge_all
@@ -205,15 +207,32 @@ def test_officer_sees_the_unjudged_site_indicators_and_the_accept_button_is_disa
     blocked = response.context["unjudged"]["accept"]
     assert [indicator.code for indicator in blocked["indicators"]] == site
     assert 'data-testid="accept-blocked"' in html and "不能验收" in blocked["reason"]
-    assert all(f'href="#indicator-{code}"' in html and f'data-testid="judge-{code}"' in html for code in site)
+    # A satisfaction item waits for the site visit's figure; the others have their judge form.
+    by_code = evaluator_for(check.edition).by_code
+    satisfaction = [code for code in site if by_code[code].method == sheet.Method.SATISFACTION]
+    judged = [code for code in site if code not in satisfaction]
+    assert satisfaction and judged
+    assert all(f'href="#indicator-{code}"' in html for code in site)
+    assert all(f'data-testid="judge-{code}"' in html for code in judged)
+    assert not any(f'data-testid="judge-{code}"' in html for code in satisfaction)
+    assert 'data-testid="site-visit-form"' in html and "记录实地评估的满意度得分后计分" in html
     assert 'type="submit" disabled aria-describedby="accept-blocked"' in html
 
     refused = step(client, check, "accept", designation="rejected", comment="不通过")
     assert refused.status_code == 409 and "、".join(site) in refused.content.decode()
     assert SelfCheck.objects.get(pk=check.pk).status == S.DISTRICT_APPROVED
 
-    for code in site:
+    for code in judged:
         step(client, check, "judge", indicator=code, passed="false", note="实地未见")
+    step(
+        client,
+        check,
+        "site-visit",
+        visited_on=str(timezone.localdate()),
+        questionnaire_sample=30,
+        satisfaction_score=50,
+    )
+    assert SiteVisit.objects.filter(self_check=check).exists()
     response = page(client, world.officer, check)
     assert "accept" not in response.context["unjudged"]
     assert 'data-testid="accept-blocked"' not in response.content.decode()

@@ -49,6 +49,7 @@ def _enrolment(community):
 
 def _indicator(community):
     from standards.models import LEVELS_BY_KIND, Indicator, StandardEdition
+    from standards.sheet import Method
 
     edition, _ = StandardEdition.objects.get_or_create(
         tenant=community.unit.tenant,
@@ -62,6 +63,7 @@ def _indicator(community):
         category="组织建设",
         requirement="设立社区党组织。",
         check_kind=Indicator.Check.EVIDENCE,
+        method=Method.DOCUMENTS,
         level=edition.levels[0],
     )
 

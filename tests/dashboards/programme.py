@@ -69,8 +69,10 @@ def programme(world):
     - Titles this year: u2 合格 (东城区), r2 示范 and r3 精品 (青山县); c3's 规范化 is last year's.
     - Work funds: c1 paid 30,000 and c2 50,000 of 50,000 each → 100,000 due, 80,000 paid, 80%.
     - Failed: U-ELECT 2/3, U-STATION 2/3, V-CROSS 2/3, V-PAY 1/3, R-AREA 1/3 (each of its edition's).
-    - Gaps (failed and required for the next level up): U-STATION 2 (c1 for 合格, u2 for 示范),
-      V-CROSS 2, R-AREA 1; not U-ELECT (示范, c2 has not reached 合格) nor V-PAY (示范, v3 neither).
+    - Gaps (on a scoring sheet every failed item below full marks costs points toward the next level,
+      unless the community stands at the top level or the item is a 加分项): none of the failing
+      communities is at the top, so the gaps are the failures — U-ELECT 2, U-STATION 2 (c1, u2),
+      V-CROSS 2, V-PAY 1, R-AREA 1.
     - Last year: c1 accepted with nothing failed → 1 self-check, 100% direct election.
     """
     w = world

@@ -23,6 +23,7 @@ from demo.factories import (
     UserFactory,
     VillageRecognitionFactory,
     WorkFundFactory,
+    shipped_edition,
 )
 from designations import enrolments
 
@@ -131,8 +132,15 @@ def test_most_failed_and_commonest_gaps(api, programme):
         "R-AREA": (1, 3, 33.3),
     }
     gaps = {row["indicator"]: row["failures"] for row in body["commonest_gaps"]}
-    assert gaps == {"U-STATION": 2, "V-CROSS": 2, "R-AREA": 1}
-    assert body["most_failed"][0]["requirement"] and body["commonest_gaps"][0]["level"] == "qualified"
+    # no failing community stands at the top level and no failed item is a 加分项: every failure is a gap
+    assert gaps == {"U-ELECT": 2, "U-STATION": 2, "V-CROSS": 2, "V-PAY": 1, "R-AREA": 1}
+    assert body["most_failed"][0]["requirement"]
+    # each gap row names the level its item belongs to on the sheet (U-ELECT 示范, U-STATION 合格)
+    levels = {row["indicator"]: row["level"] for row in body["commonest_gaps"]}
+    assert levels == {code: shipped_edition(code[0]).indicators.get(code=code).level for code in levels} and {
+        levels["U-ELECT"],
+        levels["U-STATION"],
+    } == {"model", "qualified"}
     assert body["self_checks_counted"] == 9
 
 

@@ -151,8 +151,10 @@ def test_export_holds_the_numbers_of_the_page(client, programme):
     assert dict(sheets["自查状态"][1:])["市级已验收"] == 3
     assert sheets["工作经费"][1] == (100000.0, 80000.0, 50000.0, 80.0)
     assert {row[0]: row[2] for row in sheets["差距清单最常见"][1:]} == {
+        "U-ELECT": 2,
         "U-STATION": 2,
         "V-CROSS": 2,
+        "V-PAY": 1,
         "R-AREA": 1,
     }
     units = {row[0]: row for row in sheets["下级单位"][1:]}

@@ -113,7 +113,11 @@ def test_city_sheet_is_scored_in_place_and_printed(
     assert f"judge-{ITEM}" in others  # the district may still change its score until it approves
     for code in [code for code in others if code != f"judge-{ITEM}"]:
         other = page.get_by_test_id(code)
-        other.locator('select[name="passed"]').select_option("true")
+        earned = other.locator('input[name="earned"][type="number"]')
+        if earned.count():  # a graded item: its full marks
+            earned.fill(earned.get_attribute("max"))
+        else:
+            other.locator('select[name="passed"]').select_option("true")
         other.get_by_role("button", name="判定").click()
         expect(page.get_by_test_id(code.replace("judge-", "row-", 1))).to_contain_text("已记录判定。")
     page.get_by_label("审核通过").check()

@@ -5,7 +5,14 @@ import re
 
 from playwright.sync_api import expect
 
+from standards import shipped
 from tests.browser.test_community_flow import log_in
+
+
+def sheet_items(*codes) -> list[dict]:
+    """The shipped urban sheet's items of `codes`, in that order."""
+    rows = {row["code"]: row for row in shipped.load("U")["indicators"]}
+    return [rows[code] for code in codes]
 
 
 def test_clerk_runs_self_checks_and_closes_a_gap(transactional_db, world, live_server, page):
@@ -21,7 +28,8 @@ def test_clerk_runs_self_checks_and_closes_a_gap(transactional_db, world, live_s
     expect(page.locator("h1")).to_contain_text("年度自查")
     indicators = page.get_by_test_id("indicators")
     expect(indicators).to_contain_text("U-AREA")
-    expect(page.get_by_test_id("gaps")).to_contain_text("尚未登记社区服务站,可得1分。")
+    station, area = (item["points"] for item in sheet_items("U-STATION", "U-AREA"))
+    expect(page.get_by_test_id("gaps")).to_contain_text(f"尚未登记社区服务站,可得{station:g}分。")
 
     # A station of 282 m²: the community page's gap list says what is still missing, in square metres.
     page.goto(f"{live_server.url}/records/facilities/new/?community={world.c1.pk}")
@@ -34,7 +42,8 @@ def test_clerk_runs_self_checks_and_closes_a_gap(transactional_db, world, live_s
 
     page.goto(f"{live_server.url}/communities/{world.c1.pk}/")
     gaps = page.get_by_test_id("gap-list")
-    expect(gaps).to_contain_text("社区服务站面积282平方米,还差18平方米,可得1分。")
+    # U-AREA is scored in proportion: 282 of 300 m² leaves 18/300 of its points to gain.
+    expect(gaps).to_contain_text(f"社区服务站面积282平方米,还差18平方米,可得{area * 18 / 300:g}分。")
     expect(gaps).not_to_contain_text("尚未登记社区服务站")
     expect(page.get_by_test_id("standing")).to_contain_text(re.compile(r"得分 \d+"))
 

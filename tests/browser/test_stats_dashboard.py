@@ -23,19 +23,19 @@ def expect_charts_drawn(page, count):
 def test_each_tier_sees_its_dashboard_drawn(transactional_db, live_server, page, eager_tasks):
     call_command("seed_demo", "--force", stdout=io.StringIO())
 
-    # The city: eight charts, the districts below it; one click drills down to a district.
+    # The city: ten charts, the districts below it; one click drills down to a district.
     log_in(page, live_server, "city_officer")
     page.get_by_test_id("nav-stats").click()
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)
     units = page.get_by_test_id("units")
     first = units.get_by_test_id("drill").first
     district = first.inner_text()
     first.click()
     expect(page.locator("h1")).to_contain_text(district)
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)
     # ... and on to a town, whose communities are listed with a chart of their scores.
     page.get_by_test_id("units").get_by_test_id("drill").first.click()
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)
     expect(page.get_by_test_id("communities")).to_be_visible()
     page.get_by_test_id("communities").locator("tbody a").first.click()
     expect(page).to_have_url(re.compile(r"/communities/\d+/$"))
@@ -44,18 +44,18 @@ def test_each_tier_sees_its_dashboard_drawn(transactional_db, live_server, page,
     # The district reviewer: its towns.
     log_in(page, live_server, "district_reviewer")
     page.goto(f"{live_server.url}/stats/")
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)
     expect(page.get_by_test_id("units")).to_be_visible()
     page.get_by_role("button", name="退出").click()
 
     # The town clerk: its communities.
     log_in(page, live_server, "town_clerk")
     page.goto(f"{live_server.url}/stats/")
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)
     expect(page.get_by_test_id("communities")).to_be_visible()
     # The year selector reloads the page for the year chosen.
     year = page.locator("#stats-year")
     previous = year.locator("option").nth(1).get_attribute("value")
     year.select_option(previous)
     expect(page).to_have_url(re.compile(rf"/stats/\?(unit=\d+&)?year={previous}$"))
-    expect_charts_drawn(page, 8)
+    expect_charts_drawn(page, 10)

@@ -121,8 +121,9 @@ def preview_edition(edition: StandardEdition, user) -> Preview:
     for check in rows:
         by_edition.setdefault(check.edition_id, []).append(check)
     # One batch per chunk, as a run evaluates: each measure reads its rows once per chunk.
+    changed = {edition_id: measured_again(evaluator, edition_id) for edition_id in by_edition}
     parts = [
-        (part, measured_again(evaluator, edition_id))
+        (part, changed[edition_id])
         for edition_id, members in by_edition.items()
         for part in chunks(members, settings.SELF_CHECK_CHUNK_SIZE)
     ]

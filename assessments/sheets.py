@@ -17,8 +17,6 @@ from standards.models import Indicator
 from .evaluator import evaluator_for, result_earned
 from .models import SelfCheck
 
-BLANK = ("", "", "")
-
 
 def _pending(indicator: Indicator, result: dict | None) -> dict:
     """An item the column leaves blank: unjudged, but still off the sheet where it does not apply."""

@@ -200,6 +200,9 @@ CELERY_RESULT_BACKEND = None
 # run: it checks the answers, and an export built inside the request would only slow it down).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+# The queue every task goes to and a worker reads by default: one broker can serve several portals (or
+# test processes) when each has its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 # A task whose pool process died (killed, out of memory) goes back to the queue instead of being dropped:
 # every task may run again (a self-check chunk reports once; an export or import checks its job first).

@@ -65,6 +65,16 @@ def filing_deadline(tenant_id: int, year: int) -> date | None:
     return date(year, month, day)
 
 
+def unfiled_new_communities(communities, deadline: date):
+    """The communities of `communities` due for filing by `deadline` and not filed: established since
+    the deadline before (a December approval files next year)."""
+    return communities.filter(
+        established_on__gt=deadline.replace(year=deadline.year - 1),
+        established_on__lte=deadline,
+        filed_on__isnull=True,
+    ).order_by("unit__path", "name")
+
+
 def send_filing_reminders(today: date | None = None) -> int:
     """Tell each district's reviewers the new communities of the year not yet filed with the city, on
     the days `FILING_REMINDER_DAYS` before the deadline: in their inbox, and in one e-mail to those
@@ -90,16 +100,8 @@ def _remind_tenant(tenant: Tenant, today: date) -> int:
     deadline = filing_deadline(tenant.pk, today.year)
     if deadline is None or (deadline - today).days not in settings.FILING_REMINDER_DAYS:
         return 0
-    # Due by this deadline: approved since the last one (a December approval files next year).
-    unfiled = (
-        Community.objects.filter(
-            unit__tenant=tenant,
-            established_on__gt=deadline.replace(year=deadline.year - 1),
-            established_on__lte=deadline,
-            filed_on__isnull=True,
-        )
-        .select_related("unit__parent")
-        .order_by("unit__path", "name")
+    unfiled = unfiled_new_communities(Community.objects.filter(unit__tenant=tenant), deadline).select_related(
+        "unit__parent"
     )
     by_district: dict[int, list] = {}
     for community in unfiled:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -11,7 +10,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from core import privacy
 from core.exceptions import JobsUnavailable
 from core.fields import typed_name
-from core.models import Job, Unit
+from core.models import Job
 from core.roles import Action
 from core.scope import may
 from core.tasks import dispatch
@@ -133,48 +132,6 @@ class CommunityViewerView(ScopedObjectMixin, generic.View):
         else:
             messages.error(request, form.errors["username"][0])
         return redirect("community-detail", pk=pk)
-
-
-class DashboardView(ScopedViewMixin, generic.TemplateView):
-    template_name = "dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        communities = Community.objects.visible_to(user)
-        by_kind = dict(communities.values_list("kind").annotate(n=Count("id")).order_by())
-        kinds = [(label, by_kind.get(value, 0), value) for value, label in Community.Kind.choices]
-        context = super().get_context_data(**kwargs)
-        context.update(
-            kinds=kinds,
-            total=sum(by_kind.values()),
-            breakdown=self._breakdown(user, communities) if user.unit_id else [],
-            jobs=Job.objects.visible_to(user).filter(owner=user)[:5],
-        )
-        return context
-
-    @staticmethod
-    def _breakdown(user, communities):
-        """Community counts per child unit of the user's unit (districts for the city, towns for a
-        district), each a link to the community list of that unit: two queries whatever the size."""
-        children = list(Unit.objects.within_scope(user).filter(parent_id=user.unit_id).order_by("name"))
-        if not children:
-            return []
-        counts = {child.pk: {} for child in children}
-        depth = len(user.unit.ancestor_ids) + 1
-        rows = communities.values_list("unit__path", "kind").annotate(n=Count("id")).order_by()
-        for path, kind, n in rows:
-            parts = path.strip("/").split("/")
-            child_id = int(parts[depth]) if len(parts) > depth else None
-            if child_id in counts:
-                counts[child_id][kind] = counts[child_id].get(kind, 0) + n
-        return [
-            (
-                child,
-                [(kind, counts[child.pk].get(kind, 0)) for kind in Community.Kind.values],
-                sum(counts[child.pk].values()),
-            )
-            for child in children
-        ]
 
 
 class ImportView(ScopedViewMixin, generic.FormView):

@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from communities.urls import record_urlpatterns, town_urlpatterns
-from communities.views import DashboardView
 from core.security import swagger_docs_view
+from dashboards.views import DashboardView
 from designations.urls import enrolment_urlpatterns, verify_urlpatterns
 
 urlpatterns = [

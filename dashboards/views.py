@@ -1,4 +1,5 @@
-"""The programme dashboard (统计看板) of each tier and its Excel export.
+"""The home page (工作台, `DashboardView`: what waits for the user, `workbench`), and the programme
+dashboard (统计看板) of each tier with its Excel export.
 
 One page for every tier: the figures of a unit (the user's own by default) and a year, each chart
 beside the table of the same numbers, the level below as a drill-down (city → district → town →
@@ -9,6 +10,7 @@ figures, so all three always agree.
 
 from io import BytesIO
 
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views import generic
@@ -17,12 +19,12 @@ from openpyxl import Workbook
 from assessments.models import SelfCheck
 from communities.models import Community
 from core import exports
-from core.models import ExportLog, Unit
+from core.models import ExportLog, Job, Unit
 from core.views import DefaultYearMixin, ScopedViewMixin
 from designations.models import Designation
 from standards.models import Level
 
-from . import stats
+from . import stats, workbench
 from .forms import StatsQueryForm
 
 EXPORT_NAME, EXPORT_TITLE = "stats", "统计看板"
@@ -291,3 +293,49 @@ def workbook_sheets(figures: dict):
 
 def _target(row, code):
     return next((t["percent"] for t in row["targets"] if t["code"] == code), None)
+
+
+class DashboardView(ScopedViewMixin, generic.TemplateView):
+    """The home page (工作台): what waits for the user (`workbench`), then the community counts of their
+    scope and their recent jobs."""
+
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        communities = Community.objects.visible_to(user)
+        by_kind = dict(communities.values_list("kind").annotate(n=Count("id")).order_by())
+        kinds = [(label, by_kind.get(value, 0), value) for value, label in Community.Kind.choices]
+        context = super().get_context_data(**kwargs)
+        context.update(
+            queues=workbench.for_user(user, timezone.localdate()),
+            kinds=kinds,
+            total=sum(by_kind.values()),
+            breakdown=self._breakdown(user, communities) if user.unit_id else [],
+            jobs=Job.objects.visible_to(user).filter(owner=user)[:5],
+        )
+        return context
+
+    @staticmethod
+    def _breakdown(user, communities):
+        """Community counts per child unit of the user's unit (districts for the city, towns for a
+        district), each a link to the community list of that unit: two queries whatever the size."""
+        children = list(Unit.objects.within_scope(user).filter(parent_id=user.unit_id).order_by("name"))
+        if not children:
+            return []
+        counts = {child.pk: {} for child in children}
+        depth = len(user.unit.ancestor_ids) + 1
+        rows = communities.values_list("unit__path", "kind").annotate(n=Count("id")).order_by()
+        for path, kind, n in rows:
+            parts = path.strip("/").split("/")
+            child_id = int(parts[depth]) if len(parts) > depth else None
+            if child_id in counts:
+                counts[child_id][kind] = counts[child_id].get(kind, 0) + n
+        return [
+            (
+                child,
+                [(kind, counts[child.pk].get(kind, 0)) for kind in Community.Kind.values],
+                sum(counts[child.pk].values()),
+            )
+            for child in children
+        ]

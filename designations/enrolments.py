@@ -2,17 +2,23 @@
 taken into a year's creation activity, or withdrawn from it, only here.
 
 Each function runs in one transaction, re-checks the caller's write scope, refuses (409, `Conflict`)
-to withdraw a community whose self-check of that year is in review, and tells the change path
-(`core.changes`), which ends the enrolment figures once the transaction commits.
+to withdraw a community whose self-check of that year is in review, tells the change path
+(`core.changes`), which ends the enrolment figures once the transaction commits, and tells the clerks of
+each town concerned in their inbox (`tell_towns`): one message per town and save, listing its
+communities enrolled and withdrawn.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from assessments.models import SelfCheck
 from communities.models import Community
 from core import changes
 from core.exceptions import Conflict
+from core.models import User
+from core.notifications import notify
+from core.roles import Role
 from core.scope import assert_within_scope
 
 from .models import Enrolment
@@ -38,6 +44,7 @@ def enrol(user, community: Community, year: int) -> Enrolment:
         enrolment = Enrolment.objects.create(community=community, year=year, enrolled_by=user)
         assert_within_scope(user, enrolment)
         changes.counted(enrolment)
+        tell_towns(user, year, added=[community.pk])
     return enrolment
 
 
@@ -50,6 +57,7 @@ def withdraw(user, enrolment: Enrolment) -> None:
             raise Conflict(f"该社区{enrolment.year}年的自查已提交审核,不能移出创建活动名单。")
         enrolment.delete()
         changes.counted(enrolment)
+        tell_towns(user, enrolment.year, removed=[enrolment.community_id])
 
 
 def save_page(user, year: int, shown: set[int], ticked: set[int]) -> tuple[int, int]:
@@ -85,4 +93,39 @@ def save_page(user, year: int, shown: set[int], ticked: set[int]) -> tuple[int, 
             ignore_conflicts=True,  # enrolled meanwhile by somebody else: already what was asked
         )
         changes.counted_in(community_ids=adding | removing)
+        tell_towns(user, year, added=adding, removed=removing)
     return len(adding), len(removing)
+
+
+def tell_towns(user, year: int, added=(), removed=()) -> None:
+    """Tell the active clerks of each town concerned which of its communities were enrolled in (or
+    withdrawn from) `year`'s activity: enrolled ones are to be self-checked and submitted."""
+    ids = set(added) | set(removed)
+    if not ids:
+        return
+    by_town: dict[int, tuple[list, list]] = {}
+    for community in Community.objects.filter(pk__in=ids).select_related("unit").order_by("name"):
+        lists = by_town.setdefault(community.unit_id, ([], []))
+        lists[0 if community.pk in added else 1].append(community.name)
+    clerks = User.objects.filter(unit_id__in=by_town, role=Role.TOWN_CLERK, is_active=True).exclude(
+        pk=user.pk
+    )
+    for town_id, (enrolled, withdrawn) in by_town.items():
+        lines = []
+        if enrolled:
+            lines.append(
+                f"列入{year}年创建活动:{'、'.join(enrolled)}。请完成{year}年度自查,补齐差距后提交区县审核。"
+            )
+        if withdrawn:
+            lines.append(f"移出{year}年创建活动:{'、'.join(withdrawn)}。")
+        parts = []
+        if enrolled:
+            parts.append(f"{len(enrolled)}个社区列入")
+        if withdrawn:
+            parts.append(f"{len(withdrawn)}个社区移出")
+        notify(
+            clerks.filter(unit_id=town_id),
+            title=f"{year}年创建活动名单:{'、'.join(parts)}",
+            body="\n".join([*lines, f"确定人:{user}"]),
+            link=f"{reverse('self-check-list')}?year={year}",
+        )

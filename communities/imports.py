@@ -104,6 +104,8 @@ def template_workbook(user) -> bytes:
                 exports.append(codes, [sheet.title, str(field.label), "、".join(map(str, choices))])
     exports.append(codes, ["全部", "日期", "YYYY-MM-DD,或 Excel 日期单元格"])
     exports.append(codes, ["全部", "多选", "用顿号或逗号分隔,如:一门式综合服务厅、居民文体活动室"])
+    for ws in book.worksheets:
+        exports.lay_out(ws, ws.iter_rows(values_only=True))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -134,11 +134,13 @@ def write_workbook(job) -> None:
             job.advance(done)
     buffer = BytesIO()
     book.save(buffer)
-    # A folder per job keeps the file's own name (the download's name) free of collision suffixes.
-    name = f"{job.pk}/{download_name(job.owner.unit, spec.title)}"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    # The name the file is downloaded under is kept apart from the stored one, which the storage
+    # cleans of quotes and brackets (居(村)务公开) and may suffix to keep it unique.
+    job.params = {**job.params, "filename": download_name(job.owner.unit, spec.title)}
     # The file is offered (job.result) only together with its log row.
     with transaction.atomic():
-        job.result.save(name, ContentFile(buffer.getvalue()), save=True)
+        job.result.save(f"{spec.name}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=True)
         ExportLog.record(job, spec.title, rows=done, personal_rows=personal_rows)
 
 

@@ -34,7 +34,7 @@ exports.register(
         filterset=SelfCheckFilterSet,
         select_related=("community__unit__parent", "edition"),
         columns=[
-            ("编号", lambda s: s.pk),
+            (exports.ID_HEADER, lambda s: s.pk),
             ("区县", lambda s: s.community.unit.parent.name),
             ("乡镇(街道)", lambda s: s.community.unit.name),
             ("社区", lambda s: s.community.name),

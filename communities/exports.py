@@ -11,7 +11,7 @@ exports.register(
         filterset=CommunityFilterSet,
         select_related=("unit__parent",),
         columns=[
-            ("编号", lambda c: c.pk),
+            (exports.ID_HEADER, lambda c: c.pk),
             ("社区名称", lambda c: c.name),
             ("区县", lambda c: c.unit.parent.name),
             ("乡镇(街道)", lambda c: c.unit.name),
@@ -34,7 +34,7 @@ exports.register(
         filterset=TownRecognitionFilterSet,
         select_related=("unit__parent",),
         columns=[
-            ("编号", lambda r: r.pk),
+            (exports.ID_HEADER, lambda r: r.pk),
             ("区县", lambda r: r.unit.parent.name),
             ("乡镇(街道)", lambda r: r.unit.name),
             ("年度", lambda r: r.year),

@@ -90,6 +90,16 @@ class ImportForm(forms.Form):
         if magic.from_buffer(upload.read(4096), mime=True) != XLSX:
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。")
         upload.seek(0)
+        # The zip's unpacked size is checked here, from its directory, in no time; the rows are
+        # counted by the import job as it streams them (counting them here would read the file twice).
+        from . import imports  # the import module builds on this module's forms
+
+        try:
+            imports.open_workbook(upload).close()
+        except imports.WorkbookRefused as exc:
+            raise forms.ValidationError(str(exc), code="too_large") from exc
+        finally:
+            upload.seek(0)
         return upload
 
 

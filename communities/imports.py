@@ -4,16 +4,25 @@ A workbook is read sheet by sheet, row by row; each row becomes the form data th
 posted and is validated and saved by that form for the importing user (so scope, choices and every
 rule are exactly the page's). Everything runs in one transaction: a workbook with any bad row, or a
 "check only" run, is rolled back whole and saves nothing; the report lists each bad row.
+
+A workbook is bounded before it is read: an .xlsx file is a zip archive, and a few megabytes can
+unpack to gigabytes of sheet XML holding millions of rows. `open_workbook` refuses an archive that
+unpacks to more than IMPORT_MAX_UNCOMPRESSED_BYTES (or at an implausible compression ratio) from its
+directory alone, before openpyxl opens it; `read_sheets` streams the rows and stops at the first one
+past IMPORT_MAX_ROWS, so neither memory nor the one transaction grows with the file.
 """
 
 import datetime
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.forms import modelform_factory
+from django.template.defaultfilters import filesizeformat
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history
 
@@ -95,34 +104,119 @@ def template_workbook(user) -> bytes:
                 exports.append(codes, [sheet.title, str(field.label), "、".join(map(str, choices))])
     exports.append(codes, ["全部", "日期", "YYYY-MM-DD,或 Excel 日期单元格"])
     exports.append(codes, ["全部", "多选", "用顿号或逗号分隔,如:一门式综合服务厅、居民文体活动室"])
+    for ws in book.worksheets:
+        exports.lay_out(ws, ws.iter_rows(values_only=True))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+NOT_A_WORKBOOK = "无法读取该文件:请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。"
+# Below this many unpacked bytes the ratio says nothing: tiny parts of any workbook pack very well.
+RATIO_FLOOR = 1024 * 1024
+
+
+class WorkbookRefused(Exception):
+    """A workbook that is not read (or not read further), with the reason shown to the user."""
+
+
+def open_workbook(file):
+    """The workbook in `file` (a binary file object), opened for streaming, once its zip directory
+    shows it stays within the limits. The declared sizes are what openpyxl can read: Python's zip
+    reader stops each member at its declared size, so a member that lies about it cannot unpack more."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookRefused(NOT_A_WORKBOOK) from exc
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if unpacked > limit:
+        raise WorkbookRefused(
+            f"文件解压后最多 {filesizeformat(limit)},本文件解压后有 {filesizeformat(unpacked)},"
+            "超过了上限:请分成几个文件导入。"
+        )
+    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    if unpacked > RATIO_FLOOR and unpacked > packed * ratio:
+        raise WorkbookRefused(
+            f"文件解压后是压缩时的 {unpacked // max(packed, 1):,} 倍,超过了 {ratio:,} 倍的上限,"
+            "不像是正常的 Excel 工作簿:请用模板重新填写。"
+        )
+    file.seek(0)
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:
+        raise WorkbookRefused(NOT_A_WORKBOOK) from exc
+
+
+def read_sheets(book) -> list[tuple["Sheet", tuple, list[tuple[int, tuple]]]]:
+    """(sheet, header, [(row number, values)]) for each import sheet the workbook has, blank rows left
+    out. Rows are streamed (read-only mode) and counted as they come: the first data row past
+    IMPORT_MAX_ROWS (all sheets together) stops the reading with `WorkbookRefused`."""
+    limit = settings.IMPORT_MAX_ROWS
+    found, count = [], 0
+    for sheet in SHEETS:
+        if sheet.title not in book.sheetnames:
+            continue
+        worksheet = book[sheet.title]
+        # The recorded dimension may be wrong (too small drops rows, too large pads every row with
+        # empty cells): the rows are read as they are.
+        worksheet.reset_dimensions()
+        rows = worksheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        kept = []
+        for number, values in enumerate(rows, start=2):
+            if all(value in (None, "") for value in values):
+                continue
+            count += 1
+            if count > limit:
+                raise WorkbookRefused(f"文件最多 {limit:,} 行数据,本文件超过了上限:请分成几个文件导入。")
+            # Cells right of the header name no column; they are dropped rather than kept in memory.
+            kept.append((number, values[: len(header)]))
+        found.append((sheet, header, kept))
+    return found
+
+
+def check_workbook(file) -> None:
+    """Raise `WorkbookRefused` when the workbook in `file` is one `run_import` would refuse unread
+    (not a workbook, too large unpacked, too many rows); the upload form checks this at once."""
+    book = open_workbook(file)
+    try:
+        read_sheets(book)
+    finally:
+        book.close()
+        file.seek(0)
+
+
 def run_import(user, data: bytes, *, check_only: bool, progress=None) -> ImportReport:
     report = ImportReport()
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        report.errors.append("无法读取该文件:请上传 .xlsx 格式的 Excel 工作簿(可先下载模板)。")
+        book = open_workbook(BytesIO(data))
+    except WorkbookRefused as exc:
+        report.errors.append(str(exc))
         return report
-    sheets = [
-        (sheet, list(book[sheet.title].iter_rows(values_only=True)))
-        for sheet in SHEETS
-        if sheet.title in book.sheetnames
-    ]
+    try:
+        sheets = read_sheets(book)
+    except WorkbookRefused as exc:
+        report.errors.append(str(exc))
+        return report
+    except Exception:
+        report.errors.append(NOT_A_WORKBOOK)
+        return report
+    finally:
+        book.close()
     if not sheets:
         report.errors.append(f"工作簿中没有“{'”“'.join(s.title for s in SHEETS)}”中的任何一张表。")
         return report
-    total = sum(max(len(rows) - 1, 0) for _, rows in sheets)
+    total = sum(len(rows) for _, _, rows in sheets)
     with transaction.atomic():
         # The user's communities by (town, name), with those the 社区 sheet adds, for the later sheets.
         communities = {
             (c.unit_id, c.name): c for c in Community.objects.within_scope(user).select_related("unit")
         }
-        for sheet, rows in sheets:
-            _import_sheet(user, sheet, rows, report, progress, total, communities)
+        for sheet, header, rows in sheets:
+            _import_sheet(user, sheet, header, rows, report, progress, total, communities)
         if report.errors or check_only:
             transaction.set_rollback(True)
     if report.errors:
@@ -130,10 +224,10 @@ def run_import(user, data: bytes, *, check_only: bool, progress=None) -> ImportR
     return report
 
 
-def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, total, communities: dict):
-    if not rows:
+def _import_sheet(user, sheet: Sheet, header, rows, report, progress, total, communities: dict):
+    if header is None:
         return
-    header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
+    header = [str(cell).strip() if cell is not None else "" for cell in header]
     # An optional column may be left out (a workbook made from an older template): it is then not
     # touched at all, rather than emptied on the rows the import updates.
     fields = [(name, field) for name, field in sheet.fields(user) if str(field.label) in header]
@@ -152,9 +246,7 @@ def _import_sheet(user, sheet: Sheet, rows, report: ImportReport, progress, tota
     towns = {town.name: town for town in Unit.objects.within_scope(user).towns()}
     existing = {_key(sheet, obj): obj for obj in model.objects.within_scope(user)}
     added = {}
-    for number, values in enumerate(rows[1:], start=2):
-        if all(value in (None, "") for value in values):
-            continue
+    for number, values in rows:
         report.rows += 1
         cells = dict(zip(header, values, strict=False))  # trailing empty cells may be missing
         town = towns.get(_text(cells.get(TOWN)))

@@ -60,7 +60,7 @@ def register(record_type: RecordType) -> RecordType:
             filterset=record_type.filterset,
             select_related=record_type.select_related + ("community__unit__parent",),
             columns=[
-                ("编号", lambda obj: obj.pk),
+                (exports.ID_HEADER, lambda obj: obj.pk),
                 ("区县", lambda obj: obj.community.unit.parent.name),
                 ("乡镇(街道)", lambda obj: obj.community.unit.name),
                 ("社区", lambda obj: obj.community.name),

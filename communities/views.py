@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from core import privacy
 from core.exceptions import JobsUnavailable
-from core.fields import typed_name
+from core.fields import attachment_header, typed_name
 from core.models import Job
 from core.roles import Action
 from core.scope import may
@@ -165,9 +165,7 @@ class ImportTemplateView(ScopedViewMixin, generic.View):
 
     def get(self, request):
         response = HttpResponse(template_workbook(request.user), content_type=XLSX)
-        response["Content-Disposition"] = (
-            "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
-        )
+        response["Content-Disposition"] = attachment_header("导入模板.xlsx", fallback="import-template")
         return response
 
 

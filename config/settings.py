@@ -319,6 +319,11 @@ EVIDENCE_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文档",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel 表格",
 }
+# Excel imports are bounded before they are read (`communities.imports`): data rows in all sheets
+# together, bytes the workbook's zip unpacks to, and unpacked bytes per packed byte (a zip bomb).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

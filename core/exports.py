@@ -6,6 +6,9 @@ show more than its owner may read. Personal values the owner may not see whole a
 (`core.privacy`), and every file written is logged (`ExportLog`: who, what, when).
 """
 
+import datetime
+import itertools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -18,11 +21,17 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import privacy
 from .scope import may
 
 CHUNK = 2000
+# The header of a row's database id (the `id` of the API and of `?community=`-style filters). "编号"
+# heads no column: on paper it reads as a number people quote (a certificate's, an office's), which a
+# database id is not; codes are headed by what they are (核验码, 代码, 区划代码).
+ID_HEADER = "系统ID"
 
 
 @dataclass(frozen=True)
@@ -102,21 +111,87 @@ def write_workbook(job) -> None:
     job.mark_running(total=rows.count(), worker=job.worker)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(spec.title[:31])
-    append(sheet, [header for header, _ in spec.columns])
-    done = personal_rows = 0
-    for done, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-        # Masked on the row itself, so that no column function can print a value the owner may not see.
-        personal_rows += privacy.redact(job.owner, row) > 0
-        append(sheet, [_cell(value(row)) for _, value in spec.columns])
+    header = [header for header, _ in spec.columns]
+    personal_rows = 0
+
+    def values():
+        nonlocal personal_rows
+        for row in rows.iterator(chunk_size=CHUNK):
+            # Masked on the row itself, so that no column function can print a value the owner may not see.
+            personal_rows += privacy.redact(job.owner, row) > 0
+            yield [_cell(value(row)) for _, value in spec.columns]
+
+    stream = values()
+    # A write-only sheet takes its column widths before its first row, and the rows are streamed:
+    # the widths are fitted to the header and the first chunk.
+    first = list(itertools.islice(stream, CHUNK))
+    lay_out(sheet, [header, *first])
+    append(sheet, header)
+    done = 0
+    for done, row_values in enumerate(itertools.chain(first, stream), start=1):
+        append(sheet, row_values)
         if done % CHUNK == 0:
             job.advance(done)
     buffer = BytesIO()
     book.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    # The name the file is downloaded under is kept apart from the stored one, which the storage
+    # cleans of quotes and brackets (居(村)务公开) and may suffix to keep it unique.
+    job.params = {**job.params, "filename": download_name(job.owner.unit, spec.title)}
     # The file is offered (job.result) only together with its log row.
     with transaction.atomic():
         job.result.save(f"{spec.name}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=True)
         ExportLog.record(job, spec.title, rows=done, personal_rows=personal_rows)
+
+
+def download_name(unit, what: str, day: datetime.date | None = None) -> str:
+    """An exported workbook's file name as people file it: whose (the unit, by name), what, and the
+    day made, e.g. 四十里镇-社区名录-2026-12-07.xlsx."""
+    whose = unit.name if unit is not None else "全部"
+    return f"{whose}-{what}-{(day or timezone.localdate()).isoformat()}.xlsx"
+
+
+# Column widths in characters of a Latin font: the room left around the text, the narrowest and the
+# widest column (a long text is cut on screen, not the whole sheet made unreadable).
+WIDTH_PADDING, WIDTH_MIN, WIDTH_MAX = 2, 6, 50
+
+
+def text_width(value) -> int:
+    """The columns `value` takes in a spreadsheet: wide (Chinese) characters count two, and of a
+    text of several lines the longest line counts."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return max(
+        sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+        for line in text.split("\n")
+    )
+
+
+def lay_out(sheet, rows) -> None:
+    """Make `sheet` (an ordinary one, or a write-only one before its first row) read and print well:
+    each column as wide as the widest of `rows` (the header row first, then the rows or a sample of
+    them) within WIDTH_MIN..WIDTH_MAX; the header row frozen on screen and repeated on every printed
+    page; A4 landscape, fitted to one page wide and as many pages long as it takes."""
+    widths: dict[int, int] = {}
+    for row in rows:
+        for index, value in enumerate(row, start=1):
+            widths[index] = max(widths.get(index, 0), text_width(value))
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            max(width + WIDTH_PADDING, WIDTH_MIN), WIDTH_MAX
+        )
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _cell(value):

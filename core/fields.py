@@ -1,6 +1,8 @@
 """Model fields shared by the records apps, and the names uploads are stored and served under."""
 
+import re
 import unicodedata
+from urllib.parse import quote
 
 import magic
 from django import forms
@@ -88,6 +90,23 @@ def typed_name(name: str, kind: str) -> str:
     """The name a file of type `kind` is stored or served under: the caller's sanitised base name
     and the extension of the detected type (`.bin` for a type with none)."""
     return safe_stem(name) + EXTENSIONS.get(kind, ".bin")
+
+
+def attachment_header(name: str, fallback: str = "download") -> str:
+    """The Content-Disposition of a download named `name` (Chinese allowed). Browsers read the
+    RFC 5987 `filename*` (UTF-8, percent-encoded); a client that knows only `filename` gets an ASCII
+    name: `fallback` and the ASCII parts of the name (its date), with its extension."""
+    if name.isascii() and not set(name) & set('"\\;'):
+        return f'attachment; filename="{name}"'
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    ascii_parts = re.sub(r"[^A-Za-z0-9]+", "-", stem.encode("ascii", "ignore").decode()).strip("-")
+    extension = re.sub(r"[^A-Za-z0-9]", "", extension)
+    if not stem.isascii() or not ascii_parts:
+        ascii_parts = "-".join(part for part in (fallback, ascii_parts) if part)
+    plain = ascii_parts + (f".{extension}" if extension else "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def served_type(kind: str) -> str:

@@ -12,7 +12,7 @@ from django.views import defaults, generic
 
 from . import exports, privacy
 from .exceptions import Conflict, JobsUnavailable, delete_or_refuse
-from .fields import detect_type, served_type, typed_name
+from .fields import attachment_header, detect_type, served_type, typed_name
 from .filtersets import ExportLogFilterSet, UserFilterSet
 from .forms import BulkUserForm, UserForm
 from .models import ExportLog, Job, Notification, User
@@ -20,20 +20,16 @@ from .roles import Action
 from .scope import assert_within_scope, may
 
 
-def attachment(stored_file) -> FileResponse:
+def attachment(stored_file, name: str | None = None, fallback: str = "download") -> FileResponse:
     """Stream a private file (export, evidence) as a download. Callers have already found the object
     it belongs to through the scope. The type is judged by the file's bytes, never by its name, so a
     file stored under a misleading extension is still served as what it is, and always as an
-    attachment under a safe name (RFC 5987 for Chinese names) that carries the detected type's
-    extension."""
+    attachment under a safe name (`name`, else the stored one; RFC 5987 for Chinese names, with an
+    ASCII name starting with `fallback` for older clients) that carries the detected type's extension."""
     handle = stored_file.open("rb")
     kind = detect_type(handle)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=typed_name(stored_file.name, kind),
-        content_type=served_type(kind),
-    )
+    response = FileResponse(handle, content_type=served_type(kind))
+    response["Content-Disposition"] = attachment_header(typed_name(name or stored_file.name, kind), fallback)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -196,7 +192,9 @@ class JobDownloadView(ScopedObjectMixin, generic.View):
             raise PermissionDenied
         if not job.result:
             raise Http404
-        return attachment(job.result)
+        return attachment(
+            job.result, name=job.params.get("filename"), fallback=job.params.get("list", "export")
+        )
 
 
 class ExportView(ScopedViewMixin, generic.View):

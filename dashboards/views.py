@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from assessments.models import SelfCheck
 from communities.models import Community
 from core import exports
+from core.fields import attachment_header
 from core.models import ExportLog, Job, Unit
 from core.views import DefaultYearMixin, ScopedViewMixin
 from designations.models import Designation
@@ -145,20 +146,22 @@ class StatsExportView(StatsQueryMixin, generic.View):
         written = 0
         for title, header, rows in workbook_sheets(figures):
             sheet = book.create_sheet(title)
+            rows = [list(row) for row in rows]  # a dashboard's table is a few hundred rows at most
+            exports.lay_out(sheet, [header, *rows])
             exports.append(sheet, header)
             for row in rows:
-                exports.append(sheet, list(row))
+                exports.append(sheet, row)
                 written += 1
         buffer = BytesIO()
         book.save(buffer)
         query = {"year": year, "unit": unit.pk if unit else None}
         ExportLog.record_direct(request.user, EXPORT_NAME, EXPORT_TITLE, query, rows=written)
-        name = f"stats-{unit.pk if unit else 'all'}-{year}.xlsx"
+        name = exports.download_name(unit or request.user.unit, f"{EXPORT_TITLE}{year}年")
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = attachment_header(name, fallback="stats")
         return response
 
 

@@ -19,7 +19,7 @@ exports.register(
         filterset=DesignationFilterSet,
         select_related=("community__unit__parent", "unit", "issued_by"),
         columns=[
-            ("编号", lambda d: d.pk),
+            (exports.ID_HEADER, lambda d: d.pk),
             ("年度", lambda d: d.year),
             ("称号", lambda d: d.get_title_display()),
             (

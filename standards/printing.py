@@ -14,12 +14,12 @@ from io import BytesIO
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core import exports
+from core.fields import attachment_header
 
 from . import sheet
 from .models import Indicator, Level, StandardEdition
@@ -271,5 +271,5 @@ def file_response(printed: Sheet, file_format: str, name: str):
     header carries it RFC 6266-encoded); shared by the pages and the API."""
     content = pdf(printed) if file_format == "pdf" else xlsx(printed)
     response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{file_format}")
+    response["Content-Disposition"] = attachment_header(f"{name}.{file_format}", fallback="score-sheet")
     return response

@@ -194,7 +194,9 @@ class TestAccess:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = quote(f"{world.c1.name}{YEAR}年度评分表.xlsx")
-        assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+        assert response["Content-Disposition"] == (
+            f"attachment; filename=\"score-sheet-{YEAR}.xlsx\"; filename*=UTF-8''{name}"
+        )
 
     @pytest.mark.parametrize("user", OUTSIDERS)
     def test_out_of_scope_is_404_whatever_the_format(self, world, api, check, user):

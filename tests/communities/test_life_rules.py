@@ -506,7 +506,7 @@ def test_a_filtered_meeting_export_keeps_the_filters_and_shows_labels(
     download = client.get(f"/jobs/{job.pk}/download/")
     rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
     assert rows[0] == (
-        "编号",
+        "系统ID",
         "区县",
         "乡镇(街道)",
         "社区",

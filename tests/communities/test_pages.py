@@ -156,7 +156,7 @@ def test_page_export_runs_a_job_and_downloads_only_the_scope(
     download = client.get(f"/jobs/{job.pk}/download/")
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][:2] == ("编号", "社区名称")
+    assert rows[0][:2] == ("系统ID", "社区名称")
     assert sorted(row[1] for row in rows[1:]) == ["和平社区", "幸福社区"]
     client.force_login(world.clerk_t3)
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404

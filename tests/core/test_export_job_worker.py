@@ -99,7 +99,7 @@ def test_clerk_export_runs_as_job_and_downloads_only_the_clerks_communities(worl
     header = list(rows[0])
     assert "社区名称" in header, header
     assert all(CJK.search(title) for title in header), header
-    ids = {row[header.index("编号")] for row in rows[1:]}
+    ids = {row[header.index("系统ID")] for row in rows[1:]}
     names = {row[header.index("社区名称")] for row in rows[1:]}
 
     visible = set(Community.objects.visible_to(world.clerk).values_list("pk", flat=True))

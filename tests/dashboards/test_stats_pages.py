@@ -3,6 +3,7 @@ hand-computed `programme` fixture (tests/assessments/programme.py)."""
 
 import re
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -127,7 +128,11 @@ def test_export_holds_the_numbers_of_the_page(client, programme):
     client.force_login(programme.officer)
     response = client.get("/stats/export.xlsx", {"year": YEAR})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="stats-{programme.city.pk}-{YEAR}.xlsx"'
+    name = f"{programme.city.name}-统计看板{YEAR}年-{timezone.localdate().isoformat()}.xlsx"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="stats-{YEAR}-{timezone.localdate().isoformat()}.xlsx"; '
+        f"filename*=UTF-8''{quote(name)}"
+    )
     book = load_workbook(BytesIO(response.content), read_only=True)
     sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
     assert list(sheets) == [

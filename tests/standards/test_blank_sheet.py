@@ -31,7 +31,9 @@ def test_the_workbook_has_every_item_under_its_section_and_blank_score_columns(w
     response = sheet(api, world.reader, urban)
     assert response["Content-Type"] == XLSX
     name = quote(f"U第{urban.version}版空白评分表.xlsx")
-    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"score-sheet-U{urban.version}.xlsx\"; filename*=UTF-8''{name}"
+    )
     ws = workbook(response.content)
     rows = list(ws.iter_rows(values_only=True))
     header = rows.index(("代码", "评分项目", "考评方法", "评分标准", "分值", "自评分", "初审分", "验收分"))

@@ -92,18 +92,15 @@ def _clerk(user, today: date) -> list[Queue]:
         .exclude(pk__in=self_checks.exclude(status__in=SelfCheck.OPEN_STATUSES).values("community_id"))
         .select_related("unit")
         .annotate(
-            self_check_id=Subquery(self_checks.filter(community=OuterRef("pk")).values("pk")[:1]),
-            self_check_status=Subquery(self_checks.filter(community=OuterRef("pk")).values("status")[:1]),
-            self_check_score=Subquery(self_checks.filter(community=OuterRef("pk")).values("score")[:1]),
+            self_check_status=Subquery(self_checks.filter(community=OuterRef("pk")).values("status")[:1])
         )
         # Returned before draft before none yet: the ones the district is waiting on first.
         .order_by(F("self_check_status").desc(nulls_last=True), "unit__path", "name")
     )
     submit_rows, submit_total = _cut(to_submit)
+    checks = {check.community_id: check for check in self_checks.filter(community__in=submit_rows)}
     for community in submit_rows:
-        community.self_check_status_label = (
-            Status(community.self_check_status).label if community.self_check_status else "尚未自查"
-        )
+        community.self_check = checks.get(community.pk)
     returned = (
         self_checks.filter(status=Status.RETURNED)
         .select_related("community__unit")

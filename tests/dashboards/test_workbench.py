@@ -38,7 +38,7 @@ def event(self_check, step, actor, at, comment="", to_status=None):
 
 @pytest.mark.django_db
 def test_the_clerk_sees_enrolled_communities_to_submit_returned_first(world):
-    returned = SelfCheckFactory(community=world.c1, status=Status.RETURNED)
+    returned = SelfCheckFactory(community=world.c1, status=Status.RETURNED, score="81.26")
     event(returned, Step.RETURN, world.reviewer, datetime(YEAR, 3, 1), comment="会议记录缺少签到表")
     no_check = CommunityFactory(unit=world.t1, name="阿尔丁社区")
     submitted = CommunityFactory(unit=world.t1, name="已提交社区")
@@ -52,7 +52,7 @@ def test_the_clerk_sees_enrolled_communities_to_submit_returned_first(world):
 
     to_submit = mine["to_submit"]
     assert [row.name for row in to_submit.rows] == ["幸福社区", "阿尔丁社区"]
-    assert [row.self_check_status_label for row in to_submit.rows] == ["已退回", "尚未自查"]
+    assert [row.self_check for row in to_submit.rows] == [returned, None]
     assert to_submit.total == 2
     assert [(row.pk, row.return_comment) for row in mine["returned"].rows] == [
         (returned.pk, "会议记录缺少签到表")

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -251,10 +250,13 @@ STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 DESIGNATION_RENEWAL_DAYS = env.int("DESIGNATION_RENEWAL_DAYS", default=90)
 VERIFY_THROTTLE_RATE = env.str("API_THROTTLE_VERIFY", default="60/minute")
 
+# API tokens (`POST /api/v1/auth/token/`) end this many days after they were issued.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous API call is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],

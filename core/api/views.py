@@ -3,23 +3,25 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from core import exports
 from core.exceptions import delete_or_refuse
 from core.filtersets import JobFilterSet, UnitFilterSet
-from core.models import Job, Unit
+from core.models import ApiToken, Job, Unit
 from core.roles import Action
 from core.scope import assert_within_scope
 from core.security import LockedOut, is_locked_out
 
 from .parsers import PARSER_CLASSES
-from .serializers import JobCreatedSerializer, JobSerializer, UnitSerializer
+from .serializers import ApiTokenSerializer, JobCreatedSerializer, JobSerializer, UnitSerializer
 
 
 class ScopedGenericViewSet(viewsets.GenericViewSet):
@@ -89,12 +91,15 @@ class JobViewSet(ReadOnlyScopedViewSet):
     search_fields = []
 
 
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Wrong, disabled or locked-out users get no token."""
+class TokenView(APIView):
+    """POST {"username", "password"} → {"token"}: a new token, valid for API_TOKEN_TTL_DAYS (see
+    `core.models.ApiToken`). Wrong, disabled or locked-out users get no token."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
-    parser_classes = PARSER_CLASSES  # ObtainAuthToken names DRF's own parsers
+    permission_classes = ()
+    parser_classes = PARSER_CLASSES
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         request=AuthTokenSerializer,
@@ -102,12 +107,29 @@ class TokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request, *args, **kwargs):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except ValidationError:
             if is_locked_out(request):
                 raise LockedOut() from None
             raise
+        _, key = ApiToken.issue(serializer.validated_data["user"])
+        return Response({"token": key})
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own tokens: list them, revoke one (`DELETE`). Personal like the inbox, so any
+    signed-in user may, whatever the role; another user's token is a 404."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+    filter_backends = []
+    http_method_names = ["get", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return ApiToken.objects.for_user(self.request.user)
 
 
 class ExportActionMixin:

@@ -14,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
@@ -23,7 +22,7 @@ from assessments.models import IndicatorEvidence, SelfCheck
 from communities import records
 from communities.models import TownRecognition
 from config import settings as project_settings
-from core.models import Job
+from core.models import ApiToken, Job
 from demo.factories import PASSWORD, UserFactory
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -218,7 +217,7 @@ def test_api_is_throttled_per_user_with_retry_after(world, api, client, monkeypa
 
     # Keyed by the user, not the address: another token from the same address still reads...
     reader = APIClient()
-    reader.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=world.reader)[0].key}")
+    reader.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(world.reader)[1]}")
     assert reader.get("/api/v1/communities/").status_code == 200
     # ... and the same user's browser session shares the user's allowance.
     client.force_login(world.clerk)

@@ -345,7 +345,12 @@ class AccountView(LoginRequiredMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         tokens = ApiToken.objects.for_user(self.request.user)
-        return {**super().get_context_data(**kwargs), "tokens": tokens, "now": timezone.now(), "ttl_days": settings.API_TOKEN_TTL_DAYS}
+        return {
+            **super().get_context_data(**kwargs),
+            "tokens": tokens,
+            "now": timezone.now(),
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        }
 
 
 class ApiTokenRevokeView(LoginRequiredMixin, generic.View):

@@ -1,13 +1,14 @@
 """The REST side of the record registry: one base serializer and one base viewset."""
 
 from django.db import models
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 
 from core.api.serializers import ScopedModelSerializer
-from core.api.views import ExportActionMixin, ScopedViewSet
+from core.api.views import ExportActionMixin, FileDownloadMixin, ScopedViewSet
 from core.fields import ChoiceListField
 
 from .. import records
@@ -16,13 +17,14 @@ from ..models import Community
 
 
 class EvidenceFileField(serializers.FileField):
-    """Uploads are checked by content (model validators); reads give the scoped download URL."""
+    """Uploads are checked by content (model validators); reads give the record's download route in
+    the API (`<slug>/{id}/files/{field}/`), which takes the caller's token as well as a session."""
 
     def to_representation(self, value):
         if not value:
             return None
         record_type = records.for_model(type(value.instance))
-        url = f"/records/{record_type.slug}/{value.instance.pk}/files/{value.field.name}/"
+        url = reverse(f"api:{record_type.slug}-file", args=[value.instance.pk, value.field.name])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -48,7 +50,7 @@ class RecordSerializer(ScopedModelSerializer):
         return super().build_standard_field(field_name, model_field)
 
 
-class RecordViewSet(ExportActionMixin, ScopedViewSet):
+class RecordViewSet(FileDownloadMixin, ExportActionMixin, ScopedViewSet):
     search_fields = []
 
     def get_queryset(self):

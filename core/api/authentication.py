@@ -26,4 +26,3 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise AuthenticationFailed(DISABLED, code="user_inactive")
         token.touch()
         return token.user, token
-

@@ -87,7 +87,7 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result_url(self, job) -> str | None:
         if not job.result:
             return None
-        return self.context["request"].build_absolute_uri(reverse("job-download", args=[job.pk]))
+        return self.context["request"].build_absolute_uri(reverse("api:job-result", args=[job.pk]))
 
 
 class JobCreatedSerializer(serializers.Serializer):

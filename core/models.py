@@ -16,13 +16,13 @@ from . import changes
 from .privacy import mask_phone
 from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
 from .scope import ScopedQuerySet
-from .validators import validate_phone
+from .validators import NAME_VALIDATORS, validate_phone
 
 
 class Tenant(models.Model):
     """A city (or league, 盟): its own tree of units, users and standard editions."""
 
-    name = models.CharField("名称", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True, validators=NAME_VALIDATORS)
     code = models.SlugField("代码", max_length=30, unique=True, help_text="英文字母、数字或连字符")
     is_active = models.BooleanField("启用", default=True)
     # The city's own choices in the designation programme (set by its city office).
@@ -91,7 +91,7 @@ class Unit(models.Model):
         related_name="children",
         verbose_name="上级单位",
     )
-    name = models.CharField("名称", max_length=60)
+    name = models.CharField("名称", max_length=60, validators=NAME_VALIDATORS)
     code = models.CharField("区划代码", max_length=12, blank=True)
     tier = models.CharField("层级", max_length=10, choices=Tier.choices)
     zone = models.CharField("区域", max_length=10, choices=Zone.choices, blank=True)
@@ -176,7 +176,7 @@ class User(AbstractUser):
 
     Role = Role
 
-    full_name = models.CharField("姓名", max_length=40, blank=True)
+    full_name = models.CharField("姓名", max_length=40, blank=True, validators=NAME_VALIDATORS)
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, verbose_name="租户")
     unit = models.ForeignKey(

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: logs out a session idle for SESSION_IDLE_MINUTES.
+    "core.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change; history rows read the user from the request.
@@ -339,6 +341,8 @@ SESSION_COOKIE_HTTPONLY = True
 # A working day; closing the browser does not end it (staff keep one tab open across the day).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
+# ... but a session left without a request for this long ends (`core.security.IdleSessionMiddleware`).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # No script reads the CSRF cookie: pages put the token in forms and in htmx's hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

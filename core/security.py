@@ -16,8 +16,11 @@ from axes.models import AccessAttempt
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.db.models import Sum
 from django.shortcuts import render
+from django.utils import timezone
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.exceptions import Throttled
 
@@ -96,6 +99,36 @@ class LockedOut(Throttled):
 def is_locked_out(request) -> bool:
     """Whether axes refused this request's login (it flags the request it was given)."""
     return bool(getattr(request, "axes_locked_out", False))
+
+
+class IdleSessionMiddleware:
+    """Ends a browser session left idle for SESSION_IDLE_MINUTES (a shared office computer left
+    signed in): each request of a signed-in session records the time in the session, and a request
+    arriving later than the idle time after the last one logs the session out first, so it is
+    answered as an anonymous one (the login page, or a 401/403 on the API). The time is written at
+    most once a minute, so not every page view writes the session. API calls with a token carry no
+    session and are not affected."""
+
+    KEY = "last_activity"
+    WRITE_EVERY = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(self.KEY)
+            idle = settings.SESSION_IDLE_MINUTES * 60
+            if last is not None and now - last > idle:
+                logout(request)
+                messages.info(
+                    request,
+                    f"您已超过 {settings.SESSION_IDLE_MINUTES} 分钟未操作,为安全起见已自动退出,请重新登录。",
+                )
+            elif last is None or now - last >= self.WRITE_EVERY:
+                request.session[self.KEY] = now
+        return self.get_response(request)
 
 
 # Swagger UI's page (drf-spectacular's template) has an inline <style> block; its scripts are files,

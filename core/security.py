@@ -115,9 +115,19 @@ class IdleSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def logged_in(cls, sender, request, user, **kwargs):
+        """The login is the session's first activity (written with the login's own session save)."""
+        if hasattr(request, "session"):
+            request.session[cls.KEY] = cls.now()
+
+    @staticmethod
+    def now() -> int:
+        return int(timezone.now().timestamp())
+
     def __call__(self, request):
         if request.user.is_authenticated:
-            now = int(timezone.now().timestamp())
+            now = self.now()
             last = request.session.get(self.KEY)
             idle = settings.SESSION_IDLE_MINUTES * 60
             if last is not None and now - last > idle:

@@ -12,6 +12,7 @@ from core.api.views import ExportActionMixin, FileDownloadMixin, ScopedViewSet
 from core.fields import ChoiceListField
 
 from .. import records
+from ..filtersets import HistoryFilterSet
 from ..history import community_history, record_history
 from ..models import Community
 
@@ -100,10 +101,10 @@ class HistoryViewSet(viewsets.GenericViewSet):
         ]
     )
     def list(self, request):
-        community_id = request.query_params.get("community", "")
-        if not community_id.isdigit():
-            raise ValidationError({"community": ["请给出社区编号。"]})
-        community = get_object_or_404(Community.objects.visible_to(request.user), pk=community_id)
+        query = HistoryFilterSet(request.query_params, queryset=Community.objects.none(), request=request)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        community = query.form.cleaned_data["community"]
         if "record" in request.query_params:
             record_type = records.find(request.query_params["record"])
             object_id = request.query_params.get("id", "")

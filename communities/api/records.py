@@ -51,7 +51,7 @@ class RecordSerializer(ScopedModelSerializer):
         return super().build_standard_field(field_name, model_field)
 
 
-class RecordViewSet(FileDownloadMixin, ExportActionMixin, ScopedViewSet):
+class RecordViewSet(ExportActionMixin, ScopedViewSet):
     search_fields = []
 
     def get_queryset(self):
@@ -62,9 +62,11 @@ class RecordViewSet(FileDownloadMixin, ExportActionMixin, ScopedViewSet):
 
 
 def viewset_for(record_type: records.RecordType):
+    # Only a record type that holds files has the route that serves them (`files/{field}/`).
+    holds_files = any(isinstance(field, models.FileField) for field in record_type.model._meta.fields)
     return type(
         f"{record_type.model.__name__}ViewSet",
-        (RecordViewSet,),
+        (FileDownloadMixin, RecordViewSet) if holds_files else (RecordViewSet,),
         {
             "model": record_type.model,
             "serializer_class": record_type.serializer,

@@ -1,7 +1,8 @@
 import django_filters
 
+from communities.filtersets import CommunityFilter
 from communities.models import Community
-from core.filtersets import IdFilter, UnitSubtreeFilter
+from core.filtersets import UnitSubtreeFilter
 from standards.models import Level
 
 from .expressions import FailedHas
@@ -15,7 +16,7 @@ class SelfCheckFilterSet(django_filters.FilterSet):
     and `?failed=` (an indicator code the self-check did not pass: the dashboards' drill-down)."""
 
     unit = UnitSubtreeFilter(path_field="community__unit__path")
-    community = IdFilter(field_name="community_id", label="社区")
+    community = CommunityFilter()
     year = django_filters.NumberFilter(label="年度")
     status = django_filters.ChoiceFilter(choices=SelfCheck.Status.choices, label="状态", empty_label="全部")
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, label="达到等级", empty_label="全部")

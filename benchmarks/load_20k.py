@@ -51,11 +51,9 @@ DEFAULT_CACHE = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/11")
 
 def personas(city: dict, year: int) -> dict:
     """Users of the load (created once) with their tokens and a sample of their communities."""
-    from rest_framework.authtoken.models import Token
-
     from assessments.models import SelfCheck
     from communities.models import Community
-    from core.models import Unit, User
+    from core.models import ApiToken, Unit, User
 
     tenant = city["tenant"]
 
@@ -63,7 +61,7 @@ def personas(city: dict, year: int) -> dict:
         found, _ = User.objects.get_or_create(
             username=username, defaults={"tenant": tenant, "unit": unit, "role": role, "full_name": username}
         )
-        return Token.objects.get_or_create(user=found)[0].key
+        return ApiToken.issue(found)[1]
 
     def sample(unit):
         communities = Community.objects.filter(unit__path__startswith=unit.path).order_by("pk")
@@ -93,7 +91,7 @@ def personas(city: dict, year: int) -> dict:
     communities, checks = sample(city["officer"].unit)
     found["officers"].append(
         {
-            "token": Token.objects.get_or_create(user=city["officer"])[0].key,
+            "token": ApiToken.issue(city["officer"])[1],
             "unit": city["officer"].unit_id,
             "communities": communities,
             "self_checks": checks,

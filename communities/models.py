@@ -12,7 +12,13 @@ from core.models import Unit
 from core.roles import Tier
 from core.scope import ScopedQuerySet
 from core.uniqueness import UniqueRule, UniqueRulesMixin
-from core.validators import YEAR_VALIDATORS, not_in_future, validate_phone
+from core.validators import (
+    ESTABLISHED_ON_VALIDATORS,
+    NAME_VALIDATORS,
+    YEAR_VALIDATORS,
+    not_in_future,
+    validate_phone,
+)
 
 
 class CommunityScopedQuerySet(ScopedQuerySet):
@@ -74,7 +80,7 @@ class Community(UniqueRulesMixin, models.Model):
         verbose_name="所属乡镇(街道)",
         limit_choices_to={"tier": Tier.TOWN},
     )
-    name = models.CharField("社区名称", max_length=60)
+    name = models.CharField("社区名称", max_length=60, validators=NAME_VALIDATORS)
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     subtype = models.CharField("类型", max_length=20, choices=Subtype.choices, default=Subtype.ORDINARY)
     households = models.PositiveIntegerField(
@@ -83,7 +89,7 @@ class Community(UniqueRulesMixin, models.Model):
     residents = models.PositiveIntegerField(
         "人口", validators=[MinValueValidator(1, message="人口必须为正整数。")]
     )
-    established_on = models.DateField("成立日期", validators=[not_in_future])
+    established_on = models.DateField("成立日期", validators=ESTABLISHED_ON_VALIDATORS)
     address = models.CharField("办公地址", max_length=120, blank=True)
     phone = models.CharField("办公电话", max_length=20, blank=True, validators=[validate_phone])
     # Facts some indicators need and nothing else records (U-FILE, U-NEW, V-BRANCH).
@@ -477,7 +483,7 @@ class MemberVillage(CommunityRecord):
     # R-SCOPE's "about 3 km", unless the community's edition sets another radius.
     SERVICE_RADIUS_KM = Decimal("3")
 
-    name = models.CharField("村名", max_length=40)
+    name = models.CharField("村名", max_length=40, validators=NAME_VALIDATORS)
     distance_km = models.DecimalField(
         "距中心村距离(公里)",
         max_digits=5,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import generic
 
 from core import privacy
+from core.fields import stored_file
 from core.roles import Action
 from core.scope import may
 from core.views import (
@@ -112,11 +113,7 @@ class RecordFileView(RecordTypeMixin, ScopedObjectMixin, generic.View):
     def get(self, request, slug, pk, field):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
         self.check_action(obj)
-        try:
-            model_field = self.model._meta.get_field(field)
-        except Exception:
-            raise Http404 from None
-        stored = getattr(obj, field) if isinstance(model_field, models.FileField) else None
+        stored = stored_file(obj, field)
         if not stored:
             raise Http404
         return attachment(stored)

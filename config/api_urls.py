@@ -5,12 +5,13 @@ from assessments.api.views import SelfCheckViewSet
 from communities import records
 from communities.api.records import HistoryViewSet, viewset_for
 from communities.api.views import CommunityViewSet, TownRecognitionViewSet
-from core.api.views import JobViewSet, TokenView, UnitViewSet, not_found
+from core.api.views import ApiTokenViewSet, JobViewSet, TokenView, UnitViewSet, not_found
 from dashboards.api.views import StatsCommunitiesView, StatsOverviewView, StatsTrendView, StatsUnitsView
 from designations.api.views import DesignationViewSet, EnrolmentViewSet, VerifyView
 from standards.api.views import StandardEditionViewSet
 
 router = DefaultRouter()
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("units", UnitViewSet, basename="unit")
 router.register("communities", CommunityViewSet, basename="community")
 # Every registered community record type (members/, facilities/, meetings/, ...) from its declaration.

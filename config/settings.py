@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -73,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: logs out a session idle for SESSION_IDLE_MINUTES.
+    "core.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change; history rows read the user from the request.
@@ -254,10 +255,18 @@ STATS_CACHE_SECONDS = env.int("STATS_CACHE_SECONDS", default=300)
 DESIGNATION_RENEWAL_DAYS = env.int("DESIGNATION_RENEWAL_DAYS", default=90)
 VERIFY_THROTTLE_RATE = env.str("API_THROTTLE_VERIFY", default="60/minute")
 
+# The number of proxies in front of the portal that append to X-Forwarded-For (0: clients connect
+# directly). It tells the login lockout and the API's per-address throttles the client's real address
+# (`core.security.client_address`); with 0, a forwarded header is ignored (any client can send one).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# API tokens (`POST /api/v1/auth/token/`) end this many days after they were issued.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous API call is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
@@ -286,6 +295,9 @@ REST_FRAMEWORK = {
         "token": env.str("API_THROTTLE_TOKEN", default="60/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Per-address throttles (token endpoint, certificate checks) read the client's address as the
+    # lockout does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社区规范化建设管理平台 API",
@@ -337,6 +349,8 @@ SESSION_COOKIE_HTTPONLY = True
 # A working day; closing the browser does not end it (staff keep one tab open across the day).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
+# ... but a session left without a request for this long ends (`core.security.IdleSessionMiddleware`).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # No script reads the CSRF cookie: pages put the token in forms and in htmx's hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -360,9 +374,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one
 # address (browser login, admin and the API's token endpoint alike), that pair is refused for the
-# cool-off, even with the right password. Counted in the database, so every web process sees them.
-# Behind a proxy REMOTE_ADDR is the proxy's, which makes the lock per user name: still safe.
+# cool-off, even with the right password; after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address
+# over all user names, that address is. Counted in the database, so every web process sees them.
+# Behind a proxy not declared in TRUSTED_PROXY_COUNT every client has the proxy's address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "core.security.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import changes
-from .models import ExportLog, Job, Tenant, Unit, User
+from .models import ApiToken, ExportLog, Job, Tenant, Unit, User
 
 
 @admin.register(Tenant)
@@ -67,4 +67,20 @@ class ExportLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by the API only (their key is shown once, to whoever asked); here they are
+    seen and revoked (deleted)."""
+
+    list_display = ["prefix", "user", "created_at", "last_used_at", "expires_at"]
+    search_fields = ["user__username", "user__full_name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import magic
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 
@@ -113,6 +113,18 @@ def served_type(kind: str) -> str:
     """The Content-Type a stored file is served with: its detected type when it is one we accept,
     otherwise an opaque download."""
     return kind if kind in EXTENSIONS else UNKNOWN_TYPE
+
+
+def stored_file(obj, field_name: str):
+    """The file held in `obj`'s file field `field_name`; None for an empty field, a field that is no
+    file field or a name that is no field at all (a download route then answers 404)."""
+    try:
+        model_field = type(obj)._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(model_field, models.FileField):
+        return None
+    return getattr(obj, field_name) or None
 
 
 def validate_evidence(upload):

@@ -39,19 +39,6 @@ MAX_ID = 2**63 - 1  # the largest a BigAutoField holds
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.Filter):
-    """`?community=<id>` as a whole number an id can be: 5.5 is no id, and a number past the column's
-    range would fail in the database (a 500); both are a 400 on the field."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validators", [MinValueValidator(1), MaxValueValidator(MAX_ID)])
-        kwargs.setdefault("error_messages", {"invalid": "编号须为整数。"})
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.Filter):
     """`?year=` as a whole number. By default any year a date can hold: a `__year` lookup with 0 or
     10000 would fail in the database layer (a 500), so such a value is refused on the field instead.

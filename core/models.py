@@ -1,23 +1,28 @@
+import hashlib
+import secrets
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from . import changes
 from .privacy import mask_phone
 from .roles import PARENT_TIER, ROLE_TIER, Role, Tier, role_may
 from .scope import ScopedQuerySet
-from .validators import validate_phone
+from .validators import NAME_VALIDATORS, validate_phone
 
 
 class Tenant(models.Model):
     """A city (or league, 盟): its own tree of units, users and standard editions."""
 
-    name = models.CharField("名称", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True, validators=NAME_VALIDATORS)
     code = models.SlugField("代码", max_length=30, unique=True, help_text="英文字母、数字或连字符")
     is_active = models.BooleanField("启用", default=True)
     # The city's own choices in the designation programme (set by its city office).
@@ -86,7 +91,7 @@ class Unit(models.Model):
         related_name="children",
         verbose_name="上级单位",
     )
-    name = models.CharField("名称", max_length=60)
+    name = models.CharField("名称", max_length=60, validators=NAME_VALIDATORS)
     code = models.CharField("区划代码", max_length=12, blank=True)
     tier = models.CharField("层级", max_length=10, choices=Tier.choices)
     zone = models.CharField("区域", max_length=10, choices=Zone.choices, blank=True)
@@ -153,7 +158,13 @@ class Unit(models.Model):
 
 
 class UserQuerySet(ScopedQuerySet):
-    pass
+    def set_active(self, active: bool) -> int:
+        """Enable or disable these users in one UPDATE (which skips `User.save`); the disabled lose
+        their API tokens as `save` would take them."""
+        changed = self.update(is_active=active)
+        if not active:
+            ApiToken.objects.filter(user__in=self.values("pk")).delete()
+        return changed
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -165,13 +176,15 @@ class User(AbstractUser):
 
     Role = Role
 
-    full_name = models.CharField("姓名", max_length=40, blank=True)
+    full_name = models.CharField("姓名", max_length=40, blank=True, validators=NAME_VALIDATORS)
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, verbose_name="租户")
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所在单位"
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    # Raised by "sign out everywhere": every session signed with the earlier value ends.
+    session_epoch = models.PositiveIntegerField("会话代次", default=0, editable=False)
 
     objects = PortalUserManager()
     personal_fields = {"phone": mask_phone}  # see core.privacy
@@ -186,6 +199,33 @@ class User(AbstractUser):
 
     def can(self, action: str) -> bool:
         return self.is_active and role_may(self.role, action)
+
+    def save(self, *args, **kwargs):
+        # `set_password` leaves the new raw password in `_password` until the save: a changed or reset
+        # password (own, by the city officer, in the admin) ends the user's API tokens, as it ends their
+        # sessions (whose hash follows the password). A disabled user keeps no token either.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            self.api_tokens.all().delete()
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, which every session carries; from the first "sign out
+        everywhere" on it covers `session_epoch` too (epoch 0 keeps Django's own value, so the
+        sessions alive before this rule was added stay valid)."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        salt = "core.models.User.get_session_auth_hash"
+        return salted_hmac(
+            salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    def sign_out_everywhere(self):
+        """End every session (the caller's own too) and every API token of this user."""
+        with transaction.atomic():
+            User.objects.filter(pk=self.pk).update(session_epoch=models.F("session_epoch") + 1)
+            self.refresh_from_db(fields=["session_epoch"])
+            self.api_tokens.all().delete()
 
     @property
     def tier(self) -> str | None:
@@ -204,6 +244,77 @@ class User(AbstractUser):
             raise ValidationError(
                 {"unit": f"“{Role(self.role).label}”须设在{Tier(required_tier).label}一级的单位。"}
             )
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The user's own tokens, nobody else's (like the inbox: personal, not scoped by unit)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
+class ApiToken(models.Model):
+    """A key for `Authorization: Token <key>`, issued by `POST /api/v1/auth/token/`.
+
+    Only the key's SHA-256 is stored, so a copy of the database lets nobody call the API; the key is
+    shown once, to whoever asked for it. A token ends at `expires_at` (API_TOKEN_TTL_DAYS after it was
+    issued), when its owner revokes it, changes or is given a new password, is disabled, or signs out
+    everywhere.
+    """
+
+    # Writing `last_used_at` on every call would turn each read into a write; once a minute is enough
+    # to tell a token in use from a forgotten one.
+    TOUCH_EVERY = timedelta(minutes=1)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("令牌开头", max_length=8, editable=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField("到期时间", editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+    @classmethod
+    def issue(cls, user) -> tuple["ApiToken", str]:
+        """A new token for `user` and its key (returned only here). The user's expired tokens go."""
+        key = secrets.token_hex(20)
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user,
+            key_digest=token_digest(key),
+            prefix=key[:8],
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+        )
+        cls.objects.filter(user=user, expires_at__lte=now).delete()
+        return token, key
+
+    @classmethod
+    def find(cls, key: str) -> "ApiToken | None":
+        return cls.objects.select_related("user", "user__unit").filter(key_digest=token_digest(key)).first()
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def touch(self):
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= self.TOUCH_EVERY:
+            self.last_used_at = now
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
 
 
 class JobQuerySet(ScopedQuerySet):

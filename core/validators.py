@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -52,3 +53,32 @@ PHONE_MESSAGE = "请填写正确的电话号码,如 13912345678 或 0551-6288123
 def validate_phone(value):
     if value and not PHONE_RE.fullmatch(str(value)):
         raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+
+
+# Characters that are not seen but change what is: the bidirectional embeddings, overrides and
+# isolates (U+202A–U+202E, U+2066–U+2069) make "社区甲" display as another string, and the zero-width
+# characters (U+200B–U+200F, U+2060, U+FEFF) make two names that look the same differ. A name of a
+# person, a unit or a community is read by people and matched by the portal, so none may hold them.
+INVISIBLE_CHARS = frozenset(
+    chr(code)
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x200B, 0x2010), 0x2060, 0xFEFF)
+)
+
+
+def validate_visible_text(value):
+    found = sorted({char for char in str(value or "") if char in INVISIBLE_CHARS})
+    if found:
+        codes = "、".join(f"U+{ord(char):04X}" for char in found)
+        raise ValidationError(
+            f"名称中不能含有看不见的字符或文字方向控制字符({codes}),请删除后重新填写。", code="invisible_char"
+        )
+
+
+# Every field holding such a name takes these (forms, API and Excel import all run model validators).
+NAME_VALIDATORS = [validate_visible_text]
+
+# A community's founding date: not before the People's Republic, not in the future.
+ESTABLISHED_ON_VALIDATORS = [
+    MinValueValidator(datetime.date(1949, 10, 1), message="成立日期不能早于1949年10月1日。"),
+    not_in_future,
+]

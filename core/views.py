@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,8 +17,8 @@ from . import exports, privacy
 from .exceptions import Conflict, JobsUnavailable, delete_or_refuse
 from .fields import attachment_header, detect_type, served_type, typed_name
 from .filtersets import ExportLogFilterSet, UserFilterSet
-from .forms import BulkUserForm, UserForm
-from .models import ExportLog, Job, Notification, User
+from .forms import BulkUserForm, PasswordChangeForm, UserForm
+from .models import ApiToken, ExportLog, Job, Notification, User
 from .roles import Action
 from .scope import assert_within_scope, may
 
@@ -192,9 +195,12 @@ class JobDownloadView(ScopedObjectMixin, generic.View):
             raise PermissionDenied
         if not job.result:
             raise Http404
-        return attachment(
-            job.result, name=job.params.get("filename"), fallback=job.params.get("list", "export")
-        )
+        return job_result(job)
+
+
+def job_result(job: Job) -> FileResponse:
+    """A job's file under the name it was made with (the page's and the API's download alike)."""
+    return attachment(job.result, name=job.params.get("filename"), fallback=job.params.get("list", "export"))
 
 
 class ExportView(ScopedViewMixin, generic.View):
@@ -274,7 +280,7 @@ class UserBulkView(UserAdminMixin, ScopedViewMixin, generic.View):
                 messages.error(request, errors[0])
             return redirect("user-list")
         active = form.cleaned_data["action"] == "enable"
-        changed = form.cleaned_data["users"].update(is_active=active)  # already limited to the scope
+        changed = form.cleaned_data["users"].set_active(active)  # already limited to the scope
         messages.success(request, f"已{'启用' if active else '停用'} {changed} 个用户。")
         return redirect(request.META.get("HTTP_REFERER") or "user-list")
 
@@ -331,3 +337,53 @@ class NotificationReadAllView(LoginRequiredMixin, generic.View):
         if changed:
             messages.success(request, f"已将 {changed} 条消息标为已读。")
         return redirect("inbox")
+
+
+class AccountView(LoginRequiredMixin, generic.TemplateView):
+    """The user's own account: their API tokens (to revoke), a password change, sign out everywhere."""
+
+    template_name = "core/account.html"
+
+    def get_context_data(self, **kwargs):
+        tokens = ApiToken.objects.for_user(self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
+            "tokens": tokens,
+            "now": timezone.now(),
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+        }
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, generic.View):
+    """POST: revoke one of the user's own tokens (another user's id is a 404)."""
+
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)
+        token.delete()
+        messages.success(request, f"令牌 {token} 已撤销。")
+        return redirect("account")
+
+
+class SignOutEverywhereView(LoginRequiredMixin, generic.View):
+    """POST: end all the user's sessions (this one too) and API tokens."""
+
+    def post(self, request):
+        request.user.sign_out_everywhere()
+        logout(request)
+        messages.success(request, "已在所有设备上退出,所有 API 令牌均已失效。请重新登录。")
+        return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own form; the save ends the user's other sessions and every API token (`User.save`)."""
+
+    template_name = "core/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_success_url(self):
+        return reverse("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "密码已修改。其他设备上的登录和所有 API 令牌均已失效。")
+        return response

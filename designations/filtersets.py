@@ -1,7 +1,8 @@
 import django_filters
 
+from communities.filtersets import CommunityFilter
 from communities.models import Community
-from core.filtersets import IdFilter, UnitSubtreeFilter, YearFilter
+from core.filtersets import UnitSubtreeFilter, YearFilter
 from core.validators import YEAR_VALIDATORS
 
 from .models import Designation, Enrolment
@@ -11,7 +12,7 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     """`?community=`, `?year=` and `?unit=` (subtree)."""
 
     unit = UnitSubtreeFilter(path_field="community__unit__path")
-    community = IdFilter(field_name="community_id", label="社区")
+    community = CommunityFilter()
     year = django_filters.NumberFilter(label="年度")
 
     class Meta:
@@ -35,7 +36,7 @@ class DesignationPageFilterSet(django_filters.FilterSet):
 class DesignationFilterSet(DesignationPageFilterSet):
     """`designations/`: `?year=`, `?title=`, `?unit=` (subtree) and `?community=`."""
 
-    community = IdFilter(field_name="community_id", label="社区")
+    community = CommunityFilter()
 
     class Meta(DesignationPageFilterSet.Meta):
         fields = ["year", "title", "unit", "community"]

@@ -10,7 +10,7 @@ from communities.models import CommunityRecord
 from core.fields import EvidenceField
 from core.privacy import mask_phone
 from core.uniqueness import UniqueRule
-from core.validators import not_in_future, validate_phone
+from core.validators import NAME_VALIDATORS, not_in_future, validate_phone
 
 
 def not_after_this_year(value):
@@ -52,7 +52,7 @@ class Member(CommunityRecord):
     # sub-committees (U-SUBC).
     COMMITTEES = (Body.RESIDENTS_COMMITTEE, Body.VILLAGERS_COMMITTEE)
 
-    name = models.CharField("姓名", max_length=40)
+    name = models.CharField("姓名", max_length=40, validators=NAME_VALIDATORS)
     body = models.CharField("所属组织", max_length=30, choices=Body.choices)
     role = models.CharField("职务", max_length=20, choices=Role.choices)
     full_time = models.BooleanField("专职", default=True)
@@ -142,7 +142,7 @@ class ResidentsGroup(CommunityRecord):
     households = models.PositiveIntegerField(
         "户数", validators=[MinValueValidator(1, message="户数必须为正整数。")]
     )
-    leader_name = models.CharField("组长姓名", max_length=40)
+    leader_name = models.CharField("组长姓名", max_length=40, validators=NAME_VALIDATORS)
     leader_elected_by_group = models.BooleanField("组长由本组居民推选", default=True)
     term_start = models.DateField("任期开始")
     term_end = models.DateField("任期结束")
@@ -179,7 +179,7 @@ class ResidentsGroup(CommunityRecord):
 class BuildingLeader(CommunityRecord):
     """U-BLDG: one building leader (门栋长) per 20–30 households."""
 
-    name = models.CharField("姓名", max_length=40)
+    name = models.CharField("姓名", max_length=40, validators=NAME_VALIDATORS)
     building = models.CharField("楼栋(单元)", max_length=60)
     households = models.PositiveIntegerField(
         "联系户数", validators=[MinValueValidator(1, message="联系户数必须为正整数。")]
@@ -283,7 +283,7 @@ class ElectionCandidate(CommunityRecord):
     election = models.ForeignKey(
         Election, on_delete=models.CASCADE, related_name="candidates", verbose_name="选举"
     )
-    name = models.CharField("姓名", max_length=40)
+    name = models.CharField("姓名", max_length=40, validators=NAME_VALIDATORS)
     resident_since = models.DateField("在本社区居住起始日期", validators=[not_in_future])
     on_election_committee = models.BooleanField("同时为选举委员会成员", default=False)
     elected = models.BooleanField("当选", default=False)
@@ -339,7 +339,11 @@ class Training(CommunityRecord):
         verbose_name="受训成员",
     )
     trainee_name = models.CharField(
-        "受训人姓名", max_length=40, blank=True, help_text="未选择受训成员时填写;选择成员时可留空。"
+        "受训人姓名",
+        max_length=40,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="未选择受训成员时填写;选择成员时可留空。",
     )
     organiser_tier = models.CharField("举办层级", max_length=10, choices=Tier.choices)
     held_on = models.DateField("培训日期", validators=[not_in_future])
@@ -385,7 +389,7 @@ class Training(CommunityRecord):
 class ReserveCadre(CommunityRecord):
     """后备干部: reserve cadres kept by the community."""
 
-    name = models.CharField("姓名", max_length=40)
+    name = models.CharField("姓名", max_length=40, validators=NAME_VALIDATORS)
     birth_year = models.PositiveSmallIntegerField(
         "出生年份",
         validators=[MinValueValidator(1940, message="出生年份不能早于1940年。"), not_after_this_year],
@@ -410,7 +414,7 @@ class PartyMemberCase(CommunityRecord):
     """V-MEMBER: developing a new party member — appraisal, exam, public notice ("两推一评一考一公示";
     the documents give the 7-day notice only for branch candidates, V-NOTICE, so no length is checked)."""
 
-    name = models.CharField("姓名", max_length=40)
+    name = models.CharField("姓名", max_length=40, validators=NAME_VALIDATORS)
     appraisal_approval_percent = models.DecimalField(
         "民主测评赞成率(%)",
         max_digits=5,

@@ -9,6 +9,7 @@ from communities.models import Community
 from core.exceptions import Conflict
 from core.measures import MEASURES
 from core.models import Tenant
+from core.roles import Action
 from core.scope import ScopedQuerySet
 from core.uniqueness import UniqueRule, UniqueRulesMixin
 
@@ -46,10 +47,20 @@ class EditionLocked(Conflict):
 class EditionQuerySet(ScopedQuerySet):
     """Scope of editions: a city's own editions (its tenant) are its users' role scope; the shipped
     editions (tenant null) are read by everybody, as an exception that never allows a write, exactly
-    like a guardian read grant in `core.scope`."""
+    like a guardian read grant in `core.scope`. A draft is work in progress of those who manage the
+    standards: nobody else reads it (nor its indicators), not even at the city's own districts, whose
+    self-checks only ever use published editions."""
 
-    # Path from the model to the edition's tenant.
+    # Paths from the model to the edition's tenant and status.
     tenant_field = "tenant"
+    status_field = "status"
+
+    def visible_to(self, user):
+        visible = super().visible_to(user)
+        if getattr(user, "is_authenticated", False) and not user.is_superuser:
+            if not user.can(Action.MANAGE_STANDARDS):
+                visible = visible.filter(**{self.status_field: "published"})
+        return visible
 
     def scope_q(self, user) -> models.Q:
         return models.Q(**{f"{self.tenant_field}_id": user.tenant_id})
@@ -227,6 +238,7 @@ class StandardEdition(models.Model):
 
 class IndicatorQuerySet(EditionQuerySet):
     tenant_field = "edition__tenant"
+    status_field = "edition__status"
 
 
 class Indicator(UniqueRulesMixin, models.Model):

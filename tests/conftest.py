@@ -3,10 +3,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import Unit
+from core.models import ApiToken, Unit
 from core.roles import Role
 from demo.factories import (
     CityFactory,
@@ -93,8 +92,8 @@ def api():
     client = APIClient()
 
     def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = ApiToken.issue(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     client.as_user = as_user

@@ -153,7 +153,7 @@ class SelfCheckEventSerializer(serializers.ModelSerializer):
 
 
 class IndicatorEvidenceSerializer(serializers.ModelSerializer):
-    file = serializers.SerializerMethodField(help_text="下载地址(登录后在管辖范围内可下载)")
+    file = serializers.SerializerMethodField(help_text="下载地址(令牌或登录会话均可,限管辖范围内)")
     uploaded_by = serializers.CharField(source="uploaded_by.__str__", read_only=True)
 
     class Meta:
@@ -162,7 +162,7 @@ class IndicatorEvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_file(self, evidence) -> str:
-        url = reverse("indicator-evidence-file", args=[evidence.pk])
+        url = reverse("api:self-check-evidence-file", args=[evidence.self_check_id, evidence.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

@@ -5,12 +5,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from core.api.schema import UnjudgedConflictSerializer
 from core.api.serializers import JobCreatedSerializer
-from core.api.views import ExportActionMixin, ReadOnlyScopedViewSet
+from core.api.views import DOWNLOAD_ACTION, DOWNLOAD_SCHEMA, ExportActionMixin, ReadOnlyScopedViewSet
 from core.roles import Action
+from core.views import attachment
 from standards import printing
 from standards.api.views import SHEET_ACTION, sheet_format, sheet_schema
 
@@ -137,6 +139,16 @@ class SelfCheckViewSet(ExportActionMixin, ReadOnlyScopedViewSet):
             items = check.evidence.select_related("uploaded_by")
             return Response(IndicatorEvidenceSerializer(items, many=True, context={"request": request}).data)
         return self.take_step(STEPS["evidence"], request, pk)
+
+    @extend_schema(**DOWNLOAD_SCHEMA)
+    @action(**DOWNLOAD_ACTION, url_path=r"evidence/(?P<evidence_pk>\d+)/file", url_name="evidence-file")
+    def evidence_file(self, request, pk, evidence_pk):
+        """One filed document of the self-check, for token clients as for sessions."""
+        check = self.get_object()
+        evidence = get_object_or_404(
+            IndicatorEvidence.objects.visible_to(request.user), self_check=check, pk=evidence_pk
+        )
+        return attachment(evidence.file)
 
     @extend_schema(request=None, responses={200: SelfCheckEventSerializer(many=True)})
     @action(

@@ -1,28 +1,31 @@
 """The REST side of the record registry: one base serializer and one base viewset."""
 
 from django.db import models
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 
 from core.api.serializers import ScopedModelSerializer
-from core.api.views import ExportActionMixin, ScopedViewSet
+from core.api.views import ExportActionMixin, FileDownloadMixin, ScopedViewSet
 from core.fields import ChoiceListField
 
 from .. import records
+from ..filtersets import HistoryFilterSet
 from ..history import community_history, record_history
 from ..models import Community
 
 
 class EvidenceFileField(serializers.FileField):
-    """Uploads are checked by content (model validators); reads give the scoped download URL."""
+    """Uploads are checked by content (model validators); reads give the record's download route in
+    the API (`<slug>/{id}/files/{field}/`), which takes the caller's token as well as a session."""
 
     def to_representation(self, value):
         if not value:
             return None
         record_type = records.for_model(type(value.instance))
-        url = f"/records/{record_type.slug}/{value.instance.pk}/files/{value.field.name}/"
+        url = reverse(f"api:{record_type.slug}-file", args=[value.instance.pk, value.field.name])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -59,9 +62,11 @@ class RecordViewSet(ExportActionMixin, ScopedViewSet):
 
 
 def viewset_for(record_type: records.RecordType):
+    # Only a record type that holds files has the route that serves them (`files/{field}/`).
+    holds_files = any(isinstance(field, models.FileField) for field in record_type.model._meta.fields)
     return type(
         f"{record_type.model.__name__}ViewSet",
-        (RecordViewSet,),
+        (FileDownloadMixin, RecordViewSet) if holds_files else (RecordViewSet,),
         {
             "model": record_type.model,
             "serializer_class": record_type.serializer,
@@ -98,10 +103,10 @@ class HistoryViewSet(viewsets.GenericViewSet):
         ]
     )
     def list(self, request):
-        community_id = request.query_params.get("community", "")
-        if not community_id.isdigit():
-            raise ValidationError({"community": ["请给出社区编号。"]})
-        community = get_object_or_404(Community.objects.visible_to(request.user), pk=community_id)
+        query = HistoryFilterSet(request.query_params, queryset=Community.objects.none(), request=request)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        community = query.form.cleaned_data["community"]
         if "record" in request.query_params:
             record_type = records.find(request.query_params["record"])
             object_id = request.query_params.get("id", "")

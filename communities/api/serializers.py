@@ -60,7 +60,7 @@ class TownRecognitionSerializer(ScopedModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if instance.evidence:
-            url = reverse("town-recognition-file", args=[instance.pk])
+            url = reverse("api:town-recognition-file", args=[instance.pk, "evidence"])
             request = self.context.get("request")
             data["evidence"] = request.build_absolute_uri(url) if request else url
         return data

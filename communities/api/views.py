@@ -1,4 +1,4 @@
-from core.api.views import ExportActionMixin, ScopedViewSet
+from core.api.views import ExportActionMixin, FileDownloadMixin, ScopedViewSet
 
 from ..filtersets import CommunityFilterSet, TownRecognitionFilterSet
 from ..models import Community, TownRecognition
@@ -16,7 +16,7 @@ class CommunityViewSet(ExportActionMixin, ScopedViewSet):
         return super().get_queryset().select_related("unit")
 
 
-class TownRecognitionViewSet(ExportActionMixin, ScopedViewSet):
+class TownRecognitionViewSet(FileDownloadMixin, ExportActionMixin, ScopedViewSet):
     model = TownRecognition
     serializer_class = TownRecognitionSerializer
     filterset_class = TownRecognitionFilterSet

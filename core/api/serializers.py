@@ -3,7 +3,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core import privacy
-from core.models import Job, Unit
+from core.models import ApiToken, Job, Unit
 from core.validators import bound_messages
 
 
@@ -87,8 +87,17 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result_url(self, job) -> str | None:
         if not job.result:
             return None
-        return self.context["request"].build_absolute_uri(reverse("job-download", args=[job.pk]))
+        return self.context["request"].build_absolute_uri(reverse("api:job-result", args=[job.pk]))
 
 
 class JobCreatedSerializer(serializers.Serializer):
     job = serializers.IntegerField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    prefix = serializers.CharField(read_only=True, help_text="令牌的前 8 个字符,用于辨认")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "created_at", "last_used_at", "expires_at"]
+        read_only_fields = fields

@@ -3,24 +3,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 
 from core.api.renderers import JSONRenderer
-from core.api.views import ReadOnlyScopedViewSet
+from core.api.views import FileNegotiation, ReadOnlyScopedViewSet
 from core.roles import Action
 
 from .. import printing
 from ..filtersets import StandardEditionFilterSet
 from ..models import Indicator, StandardEdition
 from .serializers import StandardEditionSerializer
-
-
-class FileNegotiation(DefaultContentNegotiation):
-    """For a route whose `?format=` names the file it writes (`sheet_format`), not a renderer: DRF would
-    answer an unknown format with a 404 before the view runs. Refusals are JSON, whatever was asked."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def sheet_format(request) -> str:

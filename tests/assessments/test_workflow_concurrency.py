@@ -7,11 +7,11 @@ import time
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import runs, workflow
 from assessments.models import SelfCheck, SelfCheckEvent
+from core.models import ApiToken
 from core.roles import Role
 from demo.factories import EnrolmentFactory, UserFactory
 from standards.models import Indicator
@@ -47,7 +47,7 @@ def test_two_reviewers_at_once_cannot_both_approve(world, monkeypatch):
 
     def approve(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user)[1]}")
         start.wait()
         try:
             response = client.post(

@@ -68,7 +68,7 @@ def test_api_multipart_stores_the_minutes_and_returns_the_scoped_link(world, api
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["minutes"].endswith(f"/records/meetings/{body['id']}/files/minutes/")
+    assert body["minutes"].endswith(f"/api/v1/meetings/{body['id']}/files/minutes/")
     assert body["warnings"] == []
     assert Meeting.objects.get().minutes.read() == PDF
 
@@ -238,7 +238,7 @@ def test_other_evidence_fields_store_serve_and_refuse(world, api, client, slug, 
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    assert created.json()[field].endswith(f"/records/{slug}/{pk}/files/{field}/")
+    assert created.json()[field].endswith(f"/api/v1/{slug}/{pk}/files/{field}/")
     assert created.json()["warnings"] == []
 
     client.force_login(world.reviewer)

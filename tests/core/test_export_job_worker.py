@@ -87,9 +87,8 @@ def test_clerk_export_runs_as_job_and_downloads_only_the_clerks_communities(worl
         assert "@" in job.worker, f"job.worker={job.worker!r} is not a Celery worker node name"
 
     path = urlparse(body["result_url"]).path
-    assert path == f"/jobs/{job_id}/download/"
-    client.force_login(world.clerk)
-    download = client.get(path)
+    assert path == f"/api/v1/jobs/{job_id}/result/"
+    download = api.get(path)  # with the clerk's token, as `_start_export` left it
     assert download.status_code == 200
     assert ".xlsx" in download["Content-Disposition"]
     content = b"".join(download.streaming_content)

@@ -14,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
@@ -23,7 +22,7 @@ from assessments.models import IndicatorEvidence, SelfCheck
 from communities import records
 from communities.models import TownRecognition
 from config import settings as project_settings
-from core.models import Job
+from core.models import ApiToken, Job
 from demo.factories import PASSWORD, UserFactory
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -116,6 +115,64 @@ def test_browser_and_api_failures_count_together(world, client, api):
     fail_browser_logins(client, "clerk", limit - 1)
     assert api_login(api, "clerk", "wrong-password").status_code == 429
     assert browser_login(client, "clerk", PASSWORD).status_code == 429
+
+
+# ---- lockout behind a proxy and per address ----------------------------------------------------------
+PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # the proxy every client reaches the portal through
+
+
+def via_proxy(address: str, spoofed: str = "") -> dict:
+    forwarded = f"{spoofed}, {address}" if spoofed else address
+    return {**PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+def test_behind_a_trusted_proxy_one_address_cannot_lock_a_user_out_everywhere(world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = Client()
+    fail_browser_logins(attacker, "officer", django_settings.AXES_FAILURE_LIMIT, **via_proxy("203.0.113.9"))
+    assert browser_login(attacker, "officer", PASSWORD, **via_proxy("203.0.113.9")).status_code == 429
+    # The officer, through the same proxy from his own address, still logs in.
+    assert browser_login(Client(), "officer", PASSWORD, **via_proxy("198.51.100.7")).status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_without_the_proxy_setting_a_forwarded_header_is_not_believed(world, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    fail_browser_logins(Client(), "clerk", django_settings.AXES_FAILURE_LIMIT, **via_proxy("203.0.113.9"))
+    # A different forwarded address does not escape the lock of the peer's address.
+    assert browser_login(Client(), "clerk", PASSWORD, **via_proxy("198.51.100.7")).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.2"}
+
+
+def test_an_address_the_client_puts_in_front_is_not_believed(world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number in range(django_settings.AXES_FAILURE_LIMIT):
+        browser_login(
+            Client(), "clerk", "wrong-password", **via_proxy("203.0.113.9", spoofed=f"192.0.2.{number}")
+        )
+    assert browser_login(Client(), "clerk", PASSWORD, **via_proxy("203.0.113.9")).status_code == 429
+
+
+def test_one_address_trying_many_user_names_is_locked_as_an_address(world, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    per_name = django_settings.AXES_FAILURE_LIMIT - 1  # never reaches the per-name limit
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for name in ("clerk", "reviewer"):
+        assert fail_browser_logins(Client(), name, per_name, **attacker) == [200] * per_name
+    # 8 failures from this address: every user name is refused here, the right password too ...
+    assert browser_login(Client(), "officer", PASSWORD, **attacker).status_code == 429
+    assert api_login(APIClient(), "reader", PASSWORD, **attacker).status_code == 429
+    # ... and nowhere else.
+    assert browser_login(Client(), "officer", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_the_address_limit_ends_after_the_cool_off(world, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    for name in ("clerk", "reviewer"):
+        fail_browser_logins(Client(), name, 2)
+    assert browser_login(Client(), "officer", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert browser_login(Client(), "officer", PASSWORD).status_code == 302
 
 
 # ---- password hashing ------------------------------------------------------------------------------
@@ -218,7 +275,7 @@ def test_api_is_throttled_per_user_with_retry_after(world, api, client, monkeypa
 
     # Keyed by the user, not the address: another token from the same address still reads...
     reader = APIClient()
-    reader.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=world.reader)[0].key}")
+    reader.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(world.reader)[1]}")
     assert reader.get("/api/v1/communities/").status_code == 200
     # ... and the same user's browser session shares the user's allowance.
     client.force_login(world.clerk)

@@ -245,14 +245,21 @@ class TestPublish:
 
 class TestScope:
     def test_editions_are_the_citys_plus_the_shipped_ones(self, world, draft):
+        shipped = {(code, version) for code in ("U", "R", "V") for version in (1, 2)}
+        assert set(StandardEdition.objects.visible_to(world.officer).values_list("code", "version")) == (
+            shipped | {("U", 3)}
+        )
+        # The city's draft is read by those who edit it only; the others read the published editions.
+        for user in (world.clerk, world.reviewer, world.reader, world.reader_d1):
+            assert set(StandardEdition.objects.visible_to(user).values_list("code", "version")) == shipped
+            assert not Indicator.objects.visible_to(user).filter(edition=draft).exists()
         for user in (world.clerk, world.reviewer, world.officer, world.reader_d1):
-            assert set(StandardEdition.objects.visible_to(user).values_list("code", "version")) == {
-                (code, version) for code in ("U", "R", "V") for version in (1, 2)
-            } | {("U", 3)}
             assert list(StandardEdition.objects.within_scope(user)) == [draft]
         assert draft not in StandardEdition.objects.visible_to(world.other_officer)
         assert not Indicator.objects.visible_to(world.other_officer).filter(edition=draft).exists()
         assert (
-            Indicator.objects.visible_to(world.clerk).filter(edition=draft).count()
+            Indicator.objects.visible_to(world.officer).filter(edition=draft).count()
             == shipped_edition().indicators.count()
         )
+        editing.publish(draft, world.officer)
+        assert draft in StandardEdition.objects.visible_to(world.reviewer)

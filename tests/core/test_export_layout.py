@@ -89,6 +89,14 @@ class TestListExports:
         year = sheet.column_dimensions[get_column_letter(header.index("户数") + 1)].width
         assert year < width
 
+    def test_the_apis_download_bears_the_same_name_as_the_pages(self, world, export, api):
+        page = export(world.clerk, "communities")
+        job = Job.objects.filter(owner=world.clerk).latest("pk")
+        response = api.as_user(world.clerk).get(f"/api/v1/jobs/{job.pk}/result/")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == page["Content-Disposition"]
+        assert quote("东华街道-社区名录-") in response["Content-Disposition"]
+
     def test_the_id_column_is_the_rows_database_id(self, world, export):
         (sheet,) = sheets_of(export(world.reviewer, "communities"))
         rows = list(sheet.values)

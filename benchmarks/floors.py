@@ -46,26 +46,30 @@ def read_labels() -> list[str]:
 
 
 class NullSink:
-    """A file that keeps nothing: COPY's output is only counted."""
+    """A file that keeps nothing: COPY's output is only counted (bytes, and rows: COPY's text format
+    ends each row with a newline and escapes those inside values)."""
 
     def __init__(self):
         self.bytes = 0
+        self.rows = 0
 
     def write(self, data) -> int:
         self.bytes += len(data)
+        self.rows += data.count(b"\n" if isinstance(data, bytes) else "\n")
         return len(data)
 
 
 def read_floor(tenant) -> dict:
     """Copy every table the measures read, restricted to the tenant's communities, into a null sink:
-    {"seconds", "bytes", "tables": {db_table: seconds}}. PostgreSQL only (COPY)."""
+    {"seconds", "bytes", "rows", "tables": {db_table: seconds}, "table_rows": {db_table: rows}}.
+    PostgreSQL only (COPY)."""
     from django.apps import apps
     from django.db import connection
 
     from communities.models import Community
 
     communities = Community.objects.filter(unit__tenant=tenant).values("pk")
-    tables = {}
+    tables, table_rows = {}, {}
     sink = NullSink()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: copy_expert
@@ -77,7 +81,15 @@ def read_floor(tenant) -> dict:
                 rows = model.objects.filter(community_id__in=communities)
             sql, params = rows.query.sql_with_params()
             statement = raw.mogrify(sql, params).decode()
+            before = sink.rows
             started = time.perf_counter()
             raw.copy_expert(f"COPY ({statement}) TO STDOUT", sink)
             tables[model._meta.db_table] = time.perf_counter() - started
-    return {"seconds": sum(tables.values()), "bytes": sink.bytes, "tables": tables}
+            table_rows[model._meta.db_table] = sink.rows - before
+    return {
+        "seconds": sum(tables.values()),
+        "bytes": sink.bytes,
+        "rows": sink.rows,
+        "tables": tables,
+        "table_rows": table_rows,
+    }

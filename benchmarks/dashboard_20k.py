@@ -13,6 +13,11 @@ ones and "五个好" recognitions (all bulk-written once, and reused when kept).
 Each measured request goes through Django's whole stack in this process (middleware, view, template,
 session), so the time is the server's; the figures' cache is emptied before each cold request.
 
+Its floor, in the same run: the officer's figures (`dashboards.stats.dashboard`) computed cold in this
+process, against the very statements they sent (captured) executed again raw through a cursor and
+fetched: what the database alone takes for the grouped queries, against which the figures' own
+computation (queries, rows into Python, adding up, the cache) reads as a ratio.
+
 Usage: `make bench-dashboard` or `python -m benchmarks.dashboard_20k [--communities N] [--compare M]
 [--year Y] [--repeat R] [--keep] [--fresh]`.
 """
@@ -187,6 +192,32 @@ def measure(city: dict, year: int, repeat: int) -> dict:
     return found
 
 
+def figures_floor(city: dict, year: int, repeat: int) -> tuple[float, float, int]:
+    """(figures s, raw s, statements): the median of `repeat` cold computations of the officer's
+    dashboard figures, and of the same statements (as each computation sent them) run raw."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboards import stats
+
+    computed, raw = [], []
+    for _ in range(repeat):
+        stats.invalidate()
+        with CaptureQueriesContext(connection) as sent:
+            started = time.perf_counter()
+            stats.dashboard(city["officer"], year)
+            computed.append(time.perf_counter() - started)
+        statements = [query["sql"] for query in sent.captured_queries]
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            raw.append(time.perf_counter() - started)
+    return statistics.median(computed), statistics.median(raw), len(statements)
+
+
 def print_results(results: dict[int, dict], year: int, repeat: int) -> None:
     print(
         f"\n== the city officer's dashboard, {year} (median of {repeat} cold requests; cache emptied each time) =="
@@ -271,6 +302,14 @@ def main(argv=None) -> int:
                 )
             results[size] = measure(city, args.year, args.repeat)
         print_results(results, args.year, args.repeat)
+        from benchmarks.floors import ratio_line
+
+        computed, raw, statements = figures_floor(city, args.year, args.repeat)
+        print(
+            f"\nthe {size:,}-community city's figures (stats.dashboard, cold, median of {args.repeat}) "
+            f"against their {statements} statements run raw:"
+        )
+        print(ratio_line("floor", "dashboard", computed, "raw queries", raw))
         return 0
     finally:
         release_database(args)

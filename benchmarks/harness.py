@@ -266,11 +266,14 @@ def print_generation(cities: list[dict], year: int) -> None:
 
 
 class Worker:
-    """A real Celery worker process (solo pool, one process), started and stopped by the benchmark."""
+    """A real Celery worker process (solo pool, one process), started and stopped by the benchmark.
+    `index` tells apart the workers of one benchmark (`Workers`): node name and log."""
 
-    def __init__(self, env: dict, query_log: str):
-        self.log_path = Path(tempfile.gettempdir()) / f"bench_self_check_worker_{os.getpid()}.log"
+    def __init__(self, env: dict, query_log: str, index: int = 0):
+        suffix = f"_{index}" if index else ""
+        self.log_path = Path(tempfile.gettempdir()) / f"bench_self_check_worker_{os.getpid()}{suffix}.log"
         self.query_log = query_log
+        self.node = WORKER_NODE.replace("@", f"-{index}@") if index else WORKER_NODE
         celery = Path(sys.executable).with_name("celery")
         self.command = [
             str(celery) if celery.exists() else "celery",
@@ -283,7 +286,7 @@ class Worker:
             "--without-gossip",
             "--without-mingle",
             "-n",
-            WORKER_NODE,
+            self.node,
             "-I",
             "benchmarks.harness",
         ]
@@ -300,7 +303,7 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        node = WORKER_NODE.replace("%h", platform.node())
+        node = self.node.replace("%h", platform.node())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -344,6 +347,49 @@ class Worker:
             if tasks >= chunks + 1 or time.monotonic() > deadline:
                 return (total, tasks) if tasks else None
             time.sleep(0.1)
+
+
+class Workers:
+    """K workers (each a `Worker`: its own process, solo pool) reading the same queue, answering as one
+    worker does: alive while all are, the first dead one's log, the statements of all."""
+
+    def __init__(self, env: dict, query_log: str, count: int):
+        self.workers = [Worker(env, query_log, index) for index in range(count)]
+        self.query_log = query_log
+
+    def __len__(self):
+        return len(self.workers)
+
+    @property
+    def log_path(self) -> Path:
+        dead = [worker for worker in self.workers if not worker.alive()]
+        return (dead or self.workers)[0].log_path
+
+    def start(self, app, timeout: float = 60) -> None:
+        try:
+            for worker in self.workers:
+                worker.start(app, timeout)
+        except BenchError:
+            self.stop()
+            raise
+
+    def alive(self) -> bool:
+        return all(worker.alive() for worker in self.workers)
+
+    def tail(self, lines: int = 30) -> str:
+        dead = [worker for worker in self.workers if not worker.alive()]
+        return (dead or self.workers)[0].tail(lines)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def unlink_logs(self) -> None:
+        for worker in self.workers:
+            worker.log_path.unlink(missing_ok=True)
+
+    def queries(self, job_id: int, chunks: int, wait: float = 5.0) -> tuple[int, int] | None:
+        return self.workers[0].queries(job_id, chunks, wait)  # one log, which every worker appends to
 
 
 def pg_stat_statements_ready() -> bool:

@@ -10,8 +10,14 @@ rows; two forked processes write the chunks) and reused by a later run when the 
 (`--keep`; `--skip-generate` keeps it too) and already holds it. Before every measured run the city's
 earlier self-checks and self-check jobs are deleted, so each run is a first run.
 
+Beside the target, every figure reads as a ratio (`benchmarks.floors`, docs/benchmarks.md): right
+before the largest city's run its records are read once, raw (the floor), and after it a sample of its
+communities is evaluated one at a time (the naive path, `benchmarks.naive`), which must give the
+batched run's results. `--workers K` runs the largest city again with K workers (and with 2), for
+the throughput per worker.
+
 Usage: `make bench-self-check` or `python -m benchmarks.self_check_20k [--communities N] [--compare M]
-[--year Y] [--keep] [--skip-generate] [--generate-only] [--fresh]`.
+[--year Y] [--naive-sample S] [--workers K] [--keep] [--skip-generate] [--generate-only] [--fresh]`.
 
 The harness (services, database, worker, the city's generation and reuse) is `benchmarks.harness`; the
 city is `demo.city`'s, the one the demo and the drills build too. This module is the measured run and
@@ -32,7 +38,7 @@ from benchmarks.harness import (
     QUERY_LOG_ENV,
     TARGET_COMMUNITIES,
     BenchError,
-    Worker,
+    Workers,
     _with_path,
     check_redis,
     city_arguments,
@@ -53,7 +59,7 @@ TARGET_SECONDS = 60
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
-def measure(city: dict, year: int, worker: Worker, timeout: float, use_pgss: bool) -> dict:
+def measure(city: dict, year: int, worker: Workers, timeout: float, use_pgss: bool) -> dict:
     from assessments.runs import start_run
     from core.models import Job
 
@@ -183,6 +189,66 @@ def print_runs(runs: list[dict], year: int, chunk_size: int, use_pgss: bool) -> 
         )
 
 
+def print_floor(run: dict, floor: dict) -> None:
+    from benchmarks.floors import ratio_line
+
+    print()
+    print(ratio_line("floor", "run", run["wall"], "floor", floor["seconds"]))
+
+
+def naive_comparison(city: dict, run: dict, year: int, size: int) -> list[str]:
+    """The naive path on `size` of the city's communities, after its batched run: prints the naive
+    ratio and returns the differences from the batched run's stored results (none expected)."""
+    from benchmarks import naive
+    from benchmarks.floors import naive_line
+    from communities.models import Community
+
+    ids = list(
+        Community.objects.filter(unit__tenant=city["tenant"]).order_by("pk").values_list("pk", flat=True)
+    )
+    chosen = naive.sample(ids, size)
+    batched = naive.stored(chosen, year)
+    found, elapsed = naive.evaluate(chosen, year)
+    differences = naive.differences(found, batched)
+    print(naive_line(elapsed / len(chosen) * 1000, run["wall"] / run["n"] * 1000))
+    print(
+        f"  naive sample: {len(chosen):,} of {len(ids):,} communities, evaluated one at a time in "
+        f"{elapsed:.2f} s; results {'the same as the batched run' if not differences else 'DIFFERENT'}"
+    )
+    for line in differences:
+        print(f"  {line}")
+    return differences
+
+
+def print_scaling(by_workers: dict[int, dict]) -> None:
+    """Throughput per worker of the same city's run with 1, 2 (and K) workers, and the scaling."""
+    print("\n== workers (the same city, each run a first run; every worker a solo-pool process) ==")
+    print(f"{'workers':>8} {'wall s':>7} {'comm/s':>8} {'per worker':>11} {'scaling':>8}")
+    one = by_workers[1]
+    for count, run in sorted(by_workers.items()):
+        rate = run["n"] / run["wall"]
+        scaling = f"×{one['wall'] / run['wall']:.2f}"
+        print(f"{count:>8} {run['wall']:>7.1f} {rate:>8,.0f} {rate / count:>11,.0f} {scaling:>8}")
+    chunks = one["chunks"]
+    if chunks < max(by_workers):
+        print(
+            f"note: the city is {chunks} chunk{'s' if chunks > 1 else ''}: a worker more than chunks has nothing to do"
+        )
+    if 2 in by_workers:
+        print(
+            f"scaling 1 → 2 workers: ×{one['wall'] / by_workers[2]['wall']:.2f} "
+            f"(×2 would be linear; {os.cpu_count()} cores shared with PostgreSQL and Redis)"
+        )
+
+
+def start_workers(env: dict, query_log: Path, count: int, app) -> Workers:
+    workers = Workers(env, str(query_log), count)
+    started = time.perf_counter()
+    workers.start(app)
+    print(f"\n{count} worker{'s' if count > 1 else ''} started in {time.perf_counter() - started:.1f} s")
+    return workers
+
+
 # ---- main -----------------------------------------------------------------------------------------
 
 
@@ -205,10 +271,24 @@ def parse_args(argv=None):
     )
     parser.add_argument("--generate-only", action="store_true", help="generate (and time) the data only")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds to wait for one run (1200)")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=500,
+        help="communities evaluated one at a time after the run, for the naive ratio (500; 0: none)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="K ≥ 2: run the largest city again with 2 and K Celery workers, for the scaling (1)",
+    )
     city_arguments(parser)
     args = parser.parse_args(argv)
-    if args.communities < 1 or args.compare < 0:
-        parser.error("--communities must be positive and --compare not negative")
+    if args.communities < 1 or args.compare < 0 or args.naive_sample < 0 or args.workers < 1:
+        parser.error(
+            "--communities and --workers must be positive, --compare and --naive-sample not negative"
+        )
     if args.skip_generate and args.fresh:
         parser.error("--skip-generate uses the kept database; --fresh would drop it")
     args.keep = args.keep or args.skip_generate
@@ -275,19 +355,34 @@ def main(argv=None) -> int:
             QUERY_LOG_ENV: str(query_log),
             "PYTHONUNBUFFERED": "1",
         }
-        worker = Worker(env, str(query_log))
-        started = time.perf_counter()
-        worker.start(app)
-        print(f"\nworker started in {time.perf_counter() - started:.1f} s")
+        worker = start_workers(env, query_log, 1, app)
         use_pgss = pg_stat_statements_ready()
+        from benchmarks.floors import read_floor
+
         runs = []
+        floor = None
         for city in cities:
+            if city is cities[-1]:
+                floor = read_floor(city["tenant"])  # right before the run, on the same city
             print(f"  running the self-check of {city['n']:,} communities …", flush=True)
             runs.append(measure(city, args.year, worker, args.timeout, use_pgss))
         print_runs(runs, args.year, settings.SELF_CHECK_CHUNK_SIZE, use_pgss)
         print_levels(cities[-1], args.year)
-        query_log.unlink(missing_ok=True)
+        print_floor(runs[-1], floor)
         ok = all(run["job"].state == "done" for run in runs)
+        if args.naive_sample and runs[-1]["job"].state == "done":
+            ok = not naive_comparison(cities[-1], runs[-1], args.year, args.naive_sample) and ok
+        if args.workers >= 2:
+            by_workers = {1: runs[-1]}
+            for count in sorted({2, args.workers}):
+                worker.stop()
+                worker.unlink_logs()
+                worker = start_workers(env, query_log, count, app)
+                print(f"  running the self-check of {cities[-1]['n']:,} communities again …", flush=True)
+                by_workers[count] = measure(cities[-1], args.year, worker, args.timeout, use_pgss)
+                ok = ok and by_workers[count]["job"].state == "done"
+            print_scaling(by_workers)
+        query_log.unlink(missing_ok=True)
         if not ok:
             print(f"worker log kept: {worker.log_path}")
         return 0 if ok else 1
@@ -295,7 +390,7 @@ def main(argv=None) -> int:
         if worker is not None:
             worker.stop()
             if ok:
-                worker.log_path.unlink(missing_ok=True)
+                worker.unlink_logs()
         release_database(args, ": a later run with --keep or --skip-generate reuses it")
 
 

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "core.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Marks the pure reads (the API's lists and details, the figures) a read replica may answer.
+    "core.replica.ReplicaReadsMiddleware",
     # Records who made each change; history rows read the user from the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes asks: turns a login refused for lockout into the lockout page.
@@ -124,6 +126,21 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c jit=off -c random_page_cost={random_page_cost}"
     )
+
+# A read replica of `default` (docs/operations.md, "A read replica"): when set, the API's list and
+# detail answers and the programme figures are read from it (`core.replica`); writes, and every read
+# inside a transaction or about who the caller is, stay on `default`. Unset: one database, no router.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "ATOMIC_REQUESTS": False,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests read the replica through a second connection to the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

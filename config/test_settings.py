@@ -28,3 +28,9 @@ if XDIST_WORKER and os.environ.get("REDIS_URL") and os.environ.get("PORTAL_TEST_
         )
 
 from config.settings import *  # noqa: E402, F403
+
+# A second connection to the test database under the replica's alias, so that the router's tests
+# (tests/core/test_replica.py) can install it and see which connection a read goes through. No router
+# is installed here: the suite runs as a deployment without a replica does.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

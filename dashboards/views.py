@@ -66,6 +66,9 @@ class StatsQueryMixin(ScopedViewMixin):
     """Reads `?year=` and `?unit=` with `StatsQueryForm`: a unit outside the caller's subtree is a
     404 on a page, as every object out of scope."""
 
+    # The figures only read (their cache is Redis): a read replica may answer them (core.replica).
+    replica_reads = True
+
     def query(self):
         form = StatsQueryForm(self.request.GET, user=self.request.user)
         if not form.is_valid():

@@ -178,6 +178,9 @@ PARAMETERS = [
 class StatsView(APIView):
     """Base of the `stats/` answers: the query checked by field (400), the answer from `figures`."""
 
+    # The figures only read (their cache is Redis): a read replica may answer them (core.replica).
+    replica_reads = True
+
     permission_classes = [RolePermission]
     serializer_class = None
     figures = None  # stats.overview, stats.units, ...

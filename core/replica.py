@@ -24,8 +24,8 @@ REPLICA = "replica"
 SAFE_METHODS = ("GET", "HEAD")
 READ_ACTIONS = ("list", "retrieve")
 # Apps and models always read from `default`: who the caller is and what they may do.
-PRIMARY_APPS = frozenset({"auth", "authtoken", "sessions", "axes", "guardian", "contenttypes", "admin"})
-PRIMARY_MODELS = frozenset({"core.User"})
+PRIMARY_APPS = frozenset({"auth", "sessions", "axes", "guardian", "contenttypes", "admin"})
+PRIMARY_MODELS = frozenset({"core.User", "core.ApiToken"})
 
 _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 

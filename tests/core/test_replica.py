@@ -67,7 +67,7 @@ def test_api_lists_and_details_are_read_from_the_replica(routed, world, api):
     assert "communities_community" in _tables(replica)
     assert "communities_community" not in _tables(default)
     # Who the caller is (the token, the user) is read from default.
-    assert "authtoken_token" in _tables(default) and "authtoken_token" not in _tables(replica)
+    assert "core_apitoken" in _tables(default) and "core_apitoken" not in _tables(replica)
 
     response, default, replica = _sent(lambda: client.get(f"/api/v1/communities/{world.c1.pk}/"))
     assert response.status_code == 200 and response.json()["name"] == "幸福社区"

@@ -109,8 +109,8 @@ def test_own_password_change_ends_tokens_and_other_sessions_but_not_this_one(wor
     assert here.get("/account/").status_code == 200
 
 
-def test_the_city_officer_resetting_a_clerks_password_ends_the_clerks_tokens(world):
-    key = obtain("clerk_t3")
+def edit_clerk_t3(world, password: str):
+    """The city officer saves clerk_t3's user form, with a new password or none."""
     form = {
         "username": "clerk_t3",
         "full_name": "三号",
@@ -119,26 +119,21 @@ def test_the_city_officer_resetting_a_clerks_password_ends_the_clerks_tokens(wor
         "unit": world.t3.pk,
         "role": "town_clerk",
         "is_active": "on",
-        "password": "Neues-Mima-2027",
+        "password": password,
     }
     assert logged_in(world.officer).post(f"/users/{world.clerk_t3.pk}/edit/", form).status_code == 302
+
+
+def test_the_city_officer_resetting_a_clerks_password_ends_the_clerks_tokens(world):
+    key = obtain("clerk_t3")
+    edit_clerk_t3(world, "Neues-Mima-2027")
     assert token_client(key).get(PROBE).status_code == 401
     assert not ApiToken.objects.filter(user=world.clerk_t3).exists()
 
 
 def test_editing_without_a_new_password_keeps_the_tokens(world):
     key = obtain("clerk_t3")
-    form = {
-        "username": "clerk_t3",
-        "full_name": "三号",
-        "phone": "",
-        "email": "",
-        "unit": world.t3.pk,
-        "role": "town_clerk",
-        "is_active": "on",
-        "password": "",
-    }
-    assert logged_in(world.officer).post(f"/users/{world.clerk_t3.pk}/edit/", form).status_code == 302
+    edit_clerk_t3(world, "")
     assert token_client(key).get(PROBE).status_code == 200
 
 

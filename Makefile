@@ -2,11 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium chromium-driver fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils docker-compose
+CJK_FONT := fonts-noto-cjk
+APT_PACKAGES := chromium chromium-driver $(CJK_FONT) libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils docker-compose
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps demo serve test test-fast lint check-deploy bench-import bench-self-check bench-dashboard load vendor worker backup restore drills drill-worker-killed drill-redis-down drill-backup fuzz clean
+.PHONY: install system-deps cjk-font demo serve test test-fast lint check-deploy bench-import bench-self-check bench-dashboard load vendor worker backup restore drills drill-worker-killed drill-redis-down drill-backup fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,20 +15,32 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages for browser tests, PDF text and the compose-file check; skipped when present.
-system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Install whichever of the Debian packages $(1) are missing; nothing when all are present.
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+# Debian packages for browser tests, PDF text and the compose-file check; skipped when present.
+system-deps:
+	$(call apt_ensure,$(APT_PACKAGES))
+
+# The certificate's Chinese font (one of APT_PACKAGES): without it the PDF has no Chinese glyphs.
+# `make demo` installs it when missing and says where it stands; a failed install only warns.
+cjk-font:
+	-$(call apt_ensure,$(CJK_FONT))
+	@if dpkg -s $(CJK_FONT) >/dev/null 2>&1; then echo "中文字体 $(CJK_FONT):已安装(证书 PDF 所需)"; \
+	else echo "警告:未能安装中文字体 $(CJK_FONT),证书 PDF 将没有中文字形;请以 root 运行 apt-get install $(CJK_FONT)" >&2; fi
 
 install: $(BIN)/.installed
 
-demo: install
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+demo: install cjk-font
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
-	@echo "门户: http://$(HOST):$(PORT)/  用户 town_clerk / district_reviewer / city_officer,密码 demo-pass-2026"
+	@echo "门户: http://$(HOST):$(PORT)/  用户 town_clerk / district_reviewer / city_officer,密码 $${DEMO_PASSWORD:-demo-pass-2026}"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps

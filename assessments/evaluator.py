@@ -32,6 +32,8 @@ PENDING_NOTES = {
     Indicator.Check.SITE: "待市级实地评估",
 }
 NOT_APPLICABLE_NOTE = "不适用"
+# An evidence item's pending note on the pages' gap list while it has no file (`gap_list`, `to_upload`).
+UNFILED_NOTE = "尚未上传材料"
 # An auto indicator whose parameters or threshold cannot be evaluated (an edition saved before they were
 # validated, or written past validation): it fails with this note rather than stopping the chunk.
 INVALID_RULE_NOTE = "该指标参数无效,请市社区办修改标准。"
@@ -593,14 +595,17 @@ def filled_result(indicator: Indicator | None, result: dict) -> dict:
     }
 
 
-def gap_list(self_check: SelfCheck) -> list[dict]:
+def gap_list(self_check: SelfCheck, to_upload: frozenset[str] = frozenset()) -> list[dict]:
     """What stands between the community and the next level up, in points (docs/scoring.md): each
     applicable item below full marks with the points it would recover (full marks less earned, for
     every scoring rule: "社区社会组织8个,还需2个,可得4分。"). What the town can fix in its own records
     comes first (`town`), then items a reviewer marked down, then items awaiting review (`pending`,
     worth their full marks, apart since nobody has found them short yet); within each, veto items of
     the target level first, bonus items last, then the most points first. A score below the level's
-    minimum comes before them all (`indicator` empty, `points` the score points missing)."""
+    minimum comes before them all (`indicator` empty, `points` the score points missing).
+
+    `to_upload` names the evidence items that have no file yet (the pages pass them): the town can
+    fix those itself, so they rank with its items (`upload`) and say so, until a file is uploaded."""
     edition = self_check.edition
     target = self_check.next_level
     if target is None:
@@ -613,9 +618,11 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
             continue
         full = sheet.number(indicator.points)
         earned = result_earned(indicator, result)
+        upload = earned is None and indicator.code in to_upload
         if earned is None:
             recoverable = full
-            text = _with_points(f"{_short(indicator.requirement)}({result['note']})", recoverable)
+            note = UNFILED_NOTE if upload else result["note"]
+            text = _with_points(f"{_short(indicator.requirement)}({note})", recoverable)
         else:
             recoverable = full - earned
             text = _with_points(result["note"] or _short(indicator.requirement), recoverable)
@@ -629,10 +636,17 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
                 "bonus": indicator.bonus,
                 "pending": earned is None,
                 "town": indicator.check_kind == Indicator.Check.AUTO,
+                "upload": upload,
             }
         )
     gaps.sort(
-        key=lambda gap: (gap["pending"], not gap["town"], not gap["veto"], gap["bonus"], -gap["points"])
+        key=lambda gap: (
+            gap["pending"] and not gap["upload"],
+            not (gap["town"] or gap["upload"]),
+            not gap["veto"],
+            gap["bonus"],
+            -gap["points"],
+        )
     )
     minimum = edition.min_score(target)
     if self_check.score < minimum:
@@ -649,6 +663,7 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
                 "bonus": False,
                 "pending": False,
                 "town": False,
+                "upload": False,
             },
         )
     return gaps
@@ -657,15 +672,16 @@ def gap_list(self_check: SelfCheck) -> list[dict]:
 def gap_summary(gaps: list[dict]) -> dict:
     """The gap list as the pages show it: the minimum-score row (`minimum`, None once met) and the
     score points it names (`short`, else 0), the veto items not yet at full marks (`vetoes`), and the
-    items in three groups: what the town fixes in its own records (`town`), items a reviewer marked
-    down (`judged`) and items awaiting review (`pending`)."""
+    items in three groups: what the town fixes in its own records or by uploading a missing file
+    (`town`), items a reviewer marked down (`judged`) and items awaiting review (`pending`)."""
     minimum = next((gap for gap in gaps if not gap["indicator"]), None)
     items = [gap for gap in gaps if gap["indicator"]]
+    fixable = [gap for gap in items if gap["upload"] or (gap["town"] and not gap["pending"])]
     return {
         "minimum": minimum,
         "short": minimum["points"] if minimum else 0,
         "vetoes": sum(1 for gap in items if gap["veto"]),
-        "town": [gap for gap in items if gap["town"] and not gap["pending"]],
+        "town": fixable,
         "judged": [gap for gap in items if not gap["town"] and not gap["pending"]],
-        "pending": [gap for gap in items if gap["pending"]],
+        "pending": [gap for gap in items if gap["pending"] and not gap["upload"]],
     }

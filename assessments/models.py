@@ -17,7 +17,7 @@ from communities.models import Community, CommunityScopedQuerySet
 from core import changes
 from core.fields import EvidenceField
 from core.validators import YEAR_VALIDATORS, not_in_future
-from standards.models import Level, StandardEdition
+from standards.models import Indicator, Level, StandardEdition
 
 
 class SelfCheckQuerySet(CommunityScopedQuerySet):
@@ -128,10 +128,17 @@ class SelfCheck(changes.Counted, models.Model):
 
     @property
     def gap_summary(self) -> dict:
-        """The gap list grouped as the pages show it (`evaluator.gap_summary`)."""
-        from .evaluator import gap_list, gap_summary
+        """The gap list grouped as the pages show it (`evaluator.gap_summary`): an evidence item
+        without a file yet is the town's to fix, and awaits review once a file is uploaded."""
+        from .evaluator import evaluator_for, gap_list, gap_summary
 
-        return gap_summary(gap_list(self))
+        evidence = {
+            code
+            for code, indicator in evaluator_for(self.edition).by_code.items()
+            if indicator.check_kind == Indicator.Check.EVIDENCE
+        }
+        filed = set(self.evidence.values_list("indicator", flat=True)) if evidence else set()
+        return gap_summary(gap_list(self, to_upload=frozenset(evidence - filed)))
 
 
 # The status codes as one named choice set (the API schema names it once: SelfCheckStatusEnum).

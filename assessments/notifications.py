@@ -17,6 +17,7 @@ never notifies themself.
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import dateformat
 
 from core.models import Notification, User
 from core.notifications import notify
@@ -109,17 +110,35 @@ def on_event(event: SelfCheckEvent) -> list[Notification]:
     users = list(recipients(event))
     if not users:
         return []
-    self_check = event.self_check
-    town = self_check.community.unit
-    district = town.parent
-    lines = [
-        describe(event),
-        f"社区:{district.name if district else ''}{town.name} {self_check.community.name}",
-        f"状态:{event.get_from_status_display()} → {event.get_to_status_display()}",
-    ]
     return notify(
         users,
         title=describe(event, comment_max=TITLE_COMMENT_MAX),
-        body="\n".join(lines),
-        link=reverse("self-check-detail", args=[self_check.pk]),
+        body="\n".join(details(event)),
+        link=reverse("self-check-detail", args=[event.self_check.pk]),
     )
+
+
+def details(event: SelfCheckEvent) -> list[str]:
+    """The body's lines: what the title does not already say. The comment whole (the title cuts it),
+    the community, the status, and after an acceptance the title awarded and its certificate."""
+    self_check = event.self_check
+    town = self_check.community.unit
+    district = town.parent
+    lines = []
+    comment = (event.comment or "").strip()
+    if comment:
+        lines.append(f"意见:{comment}")
+    lines += [
+        f"社区:{district.name if district else ''}{town.name} {self_check.community.name}",
+        f"状态:{event.get_from_status_display()} → {event.get_to_status_display()}",
+    ]
+    if event.step == Step.ACCEPT:
+        designation = Designation.objects.filter(self_check=self_check, revoked=False).first()
+        if designation is not None:
+            lines += [
+                f"称号:{self_check.year}年度“{designation.get_title_display()}”,"
+                f"有效期至{dateformat.format(designation.valid_until, 'Y年n月j日')}",
+                f"证书核验码:{designation.code_display},可在称号页下载证书,"
+                f"凭核验码在 {designation.verify_path} 核验真伪",
+            ]
+    return lines

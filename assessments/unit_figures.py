@@ -125,9 +125,31 @@ def programme_rows(sums: dict, targets: dict) -> list[dict]:
     ]
 
 
+# The programme targets' short names, for a chart's axis (the rows' `label` is the full sentence).
+TARGET_SHORT = {
+    "ENROL": "创建活动比例",
+    "U-ELECT": "直接选举",
+    "V-CROSS": "交叉任职",
+    "V-ONE": "一人兼",
+    "V-5GOOD": "五个好",
+    "T-6GOOD": "六个好",
+    "R-NEW": "新建中心村",
+    "R-321": "三二一工程",
+}
+
+
 def target_row(code, label, value, of, target, **extra) -> dict:
     met = None if value is None or target is None else value >= target
-    return {"code": code, "label": label, "percent": value, "of": of, "target": target, "met": met, **extra}
+    return {
+        "code": code,
+        "label": label,
+        "short": TARGET_SHORT.get(code, label),
+        "percent": value,
+        "of": of,
+        "target": target,
+        "met": met,
+        **extra,
+    }
 
 
 def unit_figures(self_checks) -> list[dict]:

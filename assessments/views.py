@@ -279,13 +279,18 @@ def _posted(step: Step, request) -> dict:
     return given
 
 
+# The steps posted from an item's row, which answer an htmx request with the row in place.
+IN_ROW = {"judge", "evidence", "reuse-evidence"}
+
+
 class SelfCheckStepView(ScopedViewMixin, generic.View):
     """POST any step of the table (`steps.STEPS`) from the self-check page. The step itself checks
     scope (404), role (403), input (shown again as messages) and status (409, with the reason).
 
-    A judgement posted by htmx (from the form in the item's row) answers with that row, the score
-    header and the workflow card, swapped in place, with any refusal's reason shown in the row; without
-    JavaScript it is a normal POST and a redirect back to the row."""
+    A judgement, an upload or last year's files filed again (`IN_ROW`), posted by htmx from the form
+    in the item's row, answers with that row, the score header, the gap card and the workflow card,
+    swapped in place (the page keeps its scroll position), with any refusal's reason shown in the row;
+    without JavaScript it is a normal POST and a redirect back to the row."""
 
     model = SelfCheck
     object_view = True  # the step checks the role once it has found the self-check
@@ -295,7 +300,7 @@ class SelfCheckStepView(ScopedViewMixin, generic.View):
         if found is None or not found.page:
             raise Http404
         back = reverse("self-check-detail", args=[pk])
-        judged = request.POST.get("indicator", "") if found.name == "judge" else ""
+        judged = request.POST.get("indicator", "") if found.name in IN_ROW else ""
         in_place = bool(judged) and bool(request.htmx)
         if judged:
             back += f"#indicator-{quote(judged)}"
@@ -345,15 +350,25 @@ class IndicatorEvidenceFileView(ScopedObjectMixin, generic.View):
 
 
 class IndicatorEvidenceRemoveView(ScopedViewMixin, generic.View):
+    """POST: withdraw a file; from htmx the item's row answers in place, as an upload does."""
+
     model = IndicatorEvidence
     object_view = True  # the workflow checks scope and role once it has found the file
 
     def post(self, request, pk):
         evidence = get_object_or_404(self.get_queryset(), pk=pk)
         back = reverse("self-check-detail", args=[evidence.self_check_id])
+        code = evidence.indicator
         try:
             workflow.remove_evidence(request.user, pk)
         except Conflict as exc:
+            if request.htmx:
+                return _judged_row(request, evidence.self_check_id, code, exc.messages)
             return refused(request, exc, back)
-        messages.success(request, "材料已撤回。")
-        return redirect(back)
+        if request.htmx:
+            return _judged_row(request, evidence.self_check_id, code, [], done=WITHDRAWN)
+        messages.success(request, WITHDRAWN)
+        return redirect(f"{back}#indicator-{quote(code)}")
+
+
+WITHDRAWN = "材料已撤回。"

@@ -336,8 +336,9 @@ def accept(user, pk, designation: str = "", comment: str = "") -> SelfCheck:
     _judged_first(check, step, designation)
     if designation == NO_DESIGNATION:
         return _move(check, user, Step.REJECT, Status.REJECTED, comment)
-    _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
+    # The title first: the acceptance's notification names it and its certificate's code.
     titles.issue(title=designation, year=check.year, user=user, self_check=check)
+    _move(check, user, Step.ACCEPT, Status.ACCEPTED, comment, designation=designation)
     return check
 
 

@@ -159,6 +159,11 @@ class Community(UniqueRulesMixin, models.Model):
         changes.community_deleted(self)  # with its records, self-checks and enrolments
         return deleted
 
+    @property
+    def noun(self) -> str:
+        """What a title calls the holder (“合格社区”, “合格行政村”): 行政村 for a village, else 社区."""
+        return "行政村" if self.kind == self.Kind.VILLAGE else "社区"
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)

@@ -212,7 +212,8 @@ else:
     }
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process so nothing else is needed.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker names its host: kombu warns "No hostname was supplied" on every task otherwise.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # CELERY_TASK_ALWAYS_EAGER=false without REDIS_URL queues tasks in memory and runs none (the API fuzz
 # run: it checks the answers, and an export built inside the request would only slow it down).
@@ -421,4 +422,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Tasks run in-process (no broker): their "Task … succeeded" lines would only interleave with
+    # the command or page that ran them (`make demo`'s seed_demo); a worker keeps them.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {},
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/new/", views.UserCreateView.as_view(), name="user-create"),
     path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user-update"),
     path("users/bulk/", views.UserBulkView.as_view(), name="user-bulk"),
+    path("jobs/", views.JobListView.as_view(), name="job-list"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job-download"),
     path("exports/log/", views.ExportLogListView.as_view(), name="export-log"),

@@ -175,6 +175,18 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
         return redirect(self.get_success_url())
 
 
+class JobListView(ScopedViewMixin, generic.ListView):
+    """The caller's own background jobs (exports, imports, self-check runs), newest first: state,
+    progress and the way to each one's result. Jobs of others stay out, those of lower tiers too."""
+
+    model = Job
+    template_name = "core/job_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return super().get_queryset().filter(owner=self.request.user)
+
+
 class JobDetailView(ScopedDetailView):
     model = Job
     template_name = "core/job_detail.html"

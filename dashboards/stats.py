@@ -747,6 +747,7 @@ def _failure_row(row: dict) -> dict:
     indicator = row["indicator"]
     return {
         "indicator": row["code"],
+        "title": indicator.short_title if indicator else row["code"],
         "requirement": indicator.requirement if indicator else "",
         "level": indicator.level if indicator else "",
         "failures": row["failures"],

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import SelfCheck
@@ -43,6 +44,12 @@ class Enrolment(UniqueRulesMixin, models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.community}"
+
+
+def display_code(code: str) -> str:
+    """A verification code in groups of four, as shown everywhere: ABCD-EFGH-JKMN (`/verify/` takes
+    it with or without the hyphens)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 class DesignationQuerySet(ScopedQuerySet):
@@ -125,6 +132,16 @@ class Designation(changes.Counted, models.Model):
     def __str__(self):
         holder = self.community or self.unit
         return f"{holder} {self.year}年 {self.get_title_display()}"
+
+    @property
+    def code_display(self) -> str:
+        """The code as every page, message and certificate shows it (`display_code`)."""
+        return display_code(self.code)
+
+    @property
+    def verify_path(self) -> str:
+        """The public check of this certificate, `/verify/<code>/` with the code as shown."""
+        return reverse("verify-page", args=[self.code_display])
 
     @property
     def expired(self) -> bool:

@@ -66,11 +66,6 @@ def normalize_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
-def display_code(code: str) -> str:
-    """The code in groups of four, as printed: ABCD-EFGH-JKMN."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
 def add_years(day: date, years: int) -> date:
     """The same month and day `years` later; 29 February becomes 28 February in a common year."""
     try:
@@ -336,11 +331,21 @@ def certificate_context(designation: Designation, verify_url: str) -> dict:
         "city": district.parent if district else None,
         "title_label": designation.get_title_display(),
         "code": designation.code,
-        "code_display": display_code(designation.code),
+        "code_display": designation.code_display,
         "verify_url": verify_url,
+        "verify_qr": verify_qr(verify_url),
+        "noun": community.noun if community is not None else "",
         "status": status,
         "status_label": status_label,
     }
+
+
+def verify_qr(url: str) -> str:
+    """A QR code of `url` as an SVG data URI, for the certificate: a phone's camera opens the public
+    check. Medium error correction survives a worn or folded print."""
+    import segno  # imported on use, like WeasyPrint: only certificates need it
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
 def certificate_pdf(designation: Designation, verify_url: str) -> bytes:
@@ -449,7 +454,7 @@ def _holder_line(designation: Designation) -> str:
         holder = designation.unit.name
     return (
         f"- {holder}:{designation.year}年度“{designation.get_title_display()}”,"
-        f"有效期至{designation.valid_until:%Y年%m月%d日}(核验码 {display_code(designation.code)})"
+        f"有效期至{designation.valid_until:%Y年%m月%d日}(核验码 {designation.code_display})"
     )
 
 

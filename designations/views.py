@@ -93,8 +93,8 @@ class DesignationDetailView(ScopedDetailView):
         context.update(
             status=status,
             status_label=label,
-            code_display=titles.display_code(designation.code),
-            verify_url=self.request.build_absolute_uri(reverse("verify-page", args=[designation.code])),
+            code_display=designation.code_display,
+            verify_url=self.request.build_absolute_uri(designation.verify_path),
             self_check=(
                 SelfCheck.objects.visible_to(user).filter(pk=designation.self_check_id).first()
                 if designation.self_check_id

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -241,6 +242,10 @@ class IndicatorQuerySet(EditionQuerySet):
     status_field = "edition__status"
 
 
+# An indicator's short title (`Indicator.short_title`) at most, in characters, before "…".
+SHORT_TITLE_LENGTH = 14
+
+
 class Indicator(UniqueRulesMixin, models.Model):
     class Check(models.TextChoices):
         AUTO = "auto", "自动判定"
@@ -321,6 +326,13 @@ class Indicator(UniqueRulesMixin, models.Model):
         if self._edition_published():
             raise EditionLocked()
         return super().delete(*args, **kwargs)
+
+    @property
+    def short_title(self) -> str:
+        """A short Chinese name for charts and narrow places: the requirement's first clause, cut at
+        SHORT_TITLE_LENGTH characters ("完善社区《居民自治章程》和…")."""
+        clause = re.split(r"[,，。;；:：(（]", self.requirement.strip(), maxsplit=1)[0].strip() or self.code
+        return clause if len(clause) <= SHORT_TITLE_LENGTH else f"{clause[:SHORT_TITLE_LENGTH]}…"
 
     def _edition_published(self) -> bool:
         if not self.edition_id:

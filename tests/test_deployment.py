@@ -186,6 +186,38 @@ def test_make_demo_runs_every_command_with_debug_on():
     assert all(command.startswith("DJANGO_DEBUG=true ") for command in commands), commands
 
 
+def test_make_demo_checks_the_certificate_font_first():
+    """The certificate needs Debian's CJK font: `make demo` installs or checks it (the same recipe as
+    `make test`'s system-deps) before it migrates, and says where it stands."""
+    result = _run(["make", "-n", "demo"], _clean_env())
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    font = next(i for i, line in enumerate(lines) if "dpkg -s" in line and "fonts-noto-cjk" in line)
+    migrate = next(i for i, line in enumerate(lines) if "manage.py migrate" in line)
+    assert font < migrate
+    assert "apt-get install" in lines[font] and any("中文字体" in line for line in lines[font:migrate])
+    assert "fonts-noto-cjk" in _run(["make", "-n", "system-deps"], _clean_env()).stdout
+
+
+def test_the_demo_starts_quietly_and_ends_with_the_password(tmp_path):
+    """No kombu hostname warning and no "Task … succeeded" line from the tasks seed_demo runs in
+    process; the last line names the users and the password."""
+    env = _clean_env(DJANGO_DEBUG="true", PORTAL_VAR_DIR=str(tmp_path), DEMO_PASSWORD="pass-for-this-test")
+    for name in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_TASK_ALWAYS_EAGER", "LOG_LEVEL"):
+        env.pop(name, None)
+    migrate = _run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, timeout=600
+    )
+    assert migrate.returncode == 0, migrate.stderr[-3000:]
+    assert migrate.stdout.strip() == ""
+    seed = _run([sys.executable, "manage.py", "seed_demo"], env, timeout=600)
+    assert seed.returncode == 0, seed.stderr[-3000:]
+    output = (seed.stdout + seed.stderr).strip().splitlines()
+    assert not [line for line in output if "hostname" in line or line.startswith("Task ")], output
+    assert len(output) == 2 and output[-1].endswith("密码:pass-for-this-test"), output
+    assert "town_clerk" in output[-1]
+
+
 def test_the_demo_server_serves_static_files(tmp_path):
     """`make demo`'s runserver, with its environment, serves the stylesheet and scripts itself."""
     import socket

@@ -49,6 +49,7 @@ class TargetSerializer(serializers.Serializer):
         "T-6GOOD 六个好;R-NEW 每乡镇每年新建中心村;R-321 三二一工程"
     )
     label = serializers.CharField()
+    short = serializers.CharField(help_text="简称,用于图表坐标轴")
     percent = serializers.FloatField(allow_null=True, help_text="实际(%);无可计之数时为 null")
     of = serializers.IntegerField(help_text="基数:社区、村或乡镇的个数")
     target = serializers.FloatField(allow_null=True, help_text="目标(%)")
@@ -64,6 +65,7 @@ class TargetSerializer(serializers.Serializer):
 
 class IndicatorCountSerializer(serializers.Serializer):
     indicator = serializers.CharField()
+    title = serializers.CharField(help_text="指标简称:要求的首句(过长时截断),用于图表坐标轴")
     requirement = serializers.CharField()
     level = serializers.CharField()
     failures = serializers.IntegerField()

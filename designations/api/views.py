@@ -120,7 +120,7 @@ class DesignationViewSet(ReadOnlyScopedViewSet):
 
 def certificate_response(designation: Designation, request) -> HttpResponse:
     """The PDF as a download named by the code; shared by the page and the API."""
-    verify_url = request.build_absolute_uri(reverse("verify-page", args=[designation.code]))
+    verify_url = request.build_absolute_uri(designation.verify_path)
     pdf = titles.certificate_pdf(designation, verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{designation.code}.pdf"'

@@ -13,12 +13,17 @@
     return pending[url];
   };
   const palette = ["#a4161a", "#1d4e89", "#e09f3e", "#2a9d8f", "#6c757d", "#8338ec"];
+  // Category labels are never cut: the grid makes room for them (containLabel), a horizontal chart's
+  // names wrap onto further lines, and many names under a vertical chart are slanted.
+  const categoryLabel = (names, horizontal) => horizontal
+    ? { interval: 0, width: 112, overflow: "break", lineHeight: 14 }
+    : { interval: 0, hideOverlap: true, rotate: names.length > 6 ? 35 : 0 };
   const bars = (names, series, horizontal) => ({
     color: palette,
     tooltip: { trigger: "axis" },
     legend: series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: horizontal ? 70 : 40, right: 20, top: series.length > 1 ? 30 : 10, bottom: 30, containLabel: !horizontal },
-    [horizontal ? "yAxis" : "xAxis"]: { type: "category", data: names, inverse: horizontal, axisLabel: { interval: 0, hideOverlap: true } },
+    grid: { left: 10, right: 20, top: series.length > 1 ? 30 : 10, bottom: 10, containLabel: true },
+    [horizontal ? "yAxis" : "xAxis"]: { type: "category", data: names, inverse: horizontal, axisLabel: categoryLabel(names, horizontal) },
     [horizontal ? "xAxis" : "yAxis"]: { type: "value", minInterval: 1 },
     series: series.map((s) => ({ type: "bar", barMaxWidth: 28, ...s })),
   });
@@ -27,7 +32,7 @@
   const builders = {
     targets(data) {
       const rows = data.targets.filter((t) => t.percent !== null || t.target !== null);
-      return bars(rows.map((t) => t.code), [
+      return bars(rows.map((t) => t.short), [
         { name: "实际(%)", data: rows.map((t) => t.percent) },
         { name: "目标(%)", data: rows.map((t) => t.target) },
       ], true);
@@ -80,11 +85,11 @@
     },
     failed(data) {
       const rows = data.most_failed;
-      return bars(rows.map((r) => r.indicator), [{ name: "未达标社区", data: rows.map((r) => r.failures) }], true);
+      return bars(rows.map((r) => r.title), [{ name: "未达标社区", data: rows.map((r) => r.failures) }], true);
     },
     gaps(data) {
       const rows = data.commonest_gaps;
-      return bars(rows.map((r) => r.indicator), [{ name: "差距清单中出现", data: rows.map((r) => r.failures) }], true);
+      return bars(rows.map((r) => r.title), [{ name: "差距清单中出现", data: rows.map((r) => r.failures) }], true);
     },
     "score-bands"(data) {
       const dist = data.score_distribution;

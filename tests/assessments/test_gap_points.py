@@ -137,7 +137,10 @@ def test_the_pages_group_the_gaps_with_points_and_veto_badges(scored, client, wo
     assert "一票否决" in html[volorg : html.index("</li>", volorg)]
     assert "4分" in html[volorg : html.index("</li>", volorg)]
     assert town < html.index('data-indicator="U-ROOMS"') < pending
-    assert html.index('data-indicator="U-CONSULT"') > pending
+    # An evidence item with no file yet is the town's to upload; the site items wait for review.
+    assert town < html.index('data-indicator="U-CONSULT"') < pending
+    assert "尚未上传材料" in html[html.index('data-indicator="U-CONSULT"') : pending]
+    assert html.index('data-indicator="U-SATISF"') > pending
 
     community = client.get(f"/communities/{scored.community_id}/").content.decode()
     standing = community[community.index('data-testid="standing"') :]

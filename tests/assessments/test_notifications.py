@@ -79,7 +79,8 @@ def test_return_tells_the_towns_clerks_with_the_comment(chain, django_capture_on
     note = created[0]
     assert note.title == f"幸福社区{YEAR}年度自查已退回:材料不全(审核人:张三)"
     assert note.link == f"/self-checks/{chain.self_check.pk}/"
-    assert note.body.startswith(note.title)
+    # The body adds to the subject rather than repeating it.
+    assert note.title not in note.body and note.body.startswith("意见:材料不全\n")
     assert "东城区东华街道 幸福社区" in note.body and "已提交 → 已退回" in note.body
     assert [(m.to, m.subject) for m in mail.outbox] == [(["clerk@example.cn"], note.title)]
 
@@ -112,6 +113,24 @@ def test_an_acceptance_names_the_title_awarded(chain):
     )
     created = on_event(event(chain, Step.ACCEPT, chain.officer, Status.DISTRICT_APPROVED, Status.ACCEPTED))
     assert created[0].title == f"幸福社区{YEAR}年度自查已通过市级验收,授予“示范”称号(验收人:王五)"
+    # The body names the title and the certificate: its code as printed and where to check it.
+    body = created[0].body
+    assert f"称号:{YEAR}年度“示范”" in body
+    assert "证书核验码:TEST-0001" in body and "/verify/TEST-0001/" in body
+
+
+def test_accepting_through_the_workflow_names_the_title_and_certificate(chain, api):
+    """The title is issued before the acceptance is recorded, so the clerks' message carries it."""
+    from assessments import workflow
+
+    SelfCheck.objects.filter(pk=chain.self_check.pk).update(
+        status=Status.DISTRICT_APPROVED, level="qualified", proposed_level="qualified", results=[]
+    )
+    workflow.accept(chain.officer, chain.self_check.pk, designation="qualified")
+    designation = Designation.objects.get(self_check=chain.self_check)
+    note = Notification.objects.get(recipient=chain.clerk, title__contains="已通过市级验收")
+    assert "授予“合格”称号" in note.title
+    assert f"证书核验码:{designation.code_display}" in note.body and designation.verify_path in note.body
 
 
 def test_reopen_by_the_city_tells_both_tiers_below(chain):

@@ -179,3 +179,15 @@ def test_enrolment_share_of_the_unit_for_the_year(world, client):
     )
     narrowed = client.get(f"/self-checks/?year={YEAR}&unit={world.t2.pk}").context["figures"]
     assert narrowed[0]["percent"] == 0.0 and narrowed[0]["of"] == 1
+
+
+@pytest.mark.django_db
+def test_the_trend_marks_an_undecided_year_in_words(world, client, evaluated):
+    """A year whose item is still to be judged reads 待定, not a bare "?" after the year, which looks
+    like a character the page could not show."""
+    client.force_login(world.clerk)
+    html = client.get(f"/self-checks/{evaluated.pk}/").content.decode()
+    row = html.split('id="indicator-U-CHARTER"', 1)[1].split("</tr>", 1)[0]
+    trend = row.rsplit("<td", 1)[1]
+    assert f"{YEAR - 1}待定" in trend and f"{YEAR}待定" in trend
+    assert f"{YEAR - 1}?" not in trend and "待判定" in trend  # the hover text says it in full

@@ -114,9 +114,9 @@ def test_journey_from_draft_to_a_model_certificate(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert JOURNEY_COMMUNITY in text
-    assert "示范" in text and designation.code in text
+    assert "示范" in text and designation.code_display in text
 
     log_out(page)
-    page.goto(f"{live_server.url}/verify/{designation.code}/")
+    page.goto(f"{live_server.url}/verify/{designation.code_display}/")
     expect(page.locator("body")).to_contain_text(JOURNEY_COMMUNITY)
     expect(page.locator("body")).to_contain_text("有效")

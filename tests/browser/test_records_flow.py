@@ -61,7 +61,7 @@ def test_clerk_records_member_facility_and_meeting(transactional_db, world, live
     expect(page.locator('[data-record="facilities"]')).to_contain_text("居民议事室")
     expect(page.locator('[data-record="meetings"]')).to_contain_text("年度工作计划")
 
-    page.get_by_role("link", name="修改记录").click()
+    page.get_by_role("link", name="变更历史").click()
     history = page.get_by_test_id("history")
     for title in ("组织成员", "社区服务站(中心)", "会议"):
         expect(history).to_contain_text(title)

@@ -2,6 +2,7 @@
 out), the scope, and the cache that never outlives its data."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -467,3 +468,29 @@ def test_count_figures_refuses_a_year_out_of_range(world):
     with pytest.raises(CommandError, match="年度须在"):
         call_command("count_figures", year=[1999], stdout=io.StringIO())
     assert stats.count_ahead(world.city, YEAR) == 3  # the city's three towns, each counted
+
+
+@pytest.mark.django_db
+def test_chart_rows_carry_chinese_short_names(api, programme):
+    """The charts label their axes with `short` (targets) and `title` (indicators), never with codes."""
+    body = get(api, programme.officer, year=YEAR)
+    shorts = {row["code"]: row["short"] for row in body["targets"]}
+    assert shorts["ENROL"] == "创建活动比例" and shorts["R-321"] == "三二一工程"
+    assert all(re.search(r"[\u4e00-\u9fff]", short) and len(short) <= 8 for short in shorts.values())
+    for row in body["most_failed"] + body["commonest_gaps"]:
+        indicator = shipped_edition(row["indicator"][0]).indicators.get(code=row["indicator"])
+        assert row["title"] == indicator.short_title and row["title"] != row["indicator"]
+        assert len(row["title"].rstrip("…")) <= 14 and row["requirement"].startswith(row["title"].rstrip("…"))
+
+
+def test_an_indicator_s_short_title_is_its_first_clause():
+    from standards.models import Indicator
+
+    assert (
+        Indicator(code="U-X", requirement="社区志愿者注册率占居民人口10%以上。").short_title
+        == "社区志愿者注册率占居民人口1…"
+    )
+    assert (
+        Indicator(code="U-X", requirement="随机发放调查问卷,了解居民群众").short_title == "随机发放调查问卷"
+    )
+    assert Indicator(code="U-X", requirement="").short_title == "U-X"

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.models import SelfCheck
@@ -261,7 +262,15 @@ class TestCertificate:
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
         text = pdf_text(response.content)
-        for expected in ("幸福社区", "东华街道", "东城区", "示范", str(YEAR), model_c1.code, "/verify/"):
+        for expected in (
+            "幸福社区",
+            "东华街道",
+            "东城区",
+            "示范社区",
+            str(YEAR),
+            model_c1.code_display,
+            "/verify/",
+        ):
             assert expected in text, expected
         assert "已撤销" not in text
 
@@ -277,13 +286,13 @@ class TestCertificate:
         response = client.get(f"/designations/{model_c1.pk}/certificate/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         text = pdf_text(response.content)
-        assert "幸福社区" in text and model_c1.code in text and "已撤销" in text
+        assert "幸福社区" in text and model_c1.code_display in text and "已撤销" in text
 
     def test_a_district_certificate(self, world, client, model_c1):
         district = titles.issue(title="model_district", year=YEAR, user=world.officer, unit=world.d1)
         client.force_login(world.officer)
         text = pdf_text(client.get(f"/designations/{district.pk}/certificate/").content)
-        assert "东城区" in text and "示范区" in text and district.code in text
+        assert "东城区" in text and "示范区" in text and district.code_display in text
 
     def test_outside_scope_is_404(self, world, client, api, model_c1):
         client.force_login(world.clerk_t3)
@@ -294,6 +303,37 @@ class TestCertificate:
             .status_code
             == 404
         )
+
+    def test_a_village_is_called_a_village_on_its_certificate(self, world, client):
+        village = CommunityFactory(unit=world.t3, name="红旗村", kind="village")
+        edition = StandardEdition.objects.current_for(world.tenant.pk, "village")
+        title = list(edition.levels)[0]
+        designation = award(world, village, title=title)
+        client.force_login(world.officer)
+        text = pdf_text(client.get(f"/designations/{designation.pk}/certificate/").content)
+        label = designation.get_title_display()
+        assert f"“{label}行政村”" in text and f"{label}社区" not in text
+
+    def test_the_qr_code_opens_the_absolute_verify_address(self, world, rf, model_c1):
+        import segno
+
+        request = rf.get("/")
+        url = request.build_absolute_uri(model_c1.verify_path)
+        assert url == f"http://testserver/verify/{model_c1.code_display}/"
+        context = titles.certificate_context(model_c1, url)
+        assert context["verify_qr"] == segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+        html = render_to_string("designations/certificate.html", context)
+        assert f'src="{context["verify_qr"]}"' in html
+
+    def test_the_pdf_carries_the_qr_code(self, world, client, model_c1):
+        """The QR code is drawn on the page: the certificate holds more vector paths with it."""
+        client.force_login(world.officer)
+        with_qr = client.get(f"/designations/{model_c1.pk}/certificate/").content
+        from unittest import mock
+
+        with mock.patch.object(titles, "verify_qr", return_value=""):
+            without = client.get(f"/designations/{model_c1.pk}/certificate/").content
+        assert len(with_qr) > len(without) + 500
 
     def test_the_template_names_the_cjk_font(self):
         from pathlib import Path
@@ -331,7 +371,7 @@ class TestVerify:
         )
 
     def test_api_accepts_the_printed_grouping_and_lower_case(self, world, api, model_c1):
-        typed = titles.display_code(model_c1.code).lower()
+        typed = model_c1.code_display.lower()
         assert "-" in typed
         assert api.get(f"/api/v1/verify/{typed}/").json()["community"] == "幸福社区"
 
@@ -372,6 +412,13 @@ class TestVerify:
         Designation.objects.filter(pk=other.pk).update(valid_until=TODAY - timedelta(days=1))
         html = client.get(f"/verify/{other.code}/").content.decode()
         assert 'data-status="expired"' in html and "已过期" in html and "和平社区" in html
+
+        # The code as printed (grouped), as stored and as typed in lower case all find it; the page
+        # shows it grouped, as the certificate and the designation's page do.
+        for typed in (model_c1.code_display, model_c1.code, model_c1.code_display.lower()):
+            html = client.get(f"/verify/{typed}/").content.decode()
+            assert f'data-testid="code">{model_c1.code_display}<' in html, typed
+        assert len(model_c1.code_display) == 14 and model_c1.code_display.count("-") == 2
 
         unknown = client.get("/verify/ZZZZZZZZZZZZ/")
         assert unknown.status_code == 404 and "未找到" in unknown.content.decode()
@@ -513,9 +560,9 @@ class TestPages:
         client.force_login(world.reviewer)
         assert client.get("/designations/")["Location"] == f"/designations/?year={YEAR}"
         html = client.get(f"/designations/?year={YEAR}").content.decode()
-        assert "幸福社区" in html and "和平社区" not in html and model_c1.code in html
+        assert "幸福社区" in html and "和平社区" not in html and model_c1.code_display in html
         html = client.get(f"/designations/?year={YEAR - 1}&title=qualified").content.decode()
-        assert "和平社区" in html and old.code in html
+        assert "和平社区" in html and old.code_display in html
         assert "示范区评定" not in html  # the city's own page
         client.force_login(world.clerk_t3)
         assert "幸福社区" not in client.get(f"/designations/?year={YEAR}").content.decode()

@@ -90,7 +90,8 @@ class Command(BaseCommand):
         # before the seeding stands.
         changes.everything_changed()
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪(本次新建 {created} 条记录)。"))
-        self.stdout.write(f"演示用户:{', '.join(u[0] for u in DEMO_USERS)};密码为 DEMO_PASSWORD 的值。")
+        # The demo's password, said where the demo starts (settings.DEMO_PASSWORD, `$DEMO_PASSWORD`).
+        self.stdout.write(f"演示用户:{', '.join(u[0] for u in DEMO_USERS)};密码:{settings.DEMO_PASSWORD}")
 
     def seed(self) -> int:
         rng = random.Random(20261125)  # fixed seed: the same demo data on every machine

@@ -44,7 +44,7 @@ demo: install cjk-font
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install system-deps
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --durations=15
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser"

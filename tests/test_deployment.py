@@ -199,6 +199,7 @@ def test_make_demo_checks_the_certificate_font_first():
     assert "fonts-noto-cjk" in _run(["make", "-n", "system-deps"], _clean_env()).stdout
 
 
+@pytest.mark.first_pass
 def test_the_demo_starts_quietly_and_ends_with_the_password(tmp_path):
     """No kombu hostname warning and no "Task … succeeded" line from the tasks seed_demo runs in
     process; the last line names the users and the password."""
@@ -218,6 +219,7 @@ def test_the_demo_starts_quietly_and_ends_with_the_password(tmp_path):
     assert "town_clerk" in output[-1]
 
 
+@pytest.mark.first_pass
 def test_the_demo_server_serves_static_files(tmp_path):
     """`make demo`'s runserver, with its environment, serves the stylesheet and scripts itself."""
     import socket
@@ -258,6 +260,7 @@ def test_the_demo_server_serves_static_files(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.first_pass
 def test_collectstatic_works_with_production_storage(tmp_path):
     # The web container runs this on every start; with DEBUG off the manifest storage fails on any
     # CSS/JS reference to a file that is not there (e.g. a vendored library's missing source map).

@@ -5,6 +5,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+# Reads the repository's files only: the same in both CI passes.
+pytestmark = pytest.mark.first_pass
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # A path in backticks (with a folder, so `measures.py` meaning each app's is not one) or a Markdown link.

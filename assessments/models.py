@@ -157,7 +157,7 @@ class SelfCheckEvent(changes.Counted, models.Model):
     and the comment or reason given. Append-only."""
 
     class Step(models.TextChoices):
-        EVIDENCE = "evidence", "提交佐证材料"
+        EVIDENCE = "evidence", "上传佐证材料"
         SUBMIT = "submit", "提交"
         JUDGE = "judge", "判定指标"
         SITE_VISIT = "site_visit", "记录实地评估"

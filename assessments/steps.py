@@ -258,7 +258,7 @@ STEPS: dict[str, Step] = table(
                 Kind.CHOICE,
                 required=True,
                 choices=(("approve", "通过"), ("return", "退回")),
-                invalid="请选择“approve”(通过)或“return”(退回)。",
+                invalid="请选择审核结果:通过(approve)或退回(return)。",
             ),
             Input("comment", default=""),
         ),

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from core.api.renderers import JSONRenderer
 from core.api.views import ReadOnlyScopedViewSet, ScopedViewSet
+from core.fields import attachment_header
 from core.roles import Action
 
 from .. import enrolments, titles
@@ -119,11 +120,17 @@ class DesignationViewSet(ReadOnlyScopedViewSet):
 
 
 def certificate_response(designation: Designation, request) -> HttpResponse:
-    """The PDF as a download named by the code; shared by the page and the API."""
+    """The PDF as a download named as people file it, holder, year, title and code
+    (四十里集镇社区-2026年示范证书-84GA-XG8E-NHUE.pdf; an ASCII name by the code for older clients);
+    shared by the page and the API."""
     verify_url = request.build_absolute_uri(designation.verify_path)
     pdf = titles.certificate_pdf(designation, verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{designation.code}.pdf"'
+    holder = (designation.community or designation.unit).name
+    name = (
+        f"{holder}-{designation.year}年{designation.get_title_display()}证书-{designation.code_display}.pdf"
+    )
+    response["Content-Disposition"] = attachment_header(name, fallback="certificate")
     return response
 
 

@@ -47,7 +47,9 @@ def test_clerk_files_evidence_and_the_reviewer_downloads_it(world, api, client, 
 
     client.force_login(world.clerk_t3)
     assert client.get(f"/self-checks/evidence/{body['id']}/").status_code == 404
-    assert SelfCheckEvent.objects.filter(self_check=check, step="evidence").count() == 1
+    (event,) = SelfCheckEvent.objects.filter(self_check=check, step="evidence")
+    # An upload is not the self-check's submission: the history says 上传, not 提交.
+    assert event.get_step_display() == "上传佐证材料"
 
 
 @pytest.mark.django_db

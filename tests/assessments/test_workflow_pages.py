@@ -179,7 +179,7 @@ def test_reviewer_sees_the_unjudged_evidence_indicators_and_judges_them_in_place
         assert f'href="#indicator-{code}"' in html and f'id="indicator-{code}"' in html
         assert f'data-testid="judge-{code}"' in html
     assert 'value="approve" id="decision-approve" disabled' in html
-    assert 'value="return" id="decision-return">' in html  # returning stays open
+    assert 'value="return" id="decision-return" required>' in html  # returning stays open, a choice required
 
     # Approving anyway (a stale page) is the 409 page naming them; nothing changes.
     refused = step(client, check, "review", decision="approve")

@@ -6,6 +6,7 @@ import re
 import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -273,6 +274,12 @@ class TestCertificate:
         ):
             assert expected in text, expected
         assert "已撤销" not in text
+        # Named as people file it; older clients get an ASCII name by year and code.
+        name = f"幸福社区-{YEAR}年示范证书-{model_c1.code_display}.pdf"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="certificate-{YEAR}-{model_c1.code_display}.pdf"; '
+            f"filename*=UTF-8''{quote(name, safe='')}"
+        )
 
     def test_accept_pdf_is_negotiated(self, world, api, model_c1):
         response = api.as_user(world.officer).get(

@@ -14,32 +14,12 @@ from core.models import Unit, User
 from core.validators import INVISIBLE_CHARS, validate_visible_text
 from demo.workbooks import workbook
 from personnel.models import Member
+from tests.communities.test_import import GOOD_MEMBER
+from tests.communities.test_pages import GOOD as COMMUNITY
 
-COMMUNITY = {
-    "name": "光华社区",
-    "kind": "urban",
-    "subtype": "ordinary",
-    "households": "2100",
-    "residents": "6100",
-    "established_on": "2016-04-01",
-    "address": "光华路1号",
-    "phone": "0471-1234567",
-}
 ROW = ["东华街道", "光华社区", "城市社区", "普通型", 2600, 7300, "2012-05-01", "朝阳路8号", "0471-6612345"]
-MEMBER_ROW = [
-    "东华街道",
-    "幸福社区",
-    "刘洋",
-    "社区居委会",
-    "主任",
-    "是",
-    "2003-04-01",
-    "13900000000",
-    "是",
-    "否",
-    "",
-    "",
-]
+# A member of the world's 幸福社区, otherwise the import tests' good row.
+MEMBER_ROW = [GOOD_MEMBER[0], "幸福社区", *GOOD_MEMBER[2:]]
 MESSAGE = "名称中不能含有看不见的字符或文字方向控制字符"
 # Every character the rule names, as code points.
 NAMED = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x200B, 0x2010), 0xFEFF, 0x2060]

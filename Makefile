@@ -7,7 +7,7 @@ APT_PACKAGES := chromium chromium-driver $(CJK_FONT) libharfbuzz-subset0 libpang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps cjk-font demo serve test test-fast lint check-deploy bench-import bench-self-check bench-dashboard load vendor worker backup restore drills drill-worker-killed drill-redis-down drill-backup fuzz clean
+.PHONY: install system-deps cjk-font demo serve test test-fast lint check-deploy bench-import bench-self-check bench-profile bench-dashboard load vendor worker backup restore drills drill-worker-killed drill-redis-down drill-backup fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench-import: install
 # Needs PostgreSQL and Redis (127.0.0.1); options go in BENCH_ARGS, e.g. BENCH_ARGS="--keep --communities 5000".
 bench-self-check: install
 	$(BIN)/python -m benchmarks.self_check_20k $(BENCH_ARGS)
+
+# Where the self-check run's seconds go: cProfile over the first chunks of the city bench-self-check kept
+# (BENCH_ARGS="--keep" there first); options in BENCH_ARGS, e.g. BENCH_ARGS="--chunks 8 --top 40".
+bench-profile: install
+	$(BIN)/python -m benchmarks.profile_self_check $(BENCH_ARGS)
 
 # The city dashboard of the same 20,000-community city (same database; BENCH_ARGS="--keep" reuses it).
 bench-dashboard: install

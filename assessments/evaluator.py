@@ -113,6 +113,19 @@ def _show_bound(measure: Measure, bound) -> str:
 # ---- one auto rule --------------------------------------------------------------------------------
 
 
+_UNSET = object()
+
+
+def _hashable(value):
+    """A measured or expected value as a key: lists (codes, a between's bounds) as tuples, fractions
+    as their two integers (hashing a Fraction computes a modular inverse each time)."""
+    if value.__class__ is Fraction:
+        return (value.numerator, value.denominator)
+    if value.__class__ is list:
+        return tuple(_hashable(item) for item in value)
+    return value
+
+
 class Rule:
     """An auto indicator compiled once per edition: its measure, parameters and threshold."""
 
@@ -130,10 +143,15 @@ class Rule:
             self.exempt = set(params.pop("exempt_subtypes", []) or [])
             self.only = set(params.pop("only_subtypes", []) or [])
             self.reads = self._reads()
+            # No measure reference in the threshold: the expected figure is the same for everyone.
+            self.fixed_threshold = not thresholds.referenced_measures(self.threshold)
         except UNEVALUABLE:
             params, self.exempt, self.only, self.reads = {}, set(), set(), None
+            self.fixed_threshold = False
             self.invalid = True
         self.params = params
+        self._bounds: dict[str, tuple] = {}  # `_compiled`
+        self._factors: dict[str, Fraction] = {}  # `_bound`
 
     def _reads(self) -> frozenset | None:
         """The records this rule's measure and the measures its threshold refers to read (None: not
@@ -153,27 +171,50 @@ class Rule:
             return False
         return not self.only or community.subtype in self.only
 
-    def _bound(self, batch: Batch, bound, pk: int):
-        """A number, or a measure reference resolved for community `pk` (None when it has no data)."""
-        if not thresholds.is_measure_ref(bound):
-            return thresholds.exact(bound)
-        measure = MEASURES.get(bound["measure"])
+    def _compiled(self, name: str, bound):
+        """A bound ready to resolve: ("number", the exact number) or ("measure", the measure or None,
+        its parameters, their cache key). Compiled on first use and kept (as the factor is, by
+        `_bound`), so that a threshold the edition cannot evaluate still raises where it is judged,
+        failing the item with `INVALID_RULE_NOTE`, rather than when the edition is loaded."""
+        if name not in self._bounds:
+            if thresholds.is_measure_ref(bound):
+                params = bound.get("params") or {}
+                measure = MEASURES.get(bound["measure"])
+                self._bounds[name] = (
+                    "measure",
+                    measure,
+                    params,
+                    _params_key(measure.key, params) if measure else "",
+                )
+            else:
+                self._bounds[name] = ("number", thresholds.exact(bound))
+        return self._bounds[name]
+
+    def _bound(self, batch: Batch, name: str, bound, pk: int):
+        """A number, or a measure reference resolved for community `pk` (None when it has no data);
+        `name` says which bound of the threshold it is ("min", "max" or "" for the only one)."""
+        compiled = self._compiled(name, bound)
+        if compiled[0] == "number":
+            return compiled[1]
+        _, measure, params, cache_key = compiled
         if measure is None:
             return None
-        value = _measured(batch, measure, bound.get("params") or {}).get(pk)
+        value = batch.rows(cache_key, lambda: measure(batch, params)).get(pk)
         if value is None or value == NOT_APPLICABLE:
             return None
-        return thresholds.exact(value) * thresholds.exact(bound["factor"])
+        if name not in self._factors:
+            self._factors[name] = thresholds.exact(bound["factor"])
+        return thresholds.exact(value) * self._factors[name]
 
     def expected(self, batch: Batch, pk: int):
         if self.operator == thresholds.ALL_IN:
             return list(self.threshold)
         if self.operator == thresholds.BETWEEN:
             return [
-                self._bound(batch, self.threshold["min"], pk),
-                self._bound(batch, self.threshold["max"], pk),
+                self._bound(batch, "min", self.threshold["min"], pk),
+                self._bound(batch, "max", self.threshold["max"], pk),
             ]
-        return self._bound(batch, self.threshold, pk)
+        return self._bound(batch, "", self.threshold, pk)
 
     def invalid_result(self) -> dict:
         return {
@@ -216,52 +257,76 @@ class Rule:
         )
         return True
 
-    def judge(self, batch: Batch, values: dict | None, pk: int) -> dict:
-        """The result for community `pk` (`values`: the measure's for the batch, None when they could
-        not be measured); a parameter or threshold that cannot be evaluated fails the indicator with
-        `INVALID_RULE_NOTE` rather than raising."""
-        if values is None:
-            return self.invalid_result()
-        try:
-            return self._judge(batch, values, pk)
-        except UNEVALUABLE:
-            self.log_invalid(batch)
-            return self.invalid_result()
+    def judge(self, batch: Batch, values: dict | None) -> dict[int, dict]:
+        """The results of the batch's communities by id (`values`: the measure's for the batch, None
+        when they could not be measured); a parameter or threshold that cannot be evaluated fails the
+        indicator with `INVALID_RULE_NOTE` rather than raising.
 
-    def _judge(self, batch: Batch, values: dict, pk: int) -> dict:
-        code = self.indicator.code
-        full = sheet.to_json(self.full)
+        A result depends on the value and the expected figure alone, and in a chunk many communities
+        share both (every yes/no item, most counts): each pair is judged once per batch, and the
+        others get a copy of its result (docs/benchmarks.md, "Nearer the floor")."""
+        if values is None:
+            return {pk: self.invalid_result() for pk in batch.ids}
         if self.measure is None:  # validation refuses unknown keys; an app removed since would land here
-            return {
-                "indicator": code,
-                "passed": False,
-                "value": None,
-                "expected": None,
-                "note": f"测量项“{self.indicator.measure}”不可用,请联系管理员。",
-                "earned": 0,
-                "points": full,
-                "applicable": True,
-            }
-        value = values.get(pk)
-        if value == NOT_APPLICABLE or not self.applies(batch.communities[pk]):
-            # Off the sheet: its points leave the denominator (docs/scoring.md, "applicability").
-            return {
-                "indicator": code,
-                "passed": True,
-                "value": NOT_APPLICABLE,
-                "expected": None,
-                "note": NOT_APPLICABLE_NOTE,
-                "earned": None,
-                "points": full,
-                "applicable": False,
-            }
-        expected = self.expected(batch, pk)
+            return {pk: self.unavailable_result() for pk in batch.ids}
+        off_sheet = self.off_sheet_result()
+        judged: dict[tuple, dict] = {}
+        results = {}
+        expected = expected_key = _UNSET
+        for pk, community in batch.communities.items():
+            value = values.get(pk)
+            if (value.__class__ is str and value == NOT_APPLICABLE) or not self.applies(community):
+                results[pk] = off_sheet.copy()
+                continue
+            try:
+                if expected is _UNSET or not self.fixed_threshold:  # a fixed one is resolved once
+                    expected = self.expected(batch, pk)
+                    expected_key = _hashable(expected)
+                key = (value.__class__, value if value.__class__ is int else _hashable(value), expected_key)
+                result = judged.get(key)
+                if result is None:
+                    result = judged[key] = self._judged(value, expected)
+                results[pk] = result.copy()
+            except UNEVALUABLE:
+                self.log_invalid(batch)
+                results[pk] = self.invalid_result()
+        return results
+
+    def unavailable_result(self) -> dict:
+        return {
+            "indicator": self.indicator.code,
+            "passed": False,
+            "value": None,
+            "expected": None,
+            "note": f"测量项“{self.indicator.measure}”不可用,请联系管理员。",
+            "earned": 0,
+            "points": sheet.to_json(self.full),
+            "applicable": True,
+        }
+
+    def off_sheet_result(self) -> dict:
+        """Not applicable to the community: off its sheet, so its points leave the denominator
+        (docs/scoring.md, "applicability")."""
+        return {
+            "indicator": self.indicator.code,
+            "passed": True,
+            "value": NOT_APPLICABLE,
+            "expected": None,
+            "note": NOT_APPLICABLE_NOTE,
+            "earned": None,
+            "points": sheet.to_json(self.full),
+            "applicable": False,
+        }
+
+    def _judged(self, value, expected) -> dict:
+        """The result of a value against its expected figure (both resolved)."""
+        full = sheet.to_json(self.full)
         missing_bound = expected is None or (isinstance(expected, list) and None in expected)
         met = not missing_bound and thresholds.compare(self.operator, value, expected)
         earned = self.earned(value, expected, met, missing_bound)
         passed = earned >= self.full
         result = {
-            "indicator": code,
+            "indicator": self.indicator.code,
             "passed": passed,
             "value": to_json(value),
             "expected": to_json(expected),
@@ -394,6 +459,12 @@ class EditionEvaluator:
         }
         self.bonus_cap = sheet.number(edition.bonus_cap)
         self.full_marks = [sheet.number(indicator.points) for indicator in self.indicators]
+        # An evidence or visit item nobody has judged: the same pending result for every community.
+        self.unjudged = {
+            indicator.code: self.judged(indicator, None)
+            for indicator in self.indicators
+            if indicator.check_kind != Indicator.Check.AUTO
+        }
 
     def evaluate(
         self,
@@ -410,7 +481,7 @@ class EditionEvaluator:
         rules = self.rules
         if changed is not None and all(self.rules.keys() <= kept.get(pk, {}).keys() for pk in batch.ids):
             rules = {code: rule for code, rule in self.rules.items() if rule.reads_any(changed)}
-        values = {code: rule.measured(batch) for code, rule in rules.items()}
+        judged_by_rule = {code: rule.judge(batch, rule.measured(batch)) for code, rule in rules.items()}
         outcomes = {}
         for pk in batch.ids:
             judged = judgements.get(pk) or {}
@@ -418,11 +489,13 @@ class EditionEvaluator:
             for indicator in self.indicators:
                 code = indicator.code
                 if code in rules:
-                    results.append(rules[code].judge(batch, values[code], pk))
+                    results.append(judged_by_rule[code][pk])
                 elif code in self.rules:
                     results.append(kept[pk][code])
-                else:
-                    results.append(self.judged(indicator, judged.get(code)))
+                elif code in judged:
+                    results.append(self.judged(indicator, judged[code]))
+                else:  # not judged yet, as every item is at a year's first run
+                    results.append(self.unjudged[code].copy())
             outcomes[pk] = self.outcome(results)
         return outcomes
 

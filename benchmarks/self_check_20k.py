@@ -27,6 +27,7 @@ its report.
 import argparse
 import os
 import platform
+import secrets
 import tempfile
 import time
 from collections import Counter
@@ -315,6 +316,10 @@ def main(argv=None) -> int:
     else:
         os.environ["REDIS_URL"] = args.redis
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # Measured as deployed: debug off (with it on, Django keeps every statement the run sends) in the
+    # worker and in this process, which runs the naive path; the key is the run's own.
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ["DJANGO_SECRET_KEY"] = "bench-self-check-" + secrets.token_hex(16)
     import django
 
     django.setup()

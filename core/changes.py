@@ -46,7 +46,8 @@ class _Handlers:
     figure_paths: Callable[..., list[str] | None] | None = None
     # the model labels the figures count (besides communities, units and the rows calling `counted`)
     figure_sources: frozenset[str] = frozenset()
-    # at once, in the saving transaction: rules that follow a community's saved values
+    # at once, in the saving transaction: rules that follow a community's saved values (called with the
+    # community and whether the save created it)
     community_saved: list[Callable] = field(default_factory=list)
 
 
@@ -63,7 +64,8 @@ def register(
 ) -> None:
     """Called by the apps' AppConfig.ready(): the assessments app re-evaluates (`refresh`), the
     dashboards app ends figures (`end_figures`, `figure_paths`, `figure_sources`), the funding app
-    recomputes a community's current work fund (`community_saved`, called with the community)."""
+    recomputes a community's current work fund (`community_saved`, called with the community and
+    whether the save created it)."""
     if refresh is not None:
         _handlers.refresh = refresh
     if end_figures is not None:
@@ -84,7 +86,7 @@ def community_saved(community, created: bool, changed_fields: set[str] | None) -
     figures above it end, unless only fields that no indicator and no figure reads changed
     (`Community.UNJUDGED_FIELDS`: a phone number, an address)."""
     for follow in _handlers.community_saved:
-        follow(community)
+        follow(community, created)
     if changed_fields is not None and changed_fields <= community.UNJUDGED_FIELDS:
         return
     _touch(community.pk)

@@ -393,10 +393,13 @@ class PlaqueContribution(CommunityRecord):
         return found
 
 
-def recompute_current_work_fund(community: Community) -> None:
+def recompute_current_work_fund(community: Community, created: bool) -> None:
     """The fund due this year follows the community's households and founding date as they change;
     earlier years keep the amounts computed while they were current. Called by the change path on
-    every save of a community (`core.changes.community_saved`; registered in FundingConfig.ready)."""
+    every save of a community (`core.changes.community_saved`; registered in FundingConfig.ready).
+    A community just created has no fund to follow it yet: nothing to read."""
+    if created:
+        return
     year = timezone.localdate().year
     for fund in WorkFund.objects.filter(community=community, year__gte=year):
         fund.community = community

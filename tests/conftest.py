@@ -1,8 +1,11 @@
 import os
+import pickle
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
 from core.models import ApiToken, Unit
@@ -34,8 +37,7 @@ def _clean_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
     """Two tenants. Tenant A: city → district D1 (towns T1, T2) and district D2 (town T3).
     Tenant B: city → district → town. One community per town, one user per role."""
     tenant = TenantFactory(name="甲市", code="jia")
@@ -72,6 +74,105 @@ def world(db):
     w.reader_d1 = UserFactory(username="reader_d1", unit=d1, role=Role.API_READER)
     w.other_officer = UserFactory(username="other_officer", unit=other_city, role=Role.CITY_OFFICER)
     return w
+
+
+# ---- the world, built once for the tests that follow one another ----------------------------------
+#
+# Most tests take the `world` and run in a transaction that is rolled back (pytest-django's `db`).
+# Building it costs more than many a test itself (22 rows through the models' saves, with their
+# history and change bookkeeping), so it is built once and kept in an outer transaction of its own,
+# which each test's transaction nests in as a savepoint: the way Django's TestCase.setUpTestData
+# keeps a class's data. Each test gets a deep copy of the objects, as setUpTestData's TestData
+# descriptor gives (unpickled: five times cheaper than copy.deepcopy, the same objects, related
+# objects cached alike), so a change made in memory by one test is never seen by the next; a change
+# made in the database is rolled back with the test's savepoint.
+#
+# The outer transaction is open only while tests that share the world follow one another. It is
+# rolled back before any other test that uses the database (one without the world must not see
+# it), and before a test that commits (transactional_db, live_server, django_db(transaction=True)):
+# such a test builds a world of its own, committed as the test goes, as before.
+
+_NEXT_ITEM = pytest.StashKey()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    # Whether the world is kept open after a test depends on the test that comes next.
+    item.stash[_NEXT_ITEM] = nextitem
+
+
+def _shares_world(item) -> bool:
+    """Whether a test takes the world and runs in a rolled-back transaction (pytest-django's own
+    rules for a transactional test, in `_django_db_helper`)."""
+    if item is None or "world" not in getattr(item, "fixturenames", ()):
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return False
+    return not {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
+
+
+class _SharedWorld:
+    """The world kept in an open transaction (`atomic`), pickled; or nothing."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.atomic = None
+        self.pickled = None
+
+    def open(self):
+        if self.atomic is None:
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                self.pickled = pickle.dumps(build_world())
+
+    def close(self):
+        if self.atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+            self.atomic = self.pickled = None
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker):
+    shared = _SharedWorld(django_db_blocker)
+    yield shared
+    shared.close()  # before the test databases are destroyed
+
+
+@pytest.fixture
+def _world_transaction(request, _shared_world, _fast_passwords):
+    """Opens the shared world's transaction for a test that shares it, or rolls it back for any
+    other test that uses the database; and after a test, rolls it back unless the next test shares
+    it (before any module-scoped fixture of the next module sets up: it may commit rows).
+    `_fast_passwords` first: the django_db marker's fixture can come before the autouse ones."""
+    if _shares_world(request.node):
+        _shared_world.open()
+    else:
+        _shared_world.close()
+    yield
+    if not _shares_world(request.node.stash.get(_NEXT_ITEM, None)):
+        _shared_world.close()
+
+
+@pytest.fixture
+def _django_db_helper(_world_transaction, _django_db_helper):
+    """pytest-django's own fixture behind `db`, `transactional_db` and the django_db marker,
+    entered once `_world_transaction` has set the shared world's transaction for this test: the
+    test's transaction then nests in it."""
+    yield
+
+
+@pytest.fixture
+def world(request, db, _shared_world):
+    """The world of `build_world`: a copy of the shared one, or, for a test that commits, its own."""
+    if _shared_world.pickled is not None and _shares_world(request.node):
+        return pickle.loads(_shared_world.pickled)
+    return build_world()
 
 
 @pytest.fixture

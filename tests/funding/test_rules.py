@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from demo.factories import (
     CadrePayFactory,
@@ -103,6 +105,12 @@ def test_the_current_years_fund_follows_the_communitys_households(world):
     current.refresh_from_db()
     past.refresh_from_db()
     assert current.due == Decimal("60000.00") and past.due == Decimal("50000.00")
+
+
+def test_a_new_community_has_no_work_fund_to_recompute(world):
+    with CaptureQueriesContext(connection) as queries:
+        CommunityFactory(unit=world.t1, name="新建社区")
+    assert not [query["sql"] for query in queries.captured_queries if "funding_workfund" in query["sql"]]
 
 
 def test_the_work_fund_form_has_no_due_and_shows_it_after_saving(world, clerk_page):

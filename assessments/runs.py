@@ -153,9 +153,12 @@ def evaluate_communities(
     """Evaluate one chunk for `year`; returns counts (created, evaluated, skipped, levels) and errors.
     `changed`: the records changed since the last evaluation (model labels), when only those moved;
     the existing self-checks then re-measure only the indicators reading them."""
-    communities = list(
-        Community.objects.filter(pk__in=community_ids).select_related("unit__parent").order_by("pk")
-    )
+    communities = list(Community.objects.filter(pk__in=community_ids).order_by("pk"))
+    # The chunk's few towns (and their districts) read once and shared, rather than joined into every
+    # community's row and built again for each.
+    units = Unit.objects.select_related("parent").in_bulk({community.unit_id for community in communities})
+    for community in communities:
+        community.unit = units[community.unit_id]
     # Locked: a self-check submitted meanwhile is not overwritten with a re-evaluation.
     existing = {
         check.community_id: check

@@ -70,10 +70,6 @@ def _members(batch) -> dict[int, list[dict]]:
     )
 
 
-def _of_body(rows: list[dict], body: str) -> list[dict]:
-    return [row for row in rows if row["body"] == body]
-
-
 def _names(rows: list[dict], *bodies: str) -> set[str]:
     return {row["name"] for row in rows if row["body"] in bodies}
 
@@ -123,12 +119,25 @@ def _trainee(row: dict) -> str:
     return row["trainee_name"] or row["trainee__name"] or ""
 
 
+def _members_by_body(batch) -> dict[int, dict[str, list[dict]]]:
+    """The batch's members grouped by community and then by body, once per batch (several measures
+    ask for one body's members of every community)."""
+
+    def load():
+        grouped = {}
+        for pk, rows in _members(batch).items():
+            bodies = grouped[pk] = {}
+            for row in rows:
+                bodies.setdefault(row["body"], []).append(row)
+        return grouped
+
+    return batch.rows("personnel.members_by_body", load)
+
+
 def _per_body(batch, body: str, compute) -> dict:
     """{id: compute(community, the body's members)}."""
-    members = _members(batch)
-    return {
-        pk: compute(community, _of_body(members[pk], body)) for pk, community in batch.communities.items()
-    }
+    members = _members_by_body(batch)
+    return {pk: compute(community, members[pk].get(body, [])) for pk, community in batch.communities.items()}
 
 
 # ---- the committee and its organisation (U) -----------------------------------------------------

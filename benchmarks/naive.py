@@ -2,10 +2,11 @@
 first implementation would write them.
 
 Each community is read on its own, its edition looked up on its own, every measure asked for that one
-community (a one-community `Batch`, so each measure sends its own ORM queries for it: no query is
-shared between communities) and its result written with one UPDATE. It goes through the evaluator's
-public API (`evaluator_for(edition).evaluate`), so it judges with the same rules: its outcomes must
-equal the batched run's, and `differences` says where they do not.
+community with its own ORM queries (`OwnQueries`: a one-community batch that shares no rows, neither
+between communities nor between the measures of one community, as separately written measures would
+not) and its result written with one UPDATE. It goes through the evaluator's public API
+(`evaluator_for(edition).evaluate`), so it judges with the same rules: its outcomes must equal the
+batched run's, and `differences` says where they do not.
 
 Not product code: a measure of how much the batching buys, in the same run and on the same city.
 """
@@ -15,7 +16,17 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.measures import Batch
+
 COMPARED = ("results", "score", "proposed_score", "level", "proposed_level")
+
+
+class OwnQueries(Batch):
+    """A batch that keeps no rows: every measure, each time it is asked, sends its own queries (the
+    batched run reads each table once per chunk for all of them)."""
+
+    def rows(self, name, load):
+        return load()
 
 
 def stored(community_ids, year: int) -> dict[int, dict]:
@@ -34,7 +45,6 @@ def evaluate_one(community_id: int, year: int, write: bool = True) -> dict | Non
     from assessments.evaluator import evaluator_for
     from assessments.models import SelfCheck
     from communities.models import Community
-    from core.measures import Batch
     from standards.models import StandardEdition
 
     community = Community.objects.select_related("unit__parent").get(pk=community_id)
@@ -47,7 +57,7 @@ def evaluate_one(community_id: int, year: int, write: bool = True) -> dict | Non
     if edition is None:
         return None
     judgements = {community_id: check.judgements} if check else None
-    outcome = evaluator_for(edition).evaluate(Batch([community], year), judgements)[community_id]
+    outcome = evaluator_for(edition).evaluate(OwnQueries([community], year), judgements)[community_id]
     found = {
         "results": outcome.results,
         "score": outcome.score,

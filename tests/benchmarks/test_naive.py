@@ -75,3 +75,28 @@ def test_sample_spreads_over_the_ids():
     assert len(chosen) == 500 == len(set(chosen))
     assert chosen[0] == 100 and chosen[-1] >= 1090
     assert naive.sample(ids[:10], 500) == ids[:10]
+
+
+def test_each_measure_sends_its_own_queries(small_city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.evaluator import evaluator_for
+    from core.measures import Batch
+
+    community_id = _ids(small_city)[0]
+    runs.evaluate_communities([community_id], YEAR)
+    check = SelfCheck.objects.select_related("edition").get(community_id=community_id, year=YEAR)
+    community = Community.objects.select_related("unit__parent").get(pk=community_id)
+    evaluator = evaluator_for(check.edition)
+
+    with CaptureQueriesContext(connection) as shared:
+        evaluator.evaluate(Batch([community], YEAR))
+    with CaptureQueriesContext(connection) as own:
+        found = evaluator.evaluate(naive.OwnQueries([community], YEAR))
+
+    # The members table alone is read by several measures: each reads it again on its own.
+    members = [query for query in own.captured_queries if '"personnel_member"' in query["sql"]]
+    assert len(members) > 3
+    assert len(own) > 2 * len(shared)
+    assert found[community_id].results == evaluator.evaluate(Batch([community], YEAR))[community_id].results

@@ -260,7 +260,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Self-checks: communities per Celery task, and the days before U-FILE's deadline (which the city's
 # edition sets) on which districts are reminded of new communities not yet filed.
-SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=1000)
+SELF_CHECK_CHUNK_SIZE = env.int("SELF_CHECK_CHUNK_SIZE", default=2000)
 FILING_REMINDER_DAYS = [int(day) for day in env.list("FILING_REMINDER_DAYS", default=["14", "7", "1"])]
 # A save touching more communities than this re-evaluates them in a background task, not in the request.
 SELF_CHECK_LIVE_LIMIT = 50

@@ -423,22 +423,26 @@ def clean_previous(city: dict) -> int:
     from assessments.models import SelfCheck
     from core.models import Job
 
-    deleted, _ = SelfCheck.objects.filter(community__unit__tenant=city["tenant"]).delete()
+    deleted = delete_self_checks(SelfCheck.objects.filter(community__unit__tenant=city["tenant"]))
     Job.objects.filter(owner__tenant=city["tenant"], kind="self_check").delete()
-    vacuum_self_checks()
     return deleted
 
 
-def vacuum_self_checks() -> None:
-    """VACUUM ANALYZE the self-checks after deleting some (PostgreSQL, outside a transaction: a test's
-    database is left as it is)."""
+def delete_self_checks(checks) -> int:
+    """Delete these self-checks, and the titles awarded on them (`bench-dashboard` awards some on the
+    same city), then VACUUM ANALYZE their table (PostgreSQL, outside a transaction: a test's database
+    is left as it is). Returns how many self-checks were deleted."""
     from django.db import connection
 
-    from assessments.models import SelfCheck
+    from designations.models import Designation
 
+    Designation.objects.filter(self_check__in=checks).delete()
+    deleted = checks.delete()[1].get(checks.model._meta.label, 0)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        table = checks.model._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(SelfCheck._meta.db_table)}")
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+    return deleted
 
 
 def run_main(main) -> None:

@@ -8,29 +8,25 @@ SQLite has no such setting."""
 from django.db import DatabaseError, migrations, transaction
 
 
-def use_lz4(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("assessments", "SelfCheck")._meta.db_table
-    try:
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "results" SET COMPRESSION lz4')
-    except DatabaseError:
-        pass  # PostgreSQL before 14, or built without lz4: pglz, as before
+def compression(method: str):
+    """A migration step setting the results column's compression (PostgreSQL only)."""
 
+    def step(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model("assessments", "SelfCheck")._meta.db_table
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute(
+                    f'ALTER TABLE "{table}" ALTER COLUMN "results" SET COMPRESSION {method}'
+                )
+        except DatabaseError:
+            pass  # PostgreSQL before 14, or built without lz4: pglz, as before
 
-def use_default(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("assessments", "SelfCheck")._meta.db_table
-    try:
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "results" SET COMPRESSION DEFAULT')
-    except DatabaseError:
-        pass
+    return step
 
 
 class Migration(migrations.Migration):
     dependencies = [("assessments", "0010_evidence_step_label")]
 
-    operations = [migrations.RunPython(use_lz4, use_default)]
+    operations = [migrations.RunPython(compression("lz4"), compression("DEFAULT"))]

@@ -57,9 +57,10 @@ def _params_key(key: str, params: dict) -> str:
     return f"measure:{key}:{json.dumps(params, sort_keys=True, ensure_ascii=False)}"
 
 
-def _measured(batch: Batch, measure: Measure, params: dict) -> dict:
-    """A measure's values for the batch; the same measure with the same parameters runs once."""
-    return batch.rows(_params_key(measure.key, params), lambda: measure(batch, params))
+def _measured(batch: Batch, measure: Measure, params: dict, key: str | None = None) -> dict:
+    """A measure's values for the batch; the same measure with the same parameters runs once (`key`:
+    their `_params_key`, when the caller keeps it)."""
+    return batch.rows(key or _params_key(measure.key, params), lambda: measure(batch, params))
 
 
 # ---- showing numbers ----------------------------------------------------------------------------
@@ -199,7 +200,7 @@ class Rule:
         _, measure, params, cache_key = compiled
         if measure is None:
             return None
-        value = batch.rows(cache_key, lambda: measure(batch, params)).get(pk)
+        value = _measured(batch, measure, params, cache_key).get(pk)
         if value is None or value == NOT_APPLICABLE:
             return None
         if name not in self._factors:
